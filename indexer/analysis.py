@@ -41,7 +41,23 @@ def snowball_analyzer() -> Analyzer:
     return RegexTokenizer(_WORD) | LowercaseFilter() | SnowballFilter()
 
 
-def finnish_analyzer() -> Analyzer:
+class AnalysisUnavailable(Exception):
+    """The index was built with an analysis this machine cannot run."""
+
+
+def voikko_available() -> bool:
+    """Tell whether Voikko can be used here."""
+    return False
+
+
+def mine_abbreviations(text: str) -> dict[str, str]:
+    """Return acronym -> long form pairs written out in the text."""
+    return {}
+
+
+def finnish_analyzer(
+    *, use_voikko: bool | None = None, abbreviations: dict[str, str] | None = None
+) -> Analyzer:
     """Return the analyzer the schema uses for title and body."""
     return snowball_analyzer()
 

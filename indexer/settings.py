@@ -1,0 +1,50 @@
+"""Settings kept as data: one table that the environment, the CLI and the docs read."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_PREFIX = "SOTEHAKU_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.name
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SEEDS_DIR", "seeds", "Folder whose documents are indexed."),
+    Setting("INDEX_DIR", "index", "Folder that holds the index generations."),
+    Setting("MAX_FILE_BYTES", str(10 * 1024 * 1024), "Files larger than this are skipped."),
+    Setting("ADMIN_TOKEN", "", "Token that unlocks /admin; the admin page is off when empty."),
+    Setting("SECRET_KEY", "", "Key that signs web sessions; random per process when empty."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """Return a setting from the environment, or its default."""
+    setting = _BY_NAME[name]
+    return os.environ.get(setting.env_name, setting.default)
+
+
+def seeds_dir() -> Path:
+    """Return the configured seeds folder."""
+    return Path(get("SEEDS_DIR"))
+
+
+def index_dir() -> Path:
+    """Return the configured index folder."""
+    return Path(get("INDEX_DIR"))
+
+
+def max_file_bytes() -> int:
+    """Return the configured size limit for one file."""
+    return int(get("MAX_FILE_BYTES"))

@@ -1,0 +1,48 @@
+"""What the live index holds: counts, size, when and how it was built, what was skipped."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer import store
+from indexer.analysis import voikko_available
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """Facts about the live generation."""
+
+    documents: int
+    size_bytes: int
+    generation: str
+    built_at: str | None
+    updated_at: str | None
+    analyzer: str
+    seeds_dir: str | None
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def warning(self) -> str | None:
+        """Say what is wrong with how the index was analysed, if anything."""
+        if self.analyzer == "voikko" and not voikko_available():
+            return "The index was built with Voikko, which is not installed here: rebuild it."
+        if self.analyzer != "voikko":
+            return "Voikko is not in use: Finnish words are matched by Snowball stems alone."
+        return None
+
+
+def index_stats(index_dir: Path) -> IndexStats:
+    """Return facts about the live index; raises IndexMissing when there is none."""
+    gen, ix = store.open_current(index_dir)
+    meta = store.read_meta(gen)
+    return IndexStats(
+        documents=ix.doc_count(),
+        size_bytes=store.folder_bytes(gen),
+        generation=gen.name,
+        built_at=meta.get("built_at"),
+        updated_at=meta.get("updated_at"),
+        analyzer=meta.get("analyzer", "unknown"),
+        seeds_dir=meta.get("seeds_dir"),
+        skipped=meta.get("skipped", []),
+        notes=meta.get("notes", []),
+    )

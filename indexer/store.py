@@ -1,0 +1,142 @@
+"""Index generations on disk: build beside the live one, switch atomically, open the current.
+
+Layout of the index folder::
+
+    CURRENT          name of the live generation (replaced with os.replace)
+    gen-<stamp>/     a complete Whoosh index plus meta.json
+    .writer.lock     held by the one running build or update
+"""
+
+import json
+import os
+import secrets
+import shutil
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+CURRENT = "CURRENT"
+META = "meta.json"
+_GEN_PREFIX = "gen-"
+_BUILD_PREFIX = "build-"
+
+
+class IndexMissing(Exception):
+    """The index folder has no built index yet."""
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """Return the folder of the live generation, or None when nothing was built."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = index_dir / name
+    return path if name.startswith(_GEN_PREFIX) and path.is_dir() else None
+
+
+def require_generation(index_dir: Path) -> Path:
+    """Return the live generation's folder or raise IndexMissing."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        raise IndexMissing(f"No index in {index_dir}: build one with 'python -m indexer build'.")
+    return gen
+
+
+def new_build_dir(index_dir: Path) -> Path:
+    """Create an empty folder for a generation being built; it is invisible to readers."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / f"{_BUILD_PREFIX}{secrets.token_hex(4)}"
+    path.mkdir()
+    return path
+
+
+def publish(index_dir: Path, build_dir: Path) -> Path:
+    """Make a finished build the live generation, then remove the ones it replaces.
+
+    Readers resolve CURRENT on every request, so the switch is one atomic rename; a reader
+    that still holds files of an old generation keeps them open after the unlink.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    gen = index_dir / f"{_GEN_PREFIX}{stamp}"
+    build_dir.rename(gen)
+    _fsync_dir(gen)
+    tmp = index_dir / f".{CURRENT}.{secrets.token_hex(4)}"
+    tmp.write_text(gen.name + "\n", encoding="utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+    remove_stale(index_dir)
+    return gen
+
+
+def remove_stale(index_dir: Path) -> None:
+    """Delete generations that are not live and builds that were never finished.
+
+    Only call this while holding the writer lock, so no build in progress is deleted.
+    """
+    live = current_generation(index_dir)
+    for child in index_dir.iterdir():
+        if child.is_dir():
+            if child != live and child.name.startswith((_GEN_PREFIX, _BUILD_PREFIX)):
+                shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(f".{CURRENT}."):
+            child.unlink(missing_ok=True)
+
+
+def read_meta(gen: Path) -> dict[str, Any]:
+    """Return what the build recorded about a generation."""
+    try:
+        return json.loads((gen / META).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def write_meta(gen: Path, meta: dict[str, Any]) -> None:
+    """Record facts about a generation, replacing the file atomically."""
+    tmp = gen / f".{META}.{secrets.token_hex(4)}"
+    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, gen / META)
+
+
+def folder_bytes(path: Path) -> int:
+    """Return the total size of the files in a folder."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# Opening an index unpickles its schema, and with it the analyzer's native handles: do that
+# once per generation and process, not once per request.
+_open_lock = threading.Lock()
+_open: dict[Path, Index] = {}
+
+
+def open_current(index_dir: Path) -> tuple[Path, Index]:
+    """Return the live generation and its opened Whoosh index (cached per generation)."""
+    gen = require_generation(index_dir).resolve()
+    with _open_lock:
+        ix = _open.get(gen)
+        if ix is None:
+            ix = whoosh_index.open_dir(str(gen))
+            for old in [p for p in _open if p.parent == gen.parent]:
+                del _open[old]
+            _open[gen] = ix
+    return gen, ix
+
+
+def forget(gen: Path) -> None:
+    """Drop a cached generation, for example after its files disappeared."""
+    with _open_lock:
+        _open.pop(gen.resolve(), None)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

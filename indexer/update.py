@@ -1,0 +1,90 @@
+"""Incremental updates: bring the live index in line with the seeds folder, in place."""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from indexer import store
+from indexer.build import document_fields
+from indexer.documents import DEFAULT_MAX_BYTES, Skipped, list_files, load
+from indexer.lock import writer_lock
+
+
+@dataclass
+class UpdateReport:
+    """What an update changed."""
+
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    skipped: list[Skipped]
+    unchanged: int
+    seconds: float
+
+
+def update_index(
+    seeds_dir: Path, index_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> UpdateReport:
+    """Add new files, re-index changed ones and remove deleted ones in the live generation.
+
+    A file whose size and modification time match the index is taken as unchanged without
+    being read; otherwise its content hash decides. Raises WriterBusy or IndexMissing.
+    """
+    started = time.perf_counter()
+    if not seeds_dir.is_dir():
+        raise FileNotFoundError(f"Seeds folder {seeds_dir} does not exist.")
+    with writer_lock(index_dir):
+        gen, ix = store.open_current(index_dir)
+        with ix.searcher() as searcher:
+            indexed = {
+                f["id"]: (f["hash"], f["size"], f["mtime"]) for f in searcher.all_stored_fields()
+            }
+        report = UpdateReport([], [], [], [], 0, 0.0)
+        on_disk = list_files(seeds_dir)
+        with ix.writer(limitmb=128) as writer:
+            for doc_id in on_disk:
+                known = indexed.get(doc_id)
+                if known and _same_stat(seeds_dir / doc_id, known[1], known[2]):
+                    report.unchanged += 1
+                    continue
+                loaded = load(seeds_dir, doc_id, max_bytes=max_bytes)
+                if isinstance(loaded, Skipped):
+                    report.skipped.append(loaded)
+                    if known:
+                        writer.delete_by_term("id", doc_id)
+                        report.removed.append(doc_id)
+                    continue
+                if known and known[0] == loaded.hash:
+                    report.unchanged += 1
+                    continue
+                writer.update_document(**document_fields(loaded, seeds_dir))
+                (report.changed if known else report.added).append(doc_id)
+            for doc_id in sorted(set(indexed) - set(on_disk)):
+                writer.delete_by_term("id", doc_id)
+                report.removed.append(doc_id)
+        report.seconds = time.perf_counter() - started
+        _record(gen, report, ix.doc_count(), set(on_disk))
+        return report
+
+
+def _same_stat(path: Path, size: int, mtime: float) -> bool:
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == size and st.st_mtime == mtime
+
+
+def _record(gen: Path, report: UpdateReport, documents: int, on_disk: set[str]) -> None:
+    """Keep the generation's skipped list and counts true after an update."""
+    meta = store.read_meta(gen)
+    still_there = {s["id"]: s for s in meta.get("skipped", []) if s["id"] in on_disk}
+    for doc_id in report.added + report.changed + report.removed:
+        still_there.pop(doc_id, None)
+    for s in report.skipped:
+        still_there[s.id] = {"id": s.id, "reason": s.reason}
+    meta["skipped"] = sorted(still_there.values(), key=lambda s: s["id"])
+    meta["documents"] = documents
+    meta["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    store.write_meta(gen, meta)

@@ -1,0 +1,33 @@
+"""The search page and the document page."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from indexer.search import QueryError, get_document, search
+from webui.params import BadParameter, int_arg
+
+bp = Blueprint("pages", __name__)
+PER_PAGE = 10
+
+
+@bp.get("/")
+def index():
+    """Show the search form, and the results for a query."""
+    q = request.args.get("q", "")
+    if not q.strip():
+        return render_template("search.html", q="", result=None, error=None)
+    try:
+        page = int_arg("page", 1, 1, 10_000)
+        result = search(current_app.config["INDEX_DIR"], q, page=page, limit=PER_PAGE)
+    except (BadParameter, QueryError) as e:
+        return render_template("search.html", q=q, result=None, error=str(e)), 400
+    return render_template("search.html", q=q, result=result, error=None)
+
+
+@bp.get("/doc/<path:doc_id>")
+def document(doc_id: str):
+    """Show a whole document with the query's words highlighted."""
+    q = request.args.get("q", "")
+    doc = get_document(current_app.config["INDEX_DIR"], doc_id, q)
+    if doc is None:
+        abort(404)
+    return render_template("document.html", doc=doc, q=q)

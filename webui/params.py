@@ -1,0 +1,30 @@
+"""Reading request parameters with clear messages for bad values."""
+
+from flask import request
+
+from indexer.search import MAX_LIMIT
+
+MAX_PAGE = 10_000
+
+
+class BadParameter(ValueError):
+    """A request parameter has a value we cannot use."""
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """Return an integer query-string argument within bounds, or raise BadParameter."""
+    raw = request.args.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise BadParameter(f"'{name}' must be a whole number from {low} to {high}.")
+    return value
+
+
+def page_and_limit(default_limit: int = 10) -> tuple[int, int]:
+    """Return the page and limit arguments."""
+    return int_arg("page", 1, 1, MAX_PAGE), int_arg("limit", default_limit, 1, MAX_LIMIT)
