@@ -25,18 +25,22 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 
 @dataclass(frozen=True)
 class Document:
-    id: str
+    """A file from the seeds folder, read and ready to index."""
+
+    id: str  # path relative to the seeds folder, with "/" separators
     title: str
     date: datetime.date | None
-    body: str
-    size: int
+    body: str  # the text, for HTML the visible text; newlines are "\n"
+    size: int  # bytes on disk
     mtime: float
-    hash: str
-    note: str | None
+    hash: str  # sha256 hex of the raw bytes
+    note: str | None  # how the text was decoded, when it was not plain UTF-8
 
 
 @dataclass(frozen=True)
 class Skipped:
+    """A file from the seeds folder that is not indexed, and why, in words for a person."""
+
     id: str
     reason: str
 
@@ -56,67 +60,24 @@ def list_files(seeds_dir: Path) -> list[str]:
 
 def load(seeds_dir: Path, doc_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped:
     """Read one file below seeds_dir as a Document, or say why it is skipped."""
-    parts = doc_id.split("/")
-    if "\x00" in doc_id or any(part in ("", ".", "..") for part in parts):
-        return Skipped(doc_id, "not a relative path inside the seeds folder")
-    if any(part.startswith(".") for part in parts):
-        return Skipped(doc_id, "hidden file")
-    suffix = PurePosixPath(doc_id).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        return Skipped(doc_id, f"unsupported type {suffix or '(no extension)'}")
-
+    refusal = _refuse_id(doc_id)
+    if refusal:
+        return Skipped(doc_id, refusal)
     root = seeds_dir.resolve()
-    # resolve() only reads links, so a target outside is never opened.
-    path = (root / doc_id).resolve()
+    try:
+        # resolve() only reads links, so a target outside is never opened.
+        path = (root / doc_id).resolve()
+    except RuntimeError:
+        return Skipped(doc_id, "unreadable: link loop")
+    except OSError as error:
+        return Skipped(doc_id, _unreadable(error))
     if not path.is_relative_to(root):
         return Skipped(doc_id, "link pointing outside the seeds folder")
-
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as error:
-        return Skipped(doc_id, _unreadable(error))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return Skipped(doc_id, "not a regular file")
-        if info.st_size > max_bytes:
-            return Skipped(doc_id, _too_large(info.st_size, max_bytes))
-        with os.fdopen(fd, "rb", closefd=False) as file:
-            # One byte over the limit is enough to notice a file that grew since fstat.
-            raw = file.read(max_bytes + 1)
-    except OSError as error:
-        return Skipped(doc_id, _unreadable(error))
-    finally:
-        os.close(fd)
-    if len(raw) > max_bytes:
-        return Skipped(doc_id, _too_large(len(raw), max_bytes))
-
-    if b"\x00" in raw:
-        return Skipped(doc_id, "binary file (NUL bytes)")
-    text, note = _decode(raw)
-    if not text.strip():
-        return Skipped(doc_id, "empty file")
-    if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
-        return Skipped(doc_id, "binary file (control characters)")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-
-    if suffix in _HTML_SUFFIXES:
-        page = parse_html(text)
-        body = page.text
-        title = page.title or page.h1 or extract_title(body)
-    else:
-        body = text
-        title = extract_title(body)
-    return Document(
-        id=doc_id,
-        title=title or PurePosixPath(doc_id).stem,
-        date=extract_date(body),
-        body=body,
-        size=len(raw),
-        mtime=info.st_mtime,
-        hash=hashlib.sha256(raw).hexdigest(),
-        note=note,
-    )
+    read = _read(path, max_bytes)
+    if isinstance(read, str):
+        return Skipped(doc_id, read)
+    raw, mtime = read
+    return _parse(doc_id, raw, mtime)
 
 
 def scan(
@@ -132,6 +93,78 @@ def scan(
         else:
             skipped.append(result)
     return documents, skipped
+
+
+def _refuse_id(doc_id: str) -> str | None:
+    """Say why an id is not one to open, or None when it is."""
+    parts = doc_id.split("/")
+    if "\x00" in doc_id or any(part in ("", ".", "..") for part in parts):
+        return "not a relative path inside the seeds folder"
+    if any(part.startswith(".") for part in parts):
+        return "hidden file"
+    try:
+        doc_id.encode()
+    except UnicodeEncodeError:
+        # os.walk escapes undecodable bytes as lone surrogates, which cannot be stored or shown.
+        return "file name is not valid UTF-8"
+    suffix = PurePosixPath(doc_id).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return f"unsupported type {suffix or '(no extension)'}"
+    return None
+
+
+def _read(path: Path, max_bytes: int) -> tuple[bytes, float] | str:
+    """Return a regular file's bytes and mtime, or the reason it cannot be read."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return _unreadable(error)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        if info.st_size > max_bytes:
+            return _too_large(info.st_size, max_bytes)
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            # One byte over the limit is enough to notice a file that grew since fstat.
+            raw = file.read(max_bytes + 1)
+    except OSError as error:
+        return _unreadable(error)
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:
+        return _too_large(len(raw), max_bytes)
+    return raw, info.st_mtime
+
+
+def _parse(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
+    """Turn a file's bytes into a Document, unless they are not text."""
+    if b"\x00" in raw:
+        return Skipped(doc_id, "binary file (NUL bytes)")
+    text, note = _decode(raw)
+    if not text.strip():
+        return Skipped(doc_id, "empty file")
+    if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+        return Skipped(doc_id, "binary file (control characters)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    if PurePosixPath(doc_id).suffix.lower() in _HTML_SUFFIXES:
+        page = parse_html(text)
+        body = page.text
+        title = extract_title(page.title) or extract_title(page.h1) or extract_title(body)
+    else:
+        body = text
+        title = extract_title(body)
+    return Document(
+        id=doc_id,
+        title=title or PurePosixPath(doc_id).stem,
+        date=extract_date(body),
+        body=body,
+        size=len(raw),
+        mtime=mtime,
+        hash=hashlib.sha256(raw).hexdigest(),
+        note=note,
+    )
 
 
 def _decode(raw: bytes) -> tuple[str, str | None]:

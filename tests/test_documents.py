@@ -145,6 +145,8 @@ def test_html_page(tmp_path):
         ("<title>Otsikko</title><h1>Pääotsikko</h1>", "Otsikko"),
         ("<title>  </title><h1>Pää<em>otsikko</em></h1><h1>Toinen</h1>", "Pääotsikko"),
         ("<svg><title>Kuvake</title></svg><h1>Pääotsikko</h1>", "Pääotsikko"),
+        ("<title>Etusivu › Uutiset ›</title><h1>Pääotsikko</h1>", "Pääotsikko"),
+        ("<title>" + "pitkä " * 50 + "</title>", ("pitkä " * 33).strip() + "…"),
         ("<body><p>Etusivu › Uutiset ›</p><p>Tekstin otsikko</p></body>", "Tekstin otsikko"),
         ("<script>document.title = 'x'</script>", "nimi"),
     ],
@@ -256,6 +258,8 @@ def test_links(tmp_path):
     (seeds / "sneaky.txt").symlink_to("../secret.txt")
     (seeds / "broken.txt").symlink_to("missing.txt")
     (seeds / "linked_dir").symlink_to(tmp_path / "outside")
+    (seeds / "loop_a.txt").symlink_to("loop_b.txt")
+    (seeds / "loop_b.txt").symlink_to("loop_a.txt")
     found, skipped = scan(seeds)
     assert [(d.id, d.body) for d in found] == [
         ("inside.txt", "Otsikko"),
@@ -264,6 +268,8 @@ def test_links(tmp_path):
     ]
     assert skipped == [
         Skipped("broken.txt", "unreadable: no such file or directory"),
+        Skipped("loop_a.txt", "unreadable: link loop"),
+        Skipped("loop_b.txt", "unreadable: link loop"),
         Skipped("outside.txt", "link pointing outside the seeds folder"),
         Skipped("sneaky.txt", "link pointing outside the seeds folder"),
     ]
@@ -278,6 +284,15 @@ def test_list_files_nested_and_hidden(tmp_path):
         write(tmp_path, doc_id, b"teksti")
     write(tmp_path, "a/.cache/d.txt", b"teksti")
     assert list_files(tmp_path) == ["a/b/c.html", "a/z.md", "b.txt", "x.pdf"]
+
+
+def test_file_name_not_utf8(tmp_path):
+    (tmp_path / "ok.txt").write_bytes(b"teksti")
+    with open(os.path.join(os.fsencode(tmp_path), b"j\xe4rjest\xe4minen.txt"), "wb") as file:
+        file.write(b"teksti")
+    found, skipped = scan(tmp_path)
+    assert [d.id for d in found] == ["ok.txt"]
+    assert skipped == [Skipped("j\udce4rjest\udce4minen.txt", "file name is not valid UTF-8")]
 
 
 def test_list_files_needs_a_folder(tmp_path):
