@@ -46,7 +46,7 @@ class Skipped:
 
 
 def list_files(seeds_dir: Path) -> list[str]:
-    """List every non-hidden file below seeds_dir as sorted relative ids."""
+    """List every non-hidden file below seeds_dir as sorted ids; raise if there is no folder."""
     if not seeds_dir.is_dir():
         raise NotADirectoryError(f"no seeds folder at {seeds_dir}")
     ids = []
