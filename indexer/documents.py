@@ -1,0 +1,201 @@
+"""Read the seeds folder: each file becomes a Document, or a Skipped that says why not."""
+
+import datetime
+import hashlib
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from indexer.extract import extract_date, extract_title
+from indexer.html_text import parse_html
+
+DEFAULT_MAX_BYTES: int = 10 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+_HTML_SUFFIXES = (".html", ".htm")
+# Past this share of control characters the bytes are data, whatever they decode as.
+_MAX_CONTROL_SHARE = 0.1
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# O_NOFOLLOW: a link swapped in after the check is not followed; O_NONBLOCK: a FIFO cannot
+# hang the scan before fstat shows it is not a regular file.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file from the seeds folder, read and ready to index."""
+
+    id: str  # path relative to the seeds folder, with "/" separators
+    title: str
+    date: datetime.date | None
+    body: str  # the text, for HTML the visible text; newlines are "\n"
+    size: int  # bytes on disk
+    mtime: float
+    hash: str  # sha256 hex of the raw bytes
+    note: str | None  # how the text was decoded, when it was not plain UTF-8
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file from the seeds folder that is not indexed, and why, in words for a person."""
+
+    id: str
+    reason: str
+
+
+def list_files(seeds_dir: Path) -> list[str]:
+    """List every non-hidden file below seeds_dir as sorted ids; raise if there is no folder."""
+    if not seeds_dir.is_dir():
+        raise NotADirectoryError(f"no seeds folder at {seeds_dir}")
+    ids = []
+    # Linked folders are not entered (os.walk's default): they may lead outside or loop.
+    for folder, dirs, files in os.walk(seeds_dir):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        relative = Path(folder).relative_to(seeds_dir)
+        ids.extend((relative / name).as_posix() for name in files if not name.startswith("."))
+    return sorted(ids)
+
+
+def load(seeds_dir: Path, doc_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped:
+    """Read one file below seeds_dir as a Document, or say why it is skipped."""
+    refusal = _refuse_id(doc_id)
+    if refusal:
+        return Skipped(doc_id, refusal)
+    root = seeds_dir.resolve()
+    try:
+        # resolve() only reads links, so a target outside is never opened.
+        path = (root / doc_id).resolve()
+    except RuntimeError:
+        return Skipped(doc_id, "unreadable: link loop")
+    except OSError as error:
+        return Skipped(doc_id, _unreadable(error))
+    if not path.is_relative_to(root):
+        return Skipped(doc_id, "link pointing outside the seeds folder")
+    read = _read(path, max_bytes)
+    if isinstance(read, str):
+        return Skipped(doc_id, read)
+    raw, mtime = read
+    return _parse(doc_id, raw, mtime)
+
+
+def scan(
+    seeds_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Document], list[Skipped]]:
+    """Load every file below seeds_dir, split into documents and skipped files."""
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for doc_id in list_files(seeds_dir):
+        result = load(seeds_dir, doc_id, max_bytes=max_bytes)
+        if isinstance(result, Document):
+            documents.append(result)
+        else:
+            skipped.append(result)
+    return documents, skipped
+
+
+def _refuse_id(doc_id: str) -> str | None:
+    """Say why an id is not one to open, or None when it is."""
+    parts = doc_id.split("/")
+    if "\x00" in doc_id or any(part in ("", ".", "..") for part in parts):
+        return "not a relative path inside the seeds folder"
+    if any(part.startswith(".") for part in parts):
+        return "hidden file"
+    try:
+        doc_id.encode()
+    except UnicodeEncodeError:
+        # os.walk escapes undecodable bytes as lone surrogates, which cannot be stored or shown.
+        return "file name is not valid UTF-8"
+    suffix = PurePosixPath(doc_id).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return f"unsupported type {suffix or '(no extension)'}"
+    return None
+
+
+def _read(path: Path, max_bytes: int) -> tuple[bytes, float] | str:
+    """Return a regular file's bytes and mtime, or the reason it cannot be read."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return _unreadable(error)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        if info.st_size > max_bytes:
+            return _too_large(info.st_size, max_bytes)
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            # One byte over the limit is enough to notice a file that grew since fstat.
+            raw = file.read(max_bytes + 1)
+    except OSError as error:
+        return _unreadable(error)
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:
+        return _too_large(len(raw), max_bytes)
+    return raw, info.st_mtime
+
+
+def _parse(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
+    """Turn a file's bytes into a Document, unless they are not text."""
+    if b"\x00" in raw:
+        return Skipped(doc_id, "binary file (NUL bytes)")
+    text, note = _decode(raw)
+    if not text.strip():
+        return Skipped(doc_id, "empty file")
+    if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
+        return Skipped(doc_id, "binary file (control characters)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    if PurePosixPath(doc_id).suffix.lower() in _HTML_SUFFIXES:
+        page = parse_html(text)
+        body = page.text
+        title = extract_title(page.title) or extract_title(page.h1) or extract_title(body)
+    else:
+        body = text
+        title = extract_title(body)
+    return Document(
+        id=doc_id,
+        title=title or PurePosixPath(doc_id).stem,
+        date=extract_date(body),
+        body=body,
+        size=len(raw),
+        mtime=mtime,
+        hash=hashlib.sha256(raw).hexdigest(),
+        note=note,
+    )
+
+
+def _decode(raw: bytes) -> tuple[str, str | None]:
+    """Decode bytes as UTF-8, else cp1252, else latin-1; the note names any fallback."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    repaired = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    damaged = repaired.count("\ufffd")
+    # Mostly good UTF-8 with a few broken bytes (a cut-off download): cp1252 would turn every
+    # ä of it into "Ã¤", so keep UTF-8 and lose only the broken characters.
+    if sum(1 for char in repaired if char > "\x7f") - damaged > damaged:
+        return repaired, "decoded as UTF-8 with invalid bytes replaced"
+    try:
+        return raw.decode("cp1252"), "decoded as cp1252"
+    except UnicodeDecodeError:
+        # latin-1 maps every byte, so this cannot fail; the control-character check judges it.
+        return raw.decode("latin-1"), "decoded as latin-1"
+
+
+def _unreadable(error: OSError) -> str:
+    return f"unreadable: {(error.strerror or str(error)).lower()}"
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return f"larger than the {_format_size(max_bytes)} limit ({_format_size(size)})"
+
+
+def _format_size(size: int) -> str:
+    for unit, scale in (("MB", 1024 * 1024), ("kB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"

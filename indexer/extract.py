@@ -1,0 +1,64 @@
+"""Title and date of a plain-text document, read the way Finnish news pages lay them out."""
+
+import datetime
+import re
+
+TITLE_MAX_CHARS = 200
+
+# D.M.YYYY (leading zeros allowed) or ISO YYYY-MM-DD. The guards keep out "Soite 2.0", versions
+# such as 1.2.3 and the tail of a longer dotted number; "26.11." without a year never matches.
+_DATE = re.compile(
+    r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?!\d)"
+    r"|(?<![\d-])(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})(?!\d)"
+)
+_TIME = re.compile(r"(?:\bklo\s*)?\b\d{1,2}[.:]\d{2}\b")
+# ➔ and → only ever separate; ›, » and > also serve as quotes or arrows, so they count as
+# separators only with a space before them ("Etusivu › Uutiset ›").
+_BREADCRUMB = re.compile(r"[➔→]|\s[›»>](?:\s|$)")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def extract_date(text: str) -> datetime.date | None:
+    """Return the first valid date written in the text, or None."""
+    for match in _DATE.finditer(text):
+        if match["year"]:
+            year, month, day = match["year"], match["month"], match["day"]
+        else:
+            year, month, day = match["iso_year"], match["iso_month"], match["iso_day"]
+        if not 1900 <= int(year) <= 2100:
+            continue
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
+
+
+def extract_title(text: str) -> str:
+    """Return the first line that reads as a title, shortened if long; "" when none does."""
+    for raw_line in text.splitlines():
+        line = " ".join(_MARKDOWN_HEADING.sub("", raw_line.strip()).split())
+        if _WORD.search(line) and not _BREADCRUMB.search(line) and not _is_dateline(line):
+            return _shorten(line)
+    return ""
+
+
+def _is_dateline(line: str) -> bool:
+    """Tell a publication line ("Tiedote 5.11.2020", "STM 26.11.2018 14.47") from a title."""
+    if extract_date(line) is None:
+        return False
+    without_date = _DATE.sub(" ", line)
+    rest = _TIME.sub(" ", without_date)
+    # A bare label goes with a date; a time stamp marks a byline, which may name its publisher.
+    max_words = 3 if rest != without_date else 1
+    return len(_WORD.findall(rest)) <= max_words
+
+
+def _shorten(title: str) -> str:
+    if len(title) <= TITLE_MAX_CHARS:
+        return title
+    cut = title[: TITLE_MAX_CHARS - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–") + "…"
