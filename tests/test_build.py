@@ -1,0 +1,118 @@
+"""Full rebuilds and updates of a real index in a temporary folder."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.build import NothingIndexed, build_index
+from indexer.lock import WriterBusy, writer_lock
+from indexer.search import search
+from indexer.stats import index_stats
+from indexer.update import update_index
+from tests.conftest import write_files
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, float]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime)
+        for p in folder.rglob("*")
+    }
+
+
+def test_build_reports_indexed_skipped_and_time(tmp_path: Path) -> None:
+    seeds = write_files(
+        tmp_path / "seeds",
+        {"a.txt": "Otsikko\n\nVATE kokoontui.", "b.md": "# Toinen\n\nSoite.", "c.txt": ""},
+    )
+    (seeds / "d.pdf").write_bytes(b"%PDF-1.4")
+    report = build_index(seeds, tmp_path / "index")
+    assert report.indexed == 2
+    assert [(s.id, s.reason) for s in report.skipped] == [
+        ("c.txt", "empty file"),
+        ("d.pdf", "unsupported type .pdf"),
+    ]
+    assert report.seconds > 0
+    assert report.generation
+    stats = index_stats(tmp_path / "index")
+    assert stats.documents == 2
+    assert [s["id"] for s in stats.skipped] == ["c.txt", "d.pdf"]
+    assert stats.analyzer == report.analyzer
+
+
+def test_build_never_writes_into_the_seeds_folder(tmp_path: Path, seeds_copy: Path) -> None:
+    before = snapshot(seeds_copy)
+    build_index(seeds_copy, tmp_path / "index")
+    assert snapshot(seeds_copy) == before
+
+
+def test_nothing_indexable_leaves_the_live_index_alone(tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "VATE"})
+    index_dir = tmp_path / "index"
+    build_index(seeds, index_dir)
+    live = store.current_generation(index_dir)
+    (seeds / "a.txt").write_text("")
+    with pytest.raises(NothingIndexed) as caught:
+        build_index(seeds, index_dir)
+    assert [s.reason for s in caught.value.report.skipped] == ["empty file"]
+    assert store.current_generation(index_dir) == live
+    assert search(index_dir, "VATE").total == 1
+
+
+def test_rebuild_switches_generation_and_removes_the_old_one(tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "Ensimmäinen\n\nVATE"})
+    index_dir = tmp_path / "index"
+    first = build_index(seeds, index_dir).generation
+    write_files(seeds, {"b.txt": "Toinen\n\nVATE"})
+    second = build_index(seeds, index_dir).generation
+    assert first != second
+    assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [second]
+    assert search(index_dir, "VATE").total == 2
+
+
+def test_unfinished_builds_are_cleared_by_the_next_build(tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "VATE"})
+    index_dir = tmp_path / "index"
+    leftover = store.new_build_dir(index_dir)
+    (leftover / "junk").write_text("half a segment")
+    build_index(seeds, index_dir)
+    assert not leftover.exists()
+
+
+def test_a_second_writer_is_refused(tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "VATE"})
+    index_dir = tmp_path / "index"
+    with writer_lock(index_dir), pytest.raises(WriterBusy, match="already running"):
+        build_index(seeds, index_dir)
+    build_index(seeds, index_dir)
+
+
+def test_update_adds_changes_and_removes(tmp_path: Path) -> None:
+    seeds = write_files(
+        tmp_path / "seeds",
+        {"a.txt": "A\n\nVATE", "b.txt": "B\n\nSoite", "c.txt": "C\n\nKuntaliitto"},
+    )
+    index_dir = tmp_path / "index"
+    build_index(seeds, index_dir)
+    (seeds / "b.txt").write_text("B\n\nVATE ja Soite", encoding="utf-8")
+    os.utime(seeds / "b.txt", (1, 1))
+    (seeds / "c.txt").unlink()
+    write_files(seeds, {"d.txt": "D\n\nVATE", "e.txt": " "})
+    report = update_index(seeds, index_dir)
+    assert (report.added, report.changed, report.removed) == (["d.txt"], ["b.txt"], ["c.txt"])
+    assert report.unchanged == 1
+    assert [s.id for s in report.skipped] == ["e.txt"]
+    assert sorted(h.id for h in search(index_dir, "VATE").hits) == ["a.txt", "b.txt", "d.txt"]
+    assert search(index_dir, "Kuntaliitto").total == 0
+    stats = index_stats(index_dir)
+    assert stats.documents == 3
+    assert [s["id"] for s in stats.skipped] == ["e.txt"]
+    assert stats.updated_at
+
+
+def test_update_with_nothing_changed_reads_nothing(tmp_path: Path, seeds_copy: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(seeds_copy, index_dir)
+    report = update_index(seeds_copy, index_dir)
+    assert (report.added, report.changed, report.removed, report.unchanged) == ([], [], [], 5)

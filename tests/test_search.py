@@ -1,0 +1,125 @@
+"""Searching a real index of the seeds: ranking, operators, bounds, snippets, documents."""
+
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from indexer.search import MAX_QUERY_CHARS, QueryError, get_document, search
+from tests.conftest import write_files
+
+S0 = "000_a240cdab87ab5ecb.txt"
+S1 = "001_8cb112da170294d9.txt"
+S2 = "002_6c8091ab09c9a11c.txt"
+
+
+def ids(result) -> list[str]:
+    return [h.id for h in result.hits]
+
+
+def test_vate_finds_the_two_documents_that_mention_it(seed_index: Path) -> None:
+    result = search(seed_index, "VATE")
+    assert ids(result) == [S0, S1]
+    assert result.mode == "all"
+    assert result.total == 2
+    assert all("<mark>" in h.snippet for h in result.hits)
+    assert [h.path for h in result.hits] == ["seeds/" + S0, "seeds/" + S1]
+
+
+def test_hits_carry_title_date_and_score(seed_index: Path) -> None:
+    hit = search(seed_index, "VATE").hits[0]
+    assert hit.title == "Missä mennään? Sote-johtajien kokous 29.4.2021"
+    assert hit.date == "2021-04-29"
+    assert hit.score > 0
+
+
+def test_all_words_are_required(seed_index: Path) -> None:
+    assert ids(search(seed_index, "VATE Kuntaliitto")) == [S1]
+
+
+def test_no_document_with_all_words_falls_back_to_any(seed_index: Path) -> None:
+    result = search(seed_index, "Kuntaliitto qwertyzzz")
+    assert result.mode == "any"
+    assert ids(result) == [S1]
+
+
+def test_operators_are_respected_without_fallback(seed_index: Path) -> None:
+    assert search(seed_index, "VATE NOT Kuntaliitto").hits[0].id == S0
+    assert ids(search(seed_index, "VATE NOT Kuntaliitto")) == [S0]
+    assert search(seed_index, "qwertyzzz OR VATE").total == 2
+    nothing = search(seed_index, "VATE AND qwertyzzz")
+    assert (nothing.total, nothing.mode) == (0, "all")
+    assert ids(search(seed_index, "(qwertyzzz OR Kuntaliitto) VATE")) == [S1]
+
+
+def test_quoted_phrase_needs_the_words_together(seed_index: Path) -> None:
+    assert set(ids(search(seed_index, '"sote-johtajien kokous"'))) == {S0, S1}
+    assert search(seed_index, '"kokous sote-johtajien"').total == 0
+
+
+def test_prefix_wildcard(seed_index: Path) -> None:
+    assert S0 in ids(search(seed_index, "rahoitus*"))
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("*sote", "at least 3 letters"),
+        ("so*", "at least 3 letters"),
+        ("?ote", "at least 3 letters"),
+        ("*", "at least 3 letters"),
+        ("*:*", "at least 3 letters"),
+        ("x" * (MAX_QUERY_CHARS + 1), "too long"),
+        ("   ", "Type a word"),
+        ('"', "no words"),
+        ("()", "no words"),
+    ],
+)
+def test_bad_or_expensive_queries_get_a_clear_message(
+    seed_index: Path, query: str, message: str
+) -> None:
+    with pytest.raises(QueryError, match=message):
+        search(seed_index, query)
+
+
+@pytest.mark.parametrize("query", ["title:VATE", "[a TO z]", "sote~2", "VATE^3", "a:b:c"])
+def test_field_range_and_fuzzy_syntax_is_plain_text(seed_index: Path, query: str) -> None:
+    search(seed_index, query)
+
+
+def test_paging(seed_index: Path) -> None:
+    first = search(seed_index, "VATE", limit=1)
+    second = search(seed_index, "VATE", page=2, limit=1)
+    assert (first.total, second.total, first.pages) == (2, 2, 2)
+    assert ids(first) + ids(second) == [S0, S1]
+    assert search(seed_index, "VATE", page=50, limit=1).hits == []
+
+
+def test_document_page_marks_the_inflected_words(seed_index: Path) -> None:
+    doc = get_document(seed_index, S1, "VATE")
+    assert doc is not None
+    assert "<mark>VATEa</mark>" in doc.body_html
+    assert get_document(seed_index, "../seeds/" + S1) is None
+    assert get_document(seed_index, "/etc/passwd") is None
+
+
+def test_markup_in_documents_and_queries_is_escaped(tmp_path: Path) -> None:
+    seeds = write_files(
+        tmp_path / "seeds",
+        {"x.txt": "Otsikko <b>lihava</b>\n\nTeksti <script>alert(1)</script> ja VATE & muut."},
+    )
+    index_dir = tmp_path / "index"
+    build_index(seeds, index_dir)
+    hit = search(index_dir, "VATE").hits[0]
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hit.snippet
+    assert "<mark>VATE</mark> &amp; muut" in hit.snippet
+    assert hit.title == "Otsikko <b>lihava</b>"  # stored as text; templates escape it
+    doc = get_document(index_dir, "x.txt", "<script>")
+    assert "<script>" not in doc.body_html
+
+
+def test_to_json_has_the_api_schema(seed_index: Path) -> None:
+    data = search(seed_index, "VATE").to_json()
+    assert list(data) == ["query", "total", "page", "mode", "took_ms", "hits"]
+    assert list(data["hits"][0]) == ["id", "path", "title", "date", "score", "snippet"]

@@ -1,0 +1,41 @@
+"""The real production server: gunicorn on a loopback port, queried over HTTP."""
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_gunicorn_serves_search_page_api_and_health(gunicorn_server: str) -> None:
+    status, body = get(gunicorn_server + "/api/search?q=VATE")
+    assert status == 200
+    data = json.loads(body)
+    assert [h["path"] for h in data["hits"]] == [
+        "seeds/000_a240cdab87ab5ecb.txt",
+        "seeds/001_8cb112da170294d9.txt",
+    ]
+    assert all("<mark>" in h["snippet"] for h in data["hits"])
+
+    status, body = get(gunicorn_server + "/?q=" + urllib.parse.quote("sote-uudistus"))
+    assert status == 200
+    assert "<mark>" in body.decode()
+
+    status, body = get(gunicorn_server + "/healthz")
+    assert (status, json.loads(body)["documents"]) == (200, 5)
+
+
+@pytest.mark.parametrize("path", ["/api/search?q=*a", "/api/search?page=0&q=VATE"])
+def test_gunicorn_answers_bad_requests_with_400(gunicorn_server: str, path: str) -> None:
+    status, body = get(gunicorn_server + path)
+    assert status == 400
+    assert "error" in json.loads(body)
