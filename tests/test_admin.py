@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis import AnalysisUnavailable
 from indexer.build import build_index
 from indexer.lock import LOCK_NAME, writer_lock
 from tests.conftest import write_files
-from webui import create_app, jobs
+from webui import admin, create_app, jobs
 
 TOKEN = "oikea-tunnus-7f3a"
 EVIL = "<script>x</script>.pdf"
@@ -230,3 +231,16 @@ def test_a_writer_that_starts_after_the_check_fails_the_job(
         jobs.start("rebuild", seeds, index_dir, 10_000).join(timeout=20)
     job = jobs.read(index_dir)
     assert (job.state, job.message) == ("failed", jobs.BUSY_MESSAGE)
+
+
+def test_an_index_this_machine_cannot_open_still_offers_a_rebuild(
+    admin_client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(index_dir: Path):
+        raise AnalysisUnavailable("Voikko puuttuu.")
+
+    monkeypatch.setattr(admin, "index_stats", unavailable)
+    log_in(admin_client)
+    html = admin_client.get("/admin").get_data(as_text=True)
+    assert "Voikko puuttuu. Rakenna hakemisto uudelleen." in html
+    assert '<button type="submit">Rakenna hakemisto uudelleen</button>' in html

@@ -20,6 +20,8 @@ from flask import (
     url_for,
 )
 
+from indexer.analysis import AnalysisUnavailable
+from indexer.lock import is_locked
 from indexer.stats import index_stats
 from indexer.store import IndexMissing
 from webui import jobs
@@ -151,16 +153,23 @@ def start(action: str):
 
 def _render(message: str | None = None, status: int = 200):
     index_dir: Path = current_app.config["INDEX_DIR"]
+    stats, problem = None, None
     try:
         stats = index_stats(index_dir)
     except IndexMissing:
-        stats = None
+        problem = "Hakemistoa ei ole vielä rakennettu. Rakenna se alla olevalla painikkeella."
+    except AnalysisUnavailable as e:
+        # The page must still offer the rebuild that cures this.
+        problem = f"{e} Rakenna hakemisto uudelleen."
+    except OSError as e:
+        problem = f"Hakemistoa ei voitu avata: {e}"
     job = jobs.read(index_dir)
     job_running = job is not None and job.state == "running"
-    busy = jobs.writer_busy(index_dir)
+    busy = is_locked(index_dir)
     html = render_template(
         "admin.html",
         stats=stats,
+        problem=problem,
         job=job,
         job_running=job_running,
         busy=busy,

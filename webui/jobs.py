@@ -75,11 +75,6 @@ def read(index_dir: Path) -> Job | None:
     return job
 
 
-def writer_busy(index_dir: Path) -> bool:
-    """Tell whether any build or update holds the index folder right now."""
-    return is_locked(index_dir) or is_locked(index_dir, JOB_LOCK)
-
-
 def start(action: str, seeds_dir: Path, index_dir: Path, max_bytes: int) -> threading.Thread:
     """Start a rebuild or update in a background thread; raise JobBusy if one is running.
 
