@@ -1,9 +1,12 @@
 """The admin page: token login, CSRF, rate limit and background jobs over a real index."""
 
+import http.cookiejar
 import json
 import re
 import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from indexer.analysis import AnalysisUnavailable
 from indexer.build import build_index
 from indexer.lock import LOCK_NAME, writer_lock
-from tests.conftest import write_files
+from tests.conftest import serve, write_files
 from webui import admin, create_app, jobs
 
 TOKEN = "oikea-tunnus-7f3a"
@@ -244,3 +247,29 @@ def test_an_index_this_machine_cannot_open_still_offers_a_rebuild(
     html = admin_client.get("/admin").get_data(as_text=True)
     assert "Voikko puuttuu. Rakenna hakemisto uudelleen." in html
     assert '<button type="submit">Rakenna hakemisto uudelleen</button>' in html
+
+
+def test_gunicorn_workers_share_the_session_and_the_job(folders: tuple[Path, Path]) -> None:
+    seeds, index_dir = folders
+    server = serve(index_dir, seeds, {"SOTEHAKU_ADMIN_TOKEN": TOKEN})
+    url = next(server)
+    try:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+        def fetch(path: str, form: dict[str, str] | None = None) -> str:
+            data = urllib.parse.urlencode(form).encode() if form is not None else None
+            with opener.open(url + path, data, timeout=10) as r:
+                assert r.url == url + "/admin"
+                return r.read().decode()
+
+        csrf = csrf_of(fetch("/admin/login", {"token": TOKEN}))
+        fetch("/admin/rebuild", {"csrf": csrf})
+        job = wait_for_job(index_dir)
+        assert (job.state, job.documents) == ("succeeded", 2)
+        # Each request may land in either worker: both must know the session and the outcome.
+        for _ in range(6):
+            assert "Uudelleenrakennus – valmis" in fetch("/admin")
+    finally:
+        server.close()
