@@ -27,11 +27,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SEEDS_DIR"] = Path(app.config["SEEDS_DIR"])
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
 
-    from webui import api, errors, pages
+    from webui import admin, api, errors, pages
 
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    admin.init_app(app)
     return app
 
 

@@ -1,0 +1,275 @@
+"""The admin page: token login, CSRF, rate limit and background jobs over a real index."""
+
+import http.cookiejar
+import json
+import re
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from indexer.analysis import AnalysisUnavailable
+from indexer.build import build_index
+from indexer.lock import LOCK_NAME, writer_lock
+from tests.conftest import serve, write_files
+from webui import admin, create_app, jobs
+
+TOKEN = "oikea-tunnus-7f3a"
+EVIL = "<script>x</script>.pdf"
+
+
+@pytest.fixture()
+def folders(tmp_path: Path) -> tuple[Path, Path]:
+    seeds = write_files(
+        tmp_path / "seeds",
+        {
+            "a.txt": "Ensimmäinen\n\nVATE kokoontui.",
+            "b.md": "# Toinen\n\nSoite ja hyvinvointialue.",
+            "c.txt": "",
+            EVIL: b"%PDF-1.4",
+        },
+    )
+    index_dir = tmp_path / "index"
+    build_index(seeds, index_dir)
+    return seeds, index_dir
+
+
+@pytest.fixture()
+def admin_client(folders: tuple[Path, Path]):
+    seeds, index_dir = folders
+    app = create_app(
+        {"TESTING": True, "SEEDS_DIR": seeds, "INDEX_DIR": index_dir, "ADMIN_TOKEN": TOKEN}
+    )
+    return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def join_job_threads():
+    """Let no job thread outlive its test."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name == jobs.THREAD_NAME:
+            thread.join(timeout=20)
+
+
+def log_in(client) -> str:
+    """Log in and return the CSRF token of the admin page."""
+    r = client.post("/admin/login", data={"token": TOKEN})
+    assert (r.status_code, r.headers["Location"]) == (303, "/admin")
+    return csrf_of(client.get("/admin").get_data(as_text=True))
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def wait_for_job(index_dir: Path) -> jobs.Job:
+    """Return the job once it has finished; fail after 20 seconds."""
+    deadline = time.monotonic() + 20
+    while True:
+        job = jobs.read(index_dir)
+        if job is not None and job.state != "running":
+            return job
+        assert time.monotonic() < deadline, f"job still running: {job}"
+        time.sleep(0.05)
+
+
+def test_without_a_token_every_admin_url_is_404(client, seed_index: Path) -> None:
+    assert client.get("/admin").status_code == 404
+    assert client.get("/admin/login").status_code == 404
+    for path in ["/admin/login", "/admin/logout", "/admin/rebuild", "/admin/update"]:
+        assert client.post(path, data={"token": ""}).status_code == 404
+    assert jobs.read(seed_index) is None
+
+
+def test_a_wrong_token_is_refused_and_opens_no_session(admin_client) -> None:
+    r = admin_client.post("/admin/login", data={"token": "arvaus"})
+    assert r.status_code == 401
+    assert "Väärä ylläpitotunnus." in r.get_data(as_text=True)
+    assert admin_client.get_cookie("session") is None
+    r = admin_client.get("/admin")
+    assert (r.status_code, r.headers["Location"]) == (303, "/admin/login")
+
+
+def test_the_right_token_shows_the_index_and_its_skipped_files(admin_client) -> None:
+    log_in(admin_client)
+    cookie = admin_client.get_cookie("session")
+    assert (cookie.http_only, cookie.same_site) == (True, "Lax")
+    r = admin_client.get("/admin")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert '<dd id="documents">2</dd>' in html
+    assert "Ohitetut tiedostot (2)" in html
+    assert '<td class="path">c.txt</td><td>empty file</td>' in html
+    assert "&lt;script&gt;x&lt;/script&gt;.pdf" in html
+    assert "<script>" not in html
+    assert TOKEN not in html
+    assert 'http-equiv="refresh"' not in html
+
+
+def test_logging_out_ends_the_session(admin_client) -> None:
+    csrf = log_in(admin_client)
+    assert admin_client.post("/admin/logout", data={}).status_code == 400
+    r = admin_client.post("/admin/logout", data={"csrf": csrf})
+    assert (r.status_code, r.headers["Location"]) == (303, "/admin/login")
+    assert admin_client.get("/admin").status_code == 303
+
+
+@pytest.mark.parametrize("form", [{}, {"csrf": "väärä"}, {"csrf": ""}])
+def test_actions_without_the_right_csrf_token_start_nothing(
+    admin_client, folders: tuple[Path, Path], form: dict[str, str]
+) -> None:
+    log_in(admin_client)
+    for action in ["rebuild", "update"]:
+        r = admin_client.post(f"/admin/{action}", data=form)
+        assert r.status_code == 400
+        assert "tarkistustunniste puuttuu tai on väärä" in r.get_data(as_text=True)
+    assert jobs.read(folders[1]) is None
+
+
+def test_actions_need_a_session(admin_client, folders: tuple[Path, Path]) -> None:
+    r = admin_client.post("/admin/rebuild", data={"csrf": "x"})
+    assert (r.status_code, r.headers["Location"]) == (303, "/admin/login")
+    assert jobs.read(folders[1]) is None
+
+
+def test_an_action_while_a_writer_runs_is_409(admin_client, folders: tuple[Path, Path]) -> None:
+    csrf = log_in(admin_client)
+    index_dir = folders[1]
+    with writer_lock(index_dir):
+        page = admin_client.get("/admin").get_data(as_text=True)
+        assert "parhaillaan muualla" in page
+        assert 'http-equiv="refresh"' in page
+        for action in ["rebuild", "update"]:
+            r = admin_client.post(f"/admin/{action}", data={"csrf": csrf})
+            assert r.status_code == 409
+            assert "on jo käynnissä" in r.get_data(as_text=True)
+    assert jobs.read(index_dir) is None
+
+
+def test_rebuild_runs_in_the_background(admin_client, folders: tuple[Path, Path]) -> None:
+    seeds, index_dir = folders
+    csrf = log_in(admin_client)
+    write_files(seeds, {"d.txt": "Kolmas\n\nMaakunta."})
+    r = admin_client.post("/admin/rebuild", data={"csrf": csrf})
+    assert (r.status_code, r.headers["Location"]) == (303, "/admin")
+    job = wait_for_job(index_dir)
+    assert (job.action, job.state, job.documents, job.skipped) == ("rebuild", "succeeded", 3, 2)
+    assert (job.done, job.total) == (5, 5)
+    assert job.message.startswith("Hakemisto rakennettu: 3 asiakirjaa, 2 ohitettu,")
+    html = admin_client.get("/admin").get_data(as_text=True)
+    assert '<dd id="documents">3</dd>' in html
+    assert "Uudelleenrakennus – valmis" in html
+
+
+def test_update_picks_up_an_added_file(admin_client, folders: tuple[Path, Path]) -> None:
+    seeds, index_dir = folders
+    csrf = log_in(admin_client)
+    write_files(seeds, {"d.txt": "Kolmas\n\nMaakunta."})
+    r = admin_client.post("/admin/update", data={"csrf": csrf})
+    assert r.status_code == 303
+    job = wait_for_job(index_dir)
+    assert (job.action, job.state, job.documents) == ("update", "succeeded", 3)
+    assert job.message.startswith("Hakemisto päivitetty: 1 lisätty, 0 muuttunut, 0 poistettu,")
+    assert '<dd id="documents">3</dd>' in admin_client.get("/admin").get_data(as_text=True)
+
+
+def test_a_failed_job_says_why(tmp_path: Path, folders: tuple[Path, Path]) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SEEDS_DIR": folders[0],
+            "INDEX_DIR": tmp_path / "empty",
+            "ADMIN_TOKEN": TOKEN,
+        }
+    )
+    client = app.test_client()
+    csrf = log_in(client)
+    assert "Hakemistoa ei ole vielä rakennettu" in client.get("/admin").get_data(as_text=True)
+    assert client.post("/admin/update", data={"csrf": csrf}).status_code == 303
+    job = wait_for_job(tmp_path / "empty")
+    assert (job.state, job.message) == (
+        "failed",
+        "Hakemistoa ei ole vielä rakennettu: rakenna se ensin.",
+    )
+    assert "Päivitys – epäonnistui" in client.get("/admin").get_data(as_text=True)
+
+
+def test_a_running_job_whose_process_died_shows_as_interrupted(
+    admin_client, folders: tuple[Path, Path]
+) -> None:
+    index_dir = folders[1]
+    job = {"action": "rebuild", "state": "running", "started_at": "2025-01-01T00:00:00+00:00"}
+    (index_dir / jobs.JOB_FILE).write_text(json.dumps(job), encoding="utf-8")
+    log_in(admin_client)
+    html = admin_client.get("/admin").get_data(as_text=True)
+    assert "Uudelleenrakennus – keskeytyi" in html
+    assert 'http-equiv="refresh"' not in html
+
+
+def test_the_sixth_failed_login_is_429(admin_client) -> None:
+    for _ in range(5):
+        assert admin_client.post("/admin/login", data={"token": "arvaus"}).status_code == 401
+    r = admin_client.post("/admin/login", data={"token": TOKEN})
+    assert r.status_code == 429
+    assert "Liian monta epäonnistunutta kirjautumista" in r.get_data(as_text=True)
+    assert admin_client.get_cookie("session") is None
+
+
+def test_a_writer_that_starts_after_the_check_fails_the_job(
+    monkeypatch: pytest.MonkeyPatch, folders: tuple[Path, Path]
+) -> None:
+    seeds, index_dir = folders
+    real = jobs.is_locked
+
+    def writer_lock_looks_free(index_dir: Path, name: str = LOCK_NAME) -> bool:
+        return name != LOCK_NAME and real(index_dir, name)
+
+    # The CLI takes the writer lock just after the view looked: the check saw it free.
+    monkeypatch.setattr(jobs, "is_locked", writer_lock_looks_free)
+    with writer_lock(index_dir):
+        jobs.start("rebuild", seeds, index_dir, 10_000).join(timeout=20)
+    job = jobs.read(index_dir)
+    assert (job.state, job.message) == ("failed", jobs.BUSY_MESSAGE)
+
+
+def test_an_index_this_machine_cannot_open_still_offers_a_rebuild(
+    admin_client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(index_dir: Path):
+        raise AnalysisUnavailable("Voikko puuttuu.")
+
+    monkeypatch.setattr(admin, "index_stats", unavailable)
+    log_in(admin_client)
+    html = admin_client.get("/admin").get_data(as_text=True)
+    assert "Voikko puuttuu. Rakenna hakemisto uudelleen." in html
+    assert '<button type="submit">Rakenna hakemisto uudelleen</button>' in html
+
+
+def test_gunicorn_workers_share_the_session_and_the_job(folders: tuple[Path, Path]) -> None:
+    seeds, index_dir = folders
+    server = serve(index_dir, seeds, {"SOTEHAKU_ADMIN_TOKEN": TOKEN})
+    url = next(server)
+    try:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+        def fetch(path: str, form: dict[str, str] | None = None) -> str:
+            data = urllib.parse.urlencode(form).encode() if form is not None else None
+            with opener.open(url + path, data, timeout=10) as r:
+                assert r.url == url + "/admin"
+                return r.read().decode()
+
+        csrf = csrf_of(fetch("/admin/login", {"token": TOKEN}))
+        fetch("/admin/rebuild", {"csrf": csrf})
+        job = wait_for_job(index_dir)
+        assert (job.state, job.documents) == ("succeeded", 2)
+        # Each request may land in either worker: both must know the session and the outcome.
+        for _ in range(6):
+            assert "Uudelleenrakennus – valmis" in fetch("/admin")
+    finally:
+        server.close()
