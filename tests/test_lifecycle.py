@@ -11,9 +11,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
 from indexer import store
+from indexer.build import build_index
+from indexer.search import search
+from indexer.stats import index_stats
 from tests.conftest import ROOT, serve
 
 # Every generated document holds this word, so a search for it counts the whole index.
@@ -100,7 +104,7 @@ def test_searches_during_rebuilds_see_the_old_or_the_new_index(tmp_path: Path) -
             rebuilds = []
             deadline = time.monotonic() + 25
             # Old, new, old, ...: every rebuild switches the live count under the readers.
-            for seeds in [new, old] * 3:
+            for seeds in [new, old] * 2:
                 if time.monotonic() > deadline:
                     break
                 started = time.monotonic()
@@ -117,3 +121,56 @@ def test_searches_during_rebuilds_see_the_old_or_the_new_index(tmp_path: Path) -
     assert set(totals) == {200, 300}
     assert len(totals) > 100
     assert live_count(index_dir) in (200, 300)
+
+
+def test_a_search_that_resolved_the_old_generation_just_before_a_switch_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(make_seeds(tmp_path / "old", 3), index_dir)
+    new = make_seeds(tmp_path / "new", 4)
+    opened = store._opened
+
+    def switch_first(gen: Path):
+        # The reader has resolved CURRENT to the old generation; a build switches and
+        # deletes it before the reader opens it.
+        monkeypatch.setattr(store, "_opened", opened)
+        build_index(new, index_dir)
+        assert not gen.exists()
+        return opened(gen)
+
+    monkeypatch.setattr(store, "_opened", switch_first)
+    assert search(index_dir, EVERYWHERE).total == 4
+
+
+def test_readers_never_fail_while_generations_switch_under_them(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    small, large = make_seeds(tmp_path / "small", 3, 5), make_seeds(tmp_path / "large", 4, 5)
+    build_index(small, index_dir)
+    totals: list[int] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                totals.append(search(index_dir, EVERYWHERE).total)
+                totals.append(index_stats(index_dir).documents)
+            except Exception as e:
+                errors.append(repr(e))
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for t in readers:
+        t.start()
+    try:
+        deadline = time.monotonic() + 5
+        for seeds in [large, small] * 30:
+            if time.monotonic() > deadline:
+                break
+            build_index(seeds, index_dir)
+    finally:
+        stop.set()
+        for t in readers:
+            t.join(timeout=30)
+    assert errors == []
+    assert set(totals) == {3, 4}
