@@ -3,6 +3,7 @@
 import contextlib
 import json
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ from whoosh import index as whoosh_index
 
 from indexer import store
 from indexer.build import build_index
+from indexer.lock import writer_lock
 from indexer.search import search
 from indexer.stats import index_stats
 from tests.conftest import ROOT, serve
@@ -174,3 +176,124 @@ def test_readers_never_fail_while_generations_switch_under_them(tmp_path: Path) 
             t.join(timeout=30)
     assert errors == []
     assert set(totals) == {3, 4}
+
+
+# --- builds killed with SIGKILL ---------------------------------------------------------------
+
+# Runs `python -m indexer build` with one library function wrapped so that the process kills
+# itself with SIGKILL on its nth call: a deterministic crash point, with no hook in the library.
+_KILLED_BUILD = """
+import os, signal, sys
+from indexer import build, store
+from indexer.cli import cli
+
+module = {"build": build, "store": store, "os": os}[sys.argv[1]]
+name, nth = sys.argv[2], int(sys.argv[3])
+real, calls = getattr(module, name), 0
+
+def die_on_nth_call(*args, **kwargs):
+    global calls
+    calls += 1
+    if calls == nth:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args, **kwargs)
+
+setattr(module, name, die_on_nth_call)
+cli(sys.argv[4:], prog_name="python -m indexer")
+"""
+
+# (where the build dies, module, function, nth call, whether the new generation is live after)
+KILL_POINTS = [
+    ("reading files", "build", "load", 150, False),
+    ("adding documents", "build", "document_fields", 150, False),
+    ("checking the written generation", "build", "_check", 1, False),
+    ("renamed to gen-, CURRENT not yet replaced", "store", "_fsync_dir", 1, False),
+    ("CURRENT replaced, old generation not yet removed", "store", "_fsync_dir", 2, True),
+    ("removing the old generation, one file deleted", "os", "unlink", 2, True),
+]
+OLD_COUNT, NEW_COUNT = 20, 300
+
+
+@pytest.fixture(scope="module")
+def kill_seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seeds of the live index, and a larger set whose build gets killed."""
+    folder = tmp_path_factory.mktemp("kill")
+    return make_seeds(folder / "old", OLD_COUNT), make_seeds(folder / "new", NEW_COUNT, 100)
+
+
+def assert_recovers(index_dir: Path, old: Path, counts_after_kill: set[int]) -> None:
+    """Check the index after a killed build, then that the next build cleans up after it."""
+    live = store.require_generation(index_dir)
+    count = live_count(index_dir)
+    assert count in counts_after_kill
+    assert store.read_meta(live)["documents"] == search(index_dir, EVERYWHERE).total == count
+
+    result = build_cli(old, index_dir)
+    assert result.returncode == 0, result.stderr
+    assert f"Indexed {OLD_COUNT} documents" in result.stdout
+    live = store.require_generation(index_dir)
+    assert index_entries(index_dir) == sorted(["CURRENT", live.name])
+    assert search(index_dir, EVERYWHERE).total == OLD_COUNT
+
+
+@pytest.mark.parametrize(
+    ("module", "function", "nth", "switched"),
+    [point[1:] for point in KILL_POINTS],
+    ids=[point[0] for point in KILL_POINTS],
+)
+def test_a_build_killed_at_any_step_leaves_a_complete_live_index(
+    tmp_path: Path,
+    kill_seeds: tuple[Path, Path],
+    module: str,
+    function: str,
+    nth: int,
+    switched: bool,
+) -> None:
+    old, new = kill_seeds
+    index_dir = tmp_path / "index"
+    build_index(old, index_dir)
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_BUILD, module, function, str(nth)]
+        + ["build", "--seeds", str(new), "--index", str(index_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert_recovers(index_dir, old, {NEW_COUNT if switched else OLD_COUNT})
+
+
+def test_real_builds_killed_after_various_delays_leave_a_complete_live_index(
+    tmp_path: Path, kill_seeds: tuple[Path, Path]
+) -> None:
+    old, new = kill_seeds
+    index_dir = tmp_path / "index"
+    build_index(old, index_dir)
+    for delay in (0.05, 0.3, 0.6, 0.9, 1.2):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "indexer", "build", "--seeds", str(new)]
+            + ["--index", str(index_dir)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        returncode = proc.wait(timeout=30)
+        # A kill that lands after the switch, or a build that outran it, leaves the new set.
+        assert_recovers(index_dir, old, {OLD_COUNT, NEW_COUNT} if returncode < 0 else {NEW_COUNT})
+
+
+# --- the writer lock --------------------------------------------------------------------------
+
+
+def test_a_second_build_exits_with_code_2_while_the_lock_is_held(tmp_path: Path) -> None:
+    seeds = make_seeds(tmp_path / "seeds", 3)
+    index_dir = tmp_path / "index"
+    with writer_lock(index_dir):
+        result = build_cli(seeds, index_dir)
+        assert result.returncode == 2
+        assert "A build or update is already running" in result.stderr
+        assert store.current_generation(index_dir) is None
+    assert build_cli(seeds, index_dir).returncode == 0
+    assert search(index_dir, EVERYWHERE).total == 3
