@@ -206,13 +206,12 @@ def search(index_dir: Path, text: str, *, page: int = 1, limit: int = 10) -> Sea
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"The limit must be between 1 and {MAX_LIMIT}.")
     started = time.perf_counter()
-    _, ix = store.open_current(index_dir)
-    with ix.searcher() as searcher:
+    with store.live_searcher(index_dir) as (_, searcher):
         mode = "all"
-        q = parse(ix.schema, text)
+        q = parse(searcher.schema, text)
         total = len(searcher.search(q, limit=None, scored=False))
         if total == 0 and _is_plain_words(text):
-            q = parse(ix.schema, text, any_word=True)
+            q = parse(searcher.schema, text, any_word=True)
             total = len(searcher.search(q, limit=None, scored=False))
             mode = "any"
         hits = _page_hits(searcher, q, page, limit) if total else []
@@ -278,8 +277,7 @@ def get_document(index_dir: Path, doc_id: str, text: str = "") -> DocumentView |
 
     Documents are read from the index, never from disk, so no id can reach another file.
     """
-    _, ix = store.open_current(index_dir)
-    with ix.searcher() as searcher:
+    with store.live_searcher(index_dir) as (_, searcher):
         fields = searcher.document(id=doc_id)
         if fields is None:
             return None
@@ -287,14 +285,14 @@ def get_document(index_dir: Path, doc_id: str, text: str = "") -> DocumentView |
         body_html = highlight.htmlescape(body)
         if text.strip():
             try:
-                q = parse(ix.schema, text, any_word=True)
+                q = parse(searcher.schema, text, any_word=True)
             except QueryError:
                 q = None
             if q is not None:
                 marked = highlight.highlight(
                     body,
                     _body_words(q, searcher),
-                    ix.schema["body"].analyzer,
+                    searcher.schema["body"].analyzer,
                     highlight.WholeFragmenter(charlimit=None),
                     _MarkFormatter(),
                     top=1,

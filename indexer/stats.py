@@ -33,11 +33,17 @@ class IndexStats:
 
 def index_stats(index_dir: Path) -> IndexStats:
     """Return facts about the live index; raises IndexMissing when there is none."""
-    gen, ix = store.open_current(index_dir)
-    meta = store.read_meta(gen)
+    # A switch may delete the generation while its facts are read: then read the new one.
+    for _ in range(5):
+        with store.live_searcher(index_dir) as (gen, searcher):
+            documents = searcher.doc_count()
+            meta = store.read_meta(gen)
+            size_bytes = store.folder_bytes(gen)
+        if gen.is_dir():
+            break
     return IndexStats(
-        documents=ix.doc_count(),
-        size_bytes=store.folder_bytes(gen),
+        documents=documents,
+        size_bytes=size_bytes,
         generation=gen.name,
         built_at=meta.get("built_at"),
         updated_at=meta.get("updated_at"),

@@ -12,17 +12,22 @@ import os
 import secrets
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.index import Index
+from whoosh.index import EmptyIndexError, Index
+from whoosh.searching import Searcher
 
 CURRENT = "CURRENT"
 META = "meta.json"
 _GEN_PREFIX = "gen-"
 _BUILD_PREFIX = "build-"
+# How often a reader resolves CURRENT again when a switch deleted what it had resolved.
+_SWITCH_RETRIES = 5
 
 
 class IndexMissing(Exception):
@@ -31,12 +36,21 @@ class IndexMissing(Exception):
 
 def current_generation(index_dir: Path) -> Path | None:
     """Return the folder of the live generation, or None when nothing was built."""
-    try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    path = index_dir / name
-    return path if name.startswith(_GEN_PREFIX) and path.is_dir() else None
+    name = None
+    # A build deletes the generation it replaces right after switching CURRENT: a name read
+    # just before the switch can point at a folder that is already gone, so read it again.
+    for _ in range(_SWITCH_RETRIES):
+        try:
+            newer = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        if newer == name:
+            break
+        name = newer
+        path = index_dir / name
+        if name.startswith(_GEN_PREFIX) and path.is_dir():
+            return path
+    return None
 
 
 def require_generation(index_dir: Path) -> Path:
@@ -106,7 +120,14 @@ def write_meta(gen: Path, meta: dict[str, Any]) -> None:
 
 def folder_bytes(path: Path) -> int:
     """Return the total size of the files in a folder."""
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    total = 0
+    # A switch may delete an old generation while it is measured: os.walk skips folders that
+    # vanish, and files that vanish count for nothing.
+    for folder, _, files in os.walk(path):
+        for name in files:
+            with suppress(FileNotFoundError):
+                total += os.stat(os.path.join(folder, name)).st_size
+    return total
 
 
 # Opening an index unpickles its schema, and with it the analyzer's native handles: do that
@@ -118,6 +139,10 @@ _open: dict[Path, Index] = {}
 def open_current(index_dir: Path) -> tuple[Path, Index]:
     """Return the live generation and its opened Whoosh index (cached per generation)."""
     gen = require_generation(index_dir).resolve()
+    return gen, _opened(gen)
+
+
+def _opened(gen: Path) -> Index:
     with _open_lock:
         ix = _open.get(gen)
         if ix is None:
@@ -125,7 +150,32 @@ def open_current(index_dir: Path) -> tuple[Path, Index]:
             for old in [p for p in _open if p.parent == gen.parent]:
                 del _open[old]
             _open[gen] = ix
-    return gen, ix
+    return ix
+
+
+@contextmanager
+def live_searcher(index_dir: Path) -> Iterator[tuple[Path, Searcher]]:
+    """Open a searcher on the live generation for the block; yield the generation and it.
+
+    A reader that resolved CURRENT just before a switch may find that generation deleted
+    before its files were open (whoosh raises EmptyIndexError or FileNotFoundError): it then
+    resolves CURRENT again. Once the searcher is open its files stay readable after deletion,
+    so use searcher.schema, not Index.schema, which reads the folder again.
+    """
+    attempts = _SWITCH_RETRIES
+    while True:
+        gen = require_generation(index_dir).resolve()
+        try:
+            searcher = _opened(gen).searcher()
+            break
+        except (EmptyIndexError, FileNotFoundError):
+            forget(gen)
+            attempts -= 1
+            live = current_generation(index_dir)
+            if not attempts or live is None or live.resolve() == gen:
+                raise
+    with searcher:
+        yield gen, searcher
 
 
 def forget(gen: Path) -> None:

@@ -1,0 +1,178 @@
+"""Benchmarks of the index lifecycle over a CSV news corpus: build, search during a rebuild,
+incremental update.
+
+Example: python -m indexer.benchmark lifecycle --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
+
+The corpus is copied into a temporary folder, never into the project.
+"""
+
+import argparse
+import csv
+import gzip
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from indexer.build import build_index
+from indexer.update import update_index
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_seeds(corpus: Path, seeds_dir: Path, docs: int) -> int:
+    """Write the corpus's first rows (date,title,lead,id) as text files; return how many."""
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with gzip.open(corpus, "rt", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if written == docs:
+                break
+            year, month, day = row["date"].split("-")
+            text = f"{row['title']}\n\n{int(day)}.{int(month)}.{year}\n\n{row['lead']}\n"
+            (seeds_dir / f"{written:06d}_{row['id']}.txt").write_text(text, encoding="utf-8")
+            written += 1
+    return written
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(index_dir: Path, seeds_dir: Path, workers: int = 2) -> Iterator[str]:
+    """Run the web app under gunicorn on a free loopback port; yield its base URL."""
+    port = _free_port()
+    env = {**os.environ, "SOTEHAKU_INDEX_DIR": str(index_dir), "SOTEHAKU_SEEDS_DIR": str(seeds_dir)}
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "webui:create_app()"]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/healthz", timeout=2):
+                        break
+                except (urllib.error.URLError, ConnectionError):
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise RuntimeError(log.read().decode(errors="replace")) from None
+                    time.sleep(0.1)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+
+def _client(url: str, stop: threading.Event, latencies: list[float], errors: list[str]) -> None:
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=30) as r:
+                body = r.read()
+            if b'"total"' not in body:
+                errors.append("answer without a total")
+                continue
+            latencies.append(time.perf_counter() - started)
+        except (OSError, ValueError) as e:
+            errors.append(f"{type(e).__name__}: {e}")
+
+
+def _percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100)[q - 1]
+
+
+def lifecycle(corpus: Path, docs: int, query: str, clients: int) -> None:
+    """Print build, search-during-rebuild and update timings over the corpus's first rows."""
+    with tempfile.TemporaryDirectory(prefix="sotehaku-bench-") as tmp:
+        seeds_dir, index_dir = Path(tmp) / "seeds", Path(tmp) / "index"
+        written = write_seeds(corpus, seeds_dir, docs)
+        print(f"Corpus: first {written} rows of {corpus}, written to a temporary folder.")
+
+        report = build_index(seeds_dir, index_dir)
+        build_seconds = report.seconds
+        print(
+            f"Full build: {report.indexed} documents in {build_seconds:.2f} s "
+            f"({report.indexed / build_seconds:.0f} docs/s, analyzer: {report.analyzer})"
+        )
+
+        latencies: list[float] = []
+        errors: list[str] = []
+        stop = threading.Event()
+        with gunicorn(index_dir, seeds_dir) as base:
+            url = f"{base}/api/search?q={urllib.parse.quote(query)}"
+            threads = [
+                threading.Thread(target=_client, args=(url, stop, latencies, errors))
+                for _ in range(clients)
+            ]
+            for t in threads:
+                t.start()
+            started = time.perf_counter()
+            rebuild = subprocess.run(
+                [sys.executable, "-m", "indexer", "build", "--seeds", str(seeds_dir)]
+                + ["--index", str(index_dir)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            rebuild_seconds = time.perf_counter() - started
+            stop.set()
+            for t in threads:
+                t.join()
+        if rebuild.returncode:
+            raise SystemExit(f"The rebuild failed: {rebuild.stderr}")
+        print(
+            f"Search during rebuild ({clients} clients, q={query!r}, gunicorn 2 workers): "
+            f"rebuild took {rebuild_seconds:.2f} s; {len(latencies)} searches served, "
+            f"{len(errors)} errors, p50 {_percentile(latencies, 50) * 1000:.1f} ms, "
+            f"p95 {_percentile(latencies, 95) * 1000:.1f} ms"
+        )
+        for error in sorted(set(errors))[:5]:
+            print(f"  error: {error}")
+
+        changed = sorted(seeds_dir.iterdir())[written // 2]
+        with changed.open("a", encoding="utf-8") as f:
+            f.write("Juttua on päivitetty.\n")
+        one = update_index(seeds_dir, index_dir)
+        print(
+            f"Update, 1 file changed: {one.seconds:.3f} s "
+            f"({one.seconds / build_seconds:.1%} of the full build; changed {len(one.changed)}, "
+            f"unchanged {one.unchanged})"
+        )
+        none = update_index(seeds_dir, index_dir)
+        print(
+            f"Update, nothing changed: {none.seconds:.3f} s "
+            f"({none.seconds / build_seconds:.1%} of the full build)"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m indexer.benchmark", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    life = commands.add_parser("lifecycle", help="Build, search during a rebuild, update.")
+    life.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
+    life.add_argument("--docs", type=int, default=20000, help="How many rows to index.")
+    life.add_argument("--query", default="hallitus", help="The word the clients search for.")
+    life.add_argument("--clients", type=int, default=4, help="Threads searching at once.")
+    args = parser.parse_args(argv)
+    lifecycle(args.corpus, args.docs, args.query, args.clients)
+
+
+if __name__ == "__main__":
+    main()

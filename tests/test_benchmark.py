@@ -1,0 +1,43 @@
+"""The lifecycle benchmark, run end to end over a small made-up corpus."""
+
+import csv
+import gzip
+from pathlib import Path
+
+import pytest
+
+from indexer.benchmark import lifecycle, write_seeds
+
+
+def make_corpus(path: Path, rows: int) -> Path:
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["date", "title", "lead", "id"])
+        for n in range(rows):
+            writer.writerow(
+                ["2019-03-0" + str(n % 9 + 1), f"Hallitus {n}", "Sote, eli hallitus.", n]
+            )
+    return path
+
+
+def test_write_seeds_lays_rows_out_as_news_files(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus.csv.gz", 5)
+    assert write_seeds(corpus, tmp_path / "seeds", 2) == 2
+    assert sorted(p.name for p in (tmp_path / "seeds").iterdir()) == [
+        "000000_0.txt",
+        "000001_1.txt",
+    ]
+    assert (tmp_path / "seeds" / "000001_1.txt").read_text(encoding="utf-8") == (
+        "Hallitus 1\n\n2.3.2019\n\nSote, eli hallitus.\n"
+    )
+
+
+def test_lifecycle_benchmark_prints_every_measure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lifecycle(make_corpus(tmp_path / "corpus.csv.gz", 40), 30, "hallitus", 2)
+    out = capsys.readouterr().out
+    assert "Full build: 30 documents" in out
+    assert " 0 errors" in out
+    assert "Update, 1 file changed" in out and "changed 1, unchanged 29" in out
+    assert "Update, nothing changed" in out
