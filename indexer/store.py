@@ -158,8 +158,9 @@ def live_searcher(index_dir: Path) -> Iterator[tuple[Path, Searcher]]:
     """Open a searcher on the live generation for the block; yield the generation and it.
 
     A reader that resolved CURRENT just before a switch may find that generation deleted
-    before its files were open (whoosh raises EmptyIndexError or FileNotFoundError): it then
-    resolves CURRENT again. Once the searcher is open its files stay readable after deletion,
+    before its files were open (whoosh raises EmptyIndexError or FileNotFoundError), and one
+    that read a generation's table of contents just before an update committed may find a
+    merged-away segment file gone: either way it resolves CURRENT and the newest TOC again. Once the searcher is open its files stay readable after deletion,
     so use searcher.schema, not Index.schema, which reads the folder again.
     """
     attempts = _SWITCH_RETRIES
@@ -171,8 +172,7 @@ def live_searcher(index_dir: Path) -> Iterator[tuple[Path, Searcher]]:
         except (EmptyIndexError, FileNotFoundError):
             forget(gen)
             attempts -= 1
-            live = current_generation(index_dir)
-            if not attempts or live is None or live.resolve() == gen:
+            if not attempts or current_generation(index_dir) is None:
                 raise
     with searcher:
         yield gen, searcher
