@@ -160,8 +160,9 @@ def live_searcher(index_dir: Path) -> Iterator[tuple[Path, Searcher]]:
     A reader that resolved CURRENT just before a switch may find that generation deleted
     before its files were open (whoosh raises EmptyIndexError or FileNotFoundError), and one
     that read a generation's table of contents just before an update committed may find a
-    merged-away segment file gone: either way it resolves CURRENT and the newest TOC again. Once the searcher is open its files stay readable after deletion,
-    so use searcher.schema, not Index.schema, which reads the folder again.
+    merged-away segment file gone: either way it resolves CURRENT and the newest TOC again.
+    Once the searcher is open its files stay readable after deletion, so use
+    searcher.schema, not Index.schema, which reads the folder again.
     """
     attempts = _SWITCH_RETRIES
     while True:
