@@ -1,6 +1,7 @@
 """Base forms and compound parts of Finnish words: Voikko, with a Snowball stem fallback."""
 
 import functools
+import re
 import threading
 from collections.abc import Iterable, Iterator
 
@@ -149,14 +150,34 @@ class Morphology:
         return direct, tuple(p for p in parts if p not in direct)
 
     def _baseforms(self, word: str) -> list[str]:
+        """Return the base forms of a word's most plausible Voikko analyses.
+
+        Analyses with more compound parts than the simplest one are dropped: they are Voikko
+        over-splitting ("ministeriöiden" as ministeri + yö). A participle also gives its verb,
+        the lemma the word has in running text ("tehtyä" -> tehty, tehdä), except the -va/-vä
+        and -tava/-tävä participles and -maton, which are mostly adjectives of their own like
+        the -minen noun ("tekemisen" -> tekeminen; not the agent participle "tekemä" then).
+        """
         voikko = self._voikko()
-        if word.endswith("-"):
-            # An elided part ("lasten- ja nuorten"): the bare word gives its base form (lapsi);
-            # prefixes Voikko only knows with the hyphen ("sosiaali-") keep their written form.
-            return [a["BASEFORM"] for a in voikko.analyze(word[:-1])] or [
-                a["BASEFORM"] for a in voikko.analyze(word)
-            ]
-        return [a["BASEFORM"] for a in voikko.analyze(word)]
+        analyses = voikko.analyze(word[:-1]) if word.endswith("-") else voikko.analyze(word)
+        if not analyses and word.endswith("-"):
+            # Prefixes Voikko only knows with the hyphen ("sosiaali-") keep their written form.
+            analyses = voikko.analyze(word)
+        if not analyses:
+            return []
+        fewest = min(a["STRUCTURE"].count("=") for a in analyses)
+        minen = any(a.get("MOOD") == "MINEN-infinitive" for a in analyses)
+        baseforms = []
+        for a in analyses:
+            if a["STRUCTURE"].count("=") > fewest or (minen and a.get("PARTICIPLE") == "agent"):
+                continue
+            if a.get("MOOD") == "MINEN-infinitive":
+                baseforms.extend(_minen_noun(a.get("FSTOUTPUT", "")) or [a["BASEFORM"]])
+                continue
+            baseforms.append(a["BASEFORM"])
+            if a.get("PARTICIPLE") not in (None, "negation", "present_active", "present_passive"):
+                baseforms.extend(_participle_verb(a.get("FSTOUTPUT", "")))
+        return baseforms
 
     def _compound_parts(self, baseform: str) -> tuple[str, ...]:
         """Return the parts of a compound base form: each part and each run of adjacent parts.
@@ -194,6 +215,35 @@ class Morphology:
                 else:
                     terms.extend(self.analyze(run)[0])
         return tuple(terms)
+
+
+# Morphemes of a Voikko FSTOUTPUT: [Xp]base form[X]surface, or [Xj] for a derivation suffix.
+_MORPHEME = re.compile(r"\[X[pj]\]([^\[]*)\[X\]([^\[]*)")
+
+
+def _participle_verb(fstoutput: str) -> list[str]:
+    """Return the verb of a participle from its FSTOUTPUT, as the morphemes before the
+    participle suffix ([Ll]) spell it: the surface of all but the last, then its base form.
+
+    >>> _participle_verb("[Lt][Xp]esittää[X]esit[Xj]ellä[X]tele[Ll][Rv]v[Xj]ä[X][Sn][Ny]ä")
+    ['esitellä']
+    """
+    morphemes = _MORPHEME.findall(fstoutput.partition("[Ll]")[0])
+    if not morphemes:
+        return []
+    *before, (base, _) = morphemes
+    return ["".join(surface for _, surface in before) + base]
+
+
+def _minen_noun(fstoutput: str) -> list[str]:
+    """Return the -minen noun of a MINEN-infinitive: Voikko gives the verb as its base form,
+    but "tekeminen" is a word of its own, not a form of "tehdä".
+
+    >>> _minen_noun("[Lt][Xp]myöntää[X]myöntä[Tn4]mi[Sg][Ny]sen")
+    ['myöntäminen']
+    """
+    morphemes = _MORPHEME.findall(fstoutput.partition("[Tn4]")[0])
+    return ["".join(surface for _, surface in morphemes) + "minen"] if morphemes else []
 
 
 def _unique(terms: Iterable[str]) -> tuple[str, ...]:
