@@ -33,7 +33,7 @@ class SnowballFilter(Filter):
     """Replace each token's text with its Snowball Finnish stem (PyStemmer).
 
     >>> [t.text for t in (RegexTokenizer() | SnowballFilter())("kokouksessa")]
-    ['kokoukse']
+    ['kokouks']
     """
 
     def __init__(self) -> None:

@@ -88,7 +88,7 @@ class LexiconFilter(Filter):
     >>> chain = FinnishTokenizer() | CaseEndingFilter() | LemmaFilter(m)
     >>> f = LexiconFilter([("VATE", "väliaikainen valmistelutoimielin")], m)
     >>> [(t.text, t.pos) for t in f(chain("VATEn", mode="index"))]
-    [('vate', 0), ('väliaikainen', 0), ('valmistelutoimielin', 0)]
+    [('vate', 0), ('=vate', 0), ('väliaikainen', 0), ('valmistelutoimielin', 0)]
     >>> [(t.text, t.pos) for t in f(chain("väliaikaisen valmistelutoimielimen", mode="index"))][-1]
     ('vate', 1)
     """
@@ -116,7 +116,7 @@ class LexiconFilter(Filter):
 
     def _compile(self) -> None:
         # Short term -> terms of its long forms; last word's term -> (short term, long form).
-        self._expansions: dict[str, set[str]] = {}
+        self._expansions: dict[str, dict[str, None]] = {}
         self._endings: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
         self._longest = 1
         for short, long in self.pairs:
@@ -126,8 +126,11 @@ class LexiconFilter(Filter):
                 continue
             self._longest = max(self._longest, len(long_terms))
             for term in short_terms:
-                words = self._expansions.setdefault(term, set())
-                words.update(t for terms in long_terms for t in terms if t not in _FUNCTION_WORDS)
+                # An ordered set (dict keys): the same text always gives the same tokens.
+                words = self._expansions.setdefault(term, {})
+                words.update(dict.fromkeys(t for terms in long_terms for t in sorted(terms)))
+                for word in _FUNCTION_WORDS:
+                    words.pop(word, None)
                 for last in long_terms[-1]:
                     self._endings.setdefault(last, []).append((term, long_terms))
         self._compiled = True

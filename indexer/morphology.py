@@ -12,6 +12,11 @@ from whoosh.analysis import Filter, Token
 # above one that only has "rahoitusmalli" for the query "malli".
 PART_BOOST = 0.5
 
+# The written form is indexed too, marked so it never equals a base form; an exact match of the
+# form ranks a document up without changing what matches.
+FORM_MARK = "="
+FORM_BOOST = 0.5
+
 # A word form cache grows with the vocabulary of the documents; past this size start over rather
 # than hold every form of a large corpus in memory.
 _CACHE_LIMIT = 500_000
@@ -251,16 +256,23 @@ def _unique(terms: Iterable[str]) -> tuple[str, ...]:
 
 
 class LemmaFilter(Filter):
-    """Replace each word by its base forms, plus its compound parts when indexing.
+    """Replace each word by its base forms and its written form, plus its compound parts when
+    indexing.
 
-    Alternatives of one word share its position and characters. Base forms have boost 1.0 and
-    kind "lemma"; compound parts have PART_BOOST and kind "part" and are left out of queries, so
-    the query "rahoitusmalli" does not match every "malli".
+    Alternatives of one word share its position and characters:
+
+    - kind "lemma": the base forms (or stem), boost 1.0. In a query an ambiguous word's base
+      forms share that boost (1/k each), so a document is not rewarded for matching several
+      readings of one word ("elämästä": elämä, elää).
+    - kind "form": the written form, lowercase, marked with a leading "=" so it never equals a
+      base form, boost FORM_BOOST: the exact form ranks above other forms of the word.
+    - kind "part": compound parts, boost PART_BOOST, only when indexing, so the query
+      "rahoitusmalli" does not match every "malli".
 
     >>> from indexer.tokenize import FinnishTokenizer
     >>> f = LemmaFilter(Morphology(use_voikko=True))
     >>> [(t.text, t.boost) for t in f(FinnishTokenizer()("rahoitusmallin", mode="index"))]
-    [('rahoitusmalli', 1.0), ('rahoitus', 0.5), ('malli', 0.5)]
+    [('rahoitusmalli', 1.0), ('=rahoitusmallin', 0.5), ('rahoitus', 0.5), ('malli', 0.5)]
     """
 
     is_morph = True
@@ -272,9 +284,12 @@ class LemmaFilter(Filter):
         analyze = self.morphology.analyze
         for t in tokens:
             direct, parts = analyze(t.text)
+            query = t.mode == "query"
+            lemma_boost = 1.0 / len(direct) if query else 1.0
             for term in direct:
-                yield _alternative(t, term, 1.0, "lemma")
-            if t.mode != "query":
+                yield _alternative(t, term, lemma_boost, "lemma")
+            yield _alternative(t, FORM_MARK + t.text.lower(), FORM_BOOST, "form")
+            if not query:
                 for term in parts:
                     yield _alternative(t, term, PART_BOOST, "part")
 
