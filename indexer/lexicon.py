@@ -88,7 +88,7 @@ class LexiconFilter(Filter):
     >>> chain = FinnishTokenizer() | CaseEndingFilter() | LemmaFilter(m)
     >>> f = LexiconFilter([("VATE", "väliaikainen valmistelutoimielin")], m)
     >>> [(t.text, t.pos) for t in f(chain("VATEn", mode="index"))]
-    [('vate', 0), ('=vate', 0), ('väliaikainen', 0), ('valmistelutoimielin', 0)]
+    [('vate', 0), ('väliaikainen', 0), ('valmistelutoimielin', 0)]
     >>> [(t.text, t.pos) for t in f(chain("väliaikaisen valmistelutoimielimen", mode="index"))][-1]
     ('vate', 1)
     """
@@ -138,32 +138,43 @@ class LexiconFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         if not self._compiled:
             self._compile()
+        # Each word's expansions come after all its alternatives, so keep what they need of the
+        # word (the token object itself is reused for the next word).
         recent: deque[tuple[int, frozenset[str]]] = deque(maxlen=self._longest)
-        group: list[Token] = []
+        pos = start = end = None
+        direct: set[str] = set()
         for t in tokens:
-            if group and t.pos != group[0].pos:
-                yield from self._expand(group, recent)
-                group = []
-            group.append(t)
-        if group:
-            yield from self._expand(group, recent)
+            if t.mode == "query":
+                yield t
+                continue
+            if t.pos != pos:
+                if pos is not None:
+                    yield from self._expand(t, pos, start, end, frozenset(direct), recent)
+                pos, start, end = t.pos, getattr(t, "startchar", 0), getattr(t, "endchar", 0)
+                direct = set()
+            if t.kind == "lemma":
+                direct.add(t.text)
+            yield t
+        if pos is not None:
+            yield from self._expand(t, pos, start, end, frozenset(direct), recent)
 
     def _expand(
-        self, group: list[Token], recent: deque[tuple[int, frozenset[str]]]
+        self,
+        template: Token,
+        pos: int,
+        start: int,
+        end: int,
+        direct: frozenset[str],
+        recent: deque[tuple[int, frozenset[str]]],
     ) -> Iterator[Token]:
-        """Yield one word's tokens and the lexicon expansions that end at it."""
-        yield from group
-        first = group[0]
-        if first.mode == "query":
-            return
-        direct = frozenset(t.text for t in group if getattr(t, "kind", "lemma") == "lemma")
-        recent.append((getattr(first, "startchar", 0), direct))
+        """Yield the lexicon expansions of the word at pos: new tokens made from template."""
+        recent.append((start, direct))
         added = set(direct)
         for term in direct:
             for word in self._expansions.get(term, ()):
                 if word not in added:
                     added.add(word)
-                    yield _synonym(first, word, None)
+                    yield _synonym(template, word, pos, start, end)
             for short, long_terms in self._endings.get(term, ()):
                 n = len(long_terms)
                 if short in added or n > len(recent):
@@ -172,14 +183,11 @@ class LexiconFilter(Filter):
                 pairs = zip(window, long_terms, strict=True)
                 if all(terms & wanted for (_, terms), wanted in pairs):
                     added.add(short)
-                    yield _synonym(first, short, window[0][0])
+                    yield _synonym(template, short, pos, window[0][0], end)
 
 
-def _synonym(t: Token, text: str, startchar: int | None) -> Token:
-    alt = Token(**t.__dict__)
-    alt.text = text
-    alt.boost = SYNONYM_BOOST
-    alt.kind = "synonym"
-    if startchar is not None and hasattr(alt, "startchar"):
-        alt.startchar = startchar
+def _synonym(template: Token, text: str, pos: int, startchar: int, endchar: int) -> Token:
+    alt = template.copy()
+    alt.text, alt.boost, alt.kind = text, SYNONYM_BOOST, "synonym"
+    alt.pos, alt.startchar, alt.endchar = pos, startchar, endchar
     return alt

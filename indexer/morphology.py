@@ -38,23 +38,91 @@ def voikko_available() -> bool:
     return True
 
 
-def _split_structure(word: str, structure: str) -> list[str]:
-    """Split a word at the part boundaries of its Voikko STRUCTURE.
+# Native handles, one per thread: a Voikko handle is not thread-safe, and every unpickled copy of
+# the schema (Whoosh reads it for each writer and searcher) shares them instead of loading the
+# dictionary again.
+_handles = threading.local()
+
+
+class _Voikko:
+    """A Voikko handle that reads only the analysis attributes this module uses.
+
+    libvoikko's own analyze() reads every attribute of every analysis, WORDBASES and all, which
+    takes half of its time; a rebuild analyses every distinct word of the documents. This reads
+    through the same ctypes library and handle (libvoikko is pinned in pyproject.toml).
+    """
+
+    _KEYS = tuple(k.encode() for k in ("BASEFORM", "STRUCTURE", "MOOD", "PARTICIPLE", "FSTOUTPUT"))
+
+    def __init__(self) -> None:
+        import libvoikko
+
+        self._voikko = libvoikko.Voikko("fi")
+        self._lib = self._voikko._Voikko__lib
+        self._handle = self._voikko._Voikko__handle
+
+    def analyze(self, word: str) -> list[dict[str, str]]:
+        if "\0" in word:
+            return []
+        lib = self._lib
+        found = lib.voikkoAnalyzeWordUcs4(self._handle, word)
+        if not found:
+            return []
+        analyses = []
+        i = 0
+        while found[i]:
+            value = lib.voikko_mor_analysis_value_ucs4
+            analysis = {k.decode(): value(found[i], k) for k in self._KEYS}
+            analyses.append({k: v for k, v in analysis.items() if v is not None})
+            i += 1
+        lib.voikko_free_mor_analysis(found)
+        return analyses
+
+
+def _voikko() -> _Voikko:
+    if not hasattr(_handles, "voikko"):
+        if not voikko_available():
+            raise AnalysisUnavailable(
+                "This index was built with Voikko analysis, but libvoikko or its Finnish "
+                "dictionary (Debian: libvoikko1 voikko-fi) is not installed here. Install "
+                "them, or rebuild the index here (it then uses Snowball): "
+                "python -m indexer build"
+            )
+        _handles.voikko = _Voikko()
+    return _handles.voikko
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    if not hasattr(_handles, "stemmer"):
+        _handles.stemmer = Stemmer.Stemmer("finnish")
+    return _handles.stemmer
+
+
+Analysis = tuple[tuple[str, ...], tuple[str, ...]]
+
+# Analyses by word form, one cache per configuration, shared by its unpickled copies. Dict reads
+# and writes are atomic, so threads share it; at worst two of them analyse a word twice.
+_caches: dict[tuple[bool, frozenset[str]], dict[str, Analysis]] = {}
+
+
+def _split_structure(word: str, structure: str) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of the parts of a word, from its Voikko STRUCTURE.
 
     '=' starts a part and '-' stands for a hyphen between parts:
-    ("sote-uudistus", "=qqqq-=ppppppppp") gives ["sote", "uudistus"].
+    ("sote-uudistus", "=qqqq-=ppppppppp") gives [(0, 4), (5, 13)].
     """
-    parts: list[str] = []
-    chars = iter(word)
+    spans: list[list[int]] = []
+    i = 0
     for code in structure:
         if code == "=":
-            parts.append("")
+            spans.append([i, i])
         elif code == "-":
-            next(chars, "")
-            parts.append("")
+            i += 1
+            spans.append([i, i])
         else:
-            parts[-1] += next(chars, "")
-    return [part for part in parts if part]
+            i += 1
+            spans[-1][1] = i
+    return [(a, b) for a, b in spans if b > a and a < len(word)]
 
 
 class Morphology:
@@ -63,8 +131,8 @@ class Morphology:
     Terms are lowercase and without hyphens, so "sote-uudistus", "soteuudistus" and
     "Sote-uudistukseen" share the term "soteuudistus". Words Voikko does not know fall back to
     the Snowball stem, or to a lexicon word they are a form of ("Soiten" -> "soite"), or to a
-    lexicon prefix plus a known word ("soteuudistuksen" -> "sote" + "uudistus"). The native
-    handles are per thread (Voikko is not thread-safe) and rebuilt after unpickling.
+    lexicon prefix plus a known word ("soteuudistuksen" -> "sote" + "uudistus"). Only the
+    configuration is pickled; handles and the cache are looked up again after unpickling.
     """
 
     def __init__(self, *, use_voikko: bool, lexicon_words: Iterable[str] = ()) -> None:
@@ -73,10 +141,8 @@ class Morphology:
         self._setup()
 
     def _setup(self) -> None:
-        self._local = threading.local()
-        self._cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        stemmer = Stemmer.Stemmer("finnish")
-        self._by_stem = {stemmer.stemWord(w): w for w in self.lexicon_words}
+        self._cache = _caches.setdefault((self.use_voikko, self.lexicon_words), {})
+        self._by_stem = {_stemmer().stemWord(w): w for w in self.lexicon_words}
         # Longest first, so the most specific prefix wins.
         self._prefixes = sorted((w for w in self.lexicon_words if len(w) >= 4), key=len)[::-1]
 
@@ -90,28 +156,7 @@ class Morphology:
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.__getstate__() == other.__getstate__()
 
-    def _stemmer(self) -> Stemmer.Stemmer:
-        local = self._local
-        if not hasattr(local, "stemmer"):
-            local.stemmer = Stemmer.Stemmer("finnish")
-        return local.stemmer
-
-    def _voikko(self):
-        local = self._local
-        if not hasattr(local, "voikko"):
-            if not voikko_available():
-                raise AnalysisUnavailable(
-                    "This index was built with Voikko analysis, but libvoikko or its Finnish "
-                    "dictionary (Debian: libvoikko1 voikko-fi) is not installed here. Install "
-                    "them, or rebuild the index here (it then uses Snowball): "
-                    "python -m indexer build"
-                )
-            import libvoikko
-
-            local.voikko = libvoikko.Voikko("fi")
-        return local.voikko
-
-    def analyze(self, word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def analyze(self, word: str) -> Analysis:
         """Return (base forms, compound parts) of a written word, as index terms.
 
         >>> Morphology(use_voikko=True).analyze("rahoitusmalliin")
@@ -124,15 +169,15 @@ class Morphology:
             cached = self._cache[word] = self._analyze(word)
         return cached
 
-    def _analyze(self, word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _analyze(self, word: str) -> Analysis:
         lower = word.lower()
         if any(c.isdigit() for c in word):
             return (lower.strip("-"),), ()
         if self.use_voikko:
-            baseforms = self._baseforms(word)
-            if baseforms:
-                direct = _unique(b.lower().replace("-", "") for b in baseforms)
-                parts = _unique(p for b in baseforms for p in self._compound_parts(b))
+            analyses = self._baseforms(word)
+            if analyses:
+                direct = _unique(b.lower().replace("-", "") for b, _ in analyses)
+                parts = _unique(p for b, s in analyses for p in self._compound_parts(word, b, s))
                 return direct, tuple(p for p in parts if p not in direct)
         stem = lower.strip("-")
         if stem in self.lexicon_words:
@@ -143,10 +188,10 @@ class Morphology:
         rest = stem[len(prefix) :] if prefix else ""
         if len(rest) >= 3 and (not self.use_voikko or self._baseforms(rest)):
             return self._hyphenated([prefix, rest])
-        stem = self._stemmer().stemWord(stem)
+        stem = _stemmer().stemWord(stem)
         return (self._by_stem.get(stem, stem),), ()
 
-    def _hyphenated(self, pieces: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _hyphenated(self, pieces: list[str]) -> Analysis:
         """Analyse a compound Voikko does not know from its pieces, the last one inflected."""
         *modifiers, head = pieces
         head_terms = self.analyze(head)[0]
@@ -154,8 +199,8 @@ class Morphology:
         parts = _unique(t for piece in pieces for t in self.analyze(piece)[0])
         return direct, tuple(p for p in parts if p not in direct)
 
-    def _baseforms(self, word: str) -> list[str]:
-        """Return the base forms of a word's most plausible Voikko analyses.
+    def _baseforms(self, word: str) -> list[tuple[str, str]]:
+        """Return (base form, STRUCTURE of the word) of a word's most plausible analyses.
 
         Analyses with more compound parts than the simplest one are dropped: they are Voikko
         over-splitting ("ministeriöiden" as ministeri + yö). A participle also gives its verb,
@@ -163,7 +208,7 @@ class Morphology:
         and -tava/-tävä participles and -maton, which are mostly adjectives of their own like
         the -minen noun ("tekemisen" -> tekeminen; not the agent participle "tekemä" then).
         """
-        voikko = self._voikko()
+        voikko = _voikko()
         analyses = voikko.analyze(word[:-1]) if word.endswith("-") else voikko.analyze(word)
         if not analyses and word.endswith("-"):
             # Prefixes Voikko only knows with the hyphen ("sosiaali-") keep their written form.
@@ -174,35 +219,44 @@ class Morphology:
         minen = any(a.get("MOOD") == "MINEN-infinitive" for a in analyses)
         baseforms = []
         for a in analyses:
-            if a["STRUCTURE"].count("=") > fewest or (minen and a.get("PARTICIPLE") == "agent"):
+            structure = a["STRUCTURE"]
+            if structure.count("=") > fewest or (minen and a.get("PARTICIPLE") == "agent"):
                 continue
             if a.get("MOOD") == "MINEN-infinitive":
-                baseforms.extend(_minen_noun(a.get("FSTOUTPUT", "")) or [a["BASEFORM"]])
+                nouns = _minen_noun(a.get("FSTOUTPUT", "")) or [a["BASEFORM"]]
+                baseforms.extend((noun, structure) for noun in nouns)
                 continue
-            baseforms.append(a["BASEFORM"])
+            baseforms.append((a["BASEFORM"], structure))
             if a.get("PARTICIPLE") not in (None, "negation", "present_active", "present_passive"):
-                baseforms.extend(_participle_verb(a.get("FSTOUTPUT", "")))
+                baseforms.extend((v, "") for v in _participle_verb(a.get("FSTOUTPUT", "")))
         return baseforms
 
-    def _compound_parts(self, baseform: str) -> tuple[str, ...]:
+    def _compound_parts(self, word: str, baseform: str, structure: str) -> tuple[str, ...]:
         """Return the parts of a compound base form: each part and each run of adjacent parts.
 
-        The boundaries come from the STRUCTURE of the base form, not of the inflected word, so
-        the head part is a base form too; modifiers are lemmatized as words
-        ("valinnanvapaus" -> valinta, vapaus). Derivations inside a part (WORDBASES) are not
-        split, so the verb "rahoittaa" does not match "rahoitusmalli".
+        The parts are those of the base form, so the head is a base form too ("rahoitusmallin"
+        -> rahoitus, malli); modifiers are lemmatized as words ("valinnanvapaus" -> valinta,
+        vapaus). Inflection changes only the head, so the part boundaries of the base form are
+        those of the word's STRUCTURE up to the head; only when the base form does not begin
+        with the word's modifiers is the base form analysed for its own STRUCTURE. Derivations
+        inside a part (WORDBASES) are not split, so the verb "rahoittaa" does not match
+        "rahoitusmalli".
         """
-        structure = next(
-            (
-                a["STRUCTURE"]
-                for a in self._voikko().analyze(baseform)
-                if a["BASEFORM"].lower() == baseform.lower()
-            ),
-            None,
-        )
-        if structure is None:
+        if structure.count("=") < 2:
             return ()
-        pieces = [p.lower() for p in _split_structure(baseform, structure)]
+        spans = _split_structure(word, structure)
+        if len(spans) < 2:
+            return ()
+        cut = spans[-1][0]
+        if word[:cut].lower() == baseform[:cut].lower():
+            pieces = [word[a:b] for a, b in spans[:-1]] + [baseform[cut:]]
+        else:
+            own = next(
+                (a["STRUCTURE"] for a in _voikko().analyze(baseform) if a["BASEFORM"] == baseform),
+                "",
+            )
+            pieces = [baseform[a:b] for a, b in _split_structure(baseform, own)]
+        pieces = [p.lower() for p in pieces]
         if len(pieces) < 2:
             return ()
         terms = []
@@ -214,11 +268,8 @@ class Morphology:
                 # A run that ends at the head is a base form already; a modifier is often
                 # inflected ("valinnan"), but one that is a base form stays as it is, so "toimi"
                 # does not also become the verb "toimia".
-                baseforms = [] if end == len(pieces) else self._baseforms(run)
-                if not baseforms or run in (b.lower() for b in baseforms):
-                    terms.append(run)
-                else:
-                    terms.extend(self.analyze(run)[0])
+                lemmas = (run,) if end == len(pieces) else self.analyze(run)[0]
+                terms.extend((run,) if run in lemmas else lemmas)
         return tuple(terms)
 
 
@@ -265,9 +316,13 @@ class LemmaFilter(Filter):
       forms share that boost (1/k each), so a document is not rewarded for matching several
       readings of one word ("elämästä": elämä, elää).
     - kind "form": the written form, lowercase, marked with a leading "=" so it never equals a
-      base form, boost FORM_BOOST: the exact form ranks above other forms of the word.
+      base form, boost FORM_BOOST: the exact form ranks above other forms of the word. Left out
+      where it is a base form already: the base form term is the exact match then.
     - kind "part": compound parts, boost PART_BOOST, only when indexing, so the query
       "rahoitusmalli" does not match every "malli".
+
+    Indexing reuses the incoming token for speed, as Whoosh does; a query gets new tokens, so
+    its caller may keep them in a list.
 
     >>> from indexer.tokenize import FinnishTokenizer
     >>> f = LemmaFilter(Morphology(use_voikko=True))
@@ -283,20 +338,23 @@ class LemmaFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         analyze = self.morphology.analyze
         for t in tokens:
-            direct, parts = analyze(t.text)
-            query = t.mode == "query"
-            lemma_boost = 1.0 / len(direct) if query else 1.0
-            for term in direct:
-                yield _alternative(t, term, lemma_boost, "lemma")
-            yield _alternative(t, FORM_MARK + t.text.lower(), FORM_BOOST, "form")
-            if not query:
-                for term in parts:
-                    yield _alternative(t, term, PART_BOOST, "part")
-
-
-def _alternative(t: Token, text: str, boost: float, kind: str) -> Token:
-    alt = Token(**t.__dict__)
-    alt.text = text
-    alt.boost = t.boost * boost
-    alt.kind = kind
-    return alt
+            word = t.text
+            direct, parts = analyze(word)
+            form = word.lower()
+            alternatives = [(term, 1.0, "lemma") for term in direct]
+            if form not in direct:
+                alternatives.append((FORM_MARK + form, FORM_BOOST, "form"))
+            if t.mode == "query":
+                for term, boost, kind in alternatives:
+                    alt = t.copy()
+                    alt.text, alt.kind = term, kind
+                    alt.boost = t.boost * boost / len(direct) if kind == "lemma" else boost
+                    yield alt
+                continue
+            boost = t.boost
+            for term, weight, kind in alternatives:
+                t.text, t.boost, t.kind = term, boost * weight, kind
+                yield t
+            for term in parts:
+                t.text, t.boost, t.kind = term, boost * PART_BOOST, "part"
+                yield t

@@ -17,11 +17,11 @@ _ACRONYM_ENDING = re.compile(r"([A-ZÅÄÖ]{2,})[a-zåäö]{1,4}")
 
 
 class FinnishTokenizer(Tokenizer):
-    """Yield one fresh token per written word, numbering positions one per word.
+    """Yield a token per written word, numbering positions one per word.
 
     The text of a word keeps its inner hyphens and an elision hyphen; its characters span the
-    word without the elision hyphen, so highlighting marks just the word. Tokens are new objects,
-    so a caller may keep them in a list.
+    word without the elision hyphen, so highlighting marks just the word. Like Whoosh's own
+    tokenizers it yields one token object over and over: copy() a token to keep it.
 
     >>> [(t.text, t.pos) for t in FinnishTokenizer()("Sote-uudistus 1.7.2021: lasten- ja")]
     [('Sote-uudistus', 0), ('1.7.2021', 1), ('lasten-', 2), ('ja', 3)]
@@ -43,12 +43,16 @@ class FinnishTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops, mode, **kwargs)
         if not tokenize:
-            yield Token(positions, chars, removestops, mode, text=value, pos=start_pos)
+            t.text = t.original = value
+            t.pos, t.startchar, t.endchar = start_pos, start_char, start_char + len(value)
+            yield t
             return
         for pos, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
             word = match.group()
-            t = Token(positions, chars, removestops, mode, text=word, boost=1.0, **kwargs)
+            t.text = word
+            t.boost = 1.0
             if keeporiginal:
                 t.original = word
             # Always numbered: the lexicon filter groups a word's alternatives by position.
