@@ -47,7 +47,7 @@ def mine_abbreviations(text: str) -> dict[str, str]:
 
     The long form is returned as written (inflected): the lexicon matches it by base forms. It
     is the words before the parenthesis in the same clause, at most one per letter of the
-    acronym, starting at the farthest word with the acronym's first letter.
+    acronym (besides "ja" and the like), from the farthest word with the acronym's first letter.
 
     >>> mine_abbreviations("haluaa kartoittaa väliaikaisen valmistelutoimielimen (VATE) tilannetta")
     {'VATE': 'väliaikaisen valmistelutoimielimen'}
@@ -58,7 +58,7 @@ def mine_abbreviations(text: str) -> dict[str, str]:
     for match in _PARENTHESIZED_ACRONYM.finditer(text):
         acronym = match.group(1)
         clause = _CLAUSE_END.split(text[max(0, match.start() - 300) : match.start()])[-1]
-        words = TOKEN_PATTERN.findall(clause)[-len(acronym) :]
+        words = _last_words(TOKEN_PATTERN.findall(clause), len(acronym))
         initial = acronym[0].lower()
         start = next(
             (
@@ -71,6 +71,15 @@ def mine_abbreviations(text: str) -> dict[str, str]:
         if start is not None:
             found.setdefault(acronym, " ".join(words[start:]))
     return found
+
+
+def _last_words(words: list[str], count: int) -> list[str]:
+    """Return the last words that hold count words besides function words ("ja")."""
+    start = len(words)
+    while start > 0 and count > 0:
+        start -= 1
+        count -= words[start].lower() not in _FUNCTION_WORDS
+    return words[start:]
 
 
 def short_forms(pairs: Iterable[tuple[str, str]]) -> set[str]:
