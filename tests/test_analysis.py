@@ -108,16 +108,17 @@ def test_derivation_base_is_not_a_part(voikko_analyzer):
 
 @needs_voikko
 def test_boosts(voikko_analyzer):
-    boosts = {t.text: t.boost for t in voikko_analyzer("VATE rahoitusmallin", mode="index")}
-    assert boosts == {
-        "vate": 1.0,
-        "väliaikainen": 0.3,
-        "valmistelutoimielin": 0.3,
-        "rahoitusmalli": 1.0,
-        "=rahoitusmallin": 0.5,
-        "rahoitus": 0.5,
-        "malli": 0.5,
-    }
+    tokens = voikko_analyzer("VATE rahoitusmallin mallin", mode="index")
+    assert [(t.text, t.boost) for t in tokens] == [
+        ("vate", 1.0),
+        ("väliaikainen", 0.3),
+        ("valmistelutoimielin", 0.3),
+        ("rahoitusmalli", 1.0),
+        ("rahoitus", 0.5),
+        ("malli", 0.5),
+        ("malli", 1.0),
+        ("=mallin", 0.5),
+    ]
 
 
 @needs_voikko
