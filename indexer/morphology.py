@@ -275,12 +275,25 @@ class Morphology:
                 if end - start == len(pieces):
                     continue
                 run = "".join(pieces[start:end])
-                # A run that ends at the head is a base form already; a modifier is often
-                # inflected ("valinnan"), but one that is a base form stays as it is, so "toimi"
-                # does not also become the verb "toimia".
-                lemmas = (run,) if end == len(pieces) else self.analyze(run)[0]
-                terms.extend((run,) if run in lemmas else lemmas)
+                # A run that ends at the head is a base form already.
+                terms.extend((run,) if end == len(pieces) else self._modifier_lemmas(run))
         return tuple(terms)
+
+    def _modifier_lemmas(self, modifier: str) -> tuple[str, ...]:
+        """Lemmatize a compound modifier, which may be a form found only in compounds.
+
+        >>> Morphology(use_voikko=True)._modifier_lemmas("järjestämis")
+        ('järjestämis', 'järjestäminen')
+        """
+        # "järjestämis-", "ihmis-": the compound form of a -nen word. It is kept too, as the
+        # form a reader may search for.
+        nen = modifier[:-1] + "nen"
+        if modifier.endswith("s") and not self._baseforms(modifier) and self._baseforms(nen):
+            return (modifier, *self.analyze(nen)[0])
+        # Often inflected ("valinnan"), but one that is a base form stays as it is, so "toimi"
+        # does not also become the verb "toimia".
+        lemmas = self.analyze(modifier)[0]
+        return (modifier,) if modifier in lemmas else lemmas
 
 
 # Morphemes of a Voikko FSTOUTPUT: [Xp]base form[X]surface, or [Xj] for a derivation suffix.

@@ -232,6 +232,7 @@ DOCUMENTS = {
     "valinnanvapaus": "Valinnanvapauspilottien tulokset.",
     "sote": "Keskustelua sote-uudistuksen vaiheista.",
     "hva": "Pohjoisen HVA aloitti.",
+    "tehtava": "Seuranta sote-järjestämistehtävässä.",
 }
 
 
@@ -260,6 +261,7 @@ def searcher(tmp_path_factory, voikko_analyzer):
         ("soteuudistus", ["sote"]),
         ("sote uudistus", ["sote"]),
         ("hyvinvointialue", ["rahoitusmalli", "hva"]),
+        ("järjestäminen", ["tehtava"]),
         ("rahoittaa", []),
     ],
 )
