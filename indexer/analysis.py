@@ -2,8 +2,17 @@
 
 The analyzer is a Whoosh chain: FinnishTokenizer (words as written) | CaseEndingFilter
 ("STM:n" -> "STM") | LemmaFilter (Voikko base forms and compound parts, Snowball fallback) |
-LexiconFilter (acronyms and long forms, both ways). All alternatives of a word share its
-position, so phrases match across inflection.
+LexiconFilter (acronyms and long forms, both ways).
+
+Tokens at one position are alternatives for one word; positions go up by one per word, so
+phrases match across inflection. Each token has a kind and a boost:
+
+- "lemma": base form (or stem), 1.0; in a query an ambiguous word's k base forms get 1/k each.
+- "form": "=" + the written form of a short word, 0.5: an exact form ranks higher.
+- "part": compound part, 0.5, index only ("rahoitusmallin" -> rahoitus, malli).
+- "synonym": lexicon expansion, 0.3, index only (the index holds both directions).
+
+Query tokens are new objects; index tokens reuse one object, as Whoosh's own analyzers do.
 """
 
 from collections.abc import Iterator, Mapping
@@ -68,7 +77,8 @@ def finnish_analyzer(
 
     use_voikko=None uses Voikko when it is installed, else Snowball stems; True insists on
     Voikko (AnalysisUnavailable if missing). abbreviations adds acronym -> long form pairs (as
-    from mine_abbreviations) to the curated lexicon in lexicon.tsv.
+    from mine_abbreviations, long forms as written: they are matched by their base forms) to
+    the curated lexicon in lexicon.tsv.
     """
     if use_voikko is None:
         use_voikko = voikko_available()
