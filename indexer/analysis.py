@@ -1,9 +1,38 @@
-"""Finnish text analysis for the index and for queries."""
+"""Finnish text analysis for the index and for queries.
 
-from collections.abc import Iterator
+The analyzer is a Whoosh chain: FinnishTokenizer (words as written) | CaseEndingFilter
+("STM:n" -> "STM") | LemmaFilter (Voikko base forms and compound parts, Snowball fallback) |
+LexiconFilter (acronyms and long forms, both ways).
+
+Tokens at one position are alternatives for one word; positions go up by one per word, so
+phrases match across inflection. Each token has a kind and a boost:
+
+- "lemma": base form (or stem), 1.0; in a query an ambiguous word's k base forms get 1/k each.
+- "form": "=" + the written form of a short word, 0.5: an exact form ranks higher.
+- "part": compound part, 0.5, index only ("rahoitusmallin" -> rahoitus, malli).
+- "synonym": lexicon expansion, 0.3, index only (the index holds both directions).
+
+Query tokens are new objects; index tokens reuse one object, as Whoosh's own analyzers do.
+"""
+
+from collections.abc import Iterator, Mapping
 
 import Stemmer
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, Token
+
+from indexer.lexicon import LexiconFilter, load_lexicon, mine_abbreviations, short_forms
+from indexer.morphology import AnalysisUnavailable, LemmaFilter, Morphology, voikko_available
+from indexer.tokenize import CaseEndingFilter, FinnishTokenizer
+
+__all__ = [
+    "AnalysisUnavailable",
+    "SnowballFilter",
+    "analyzer_name",
+    "finnish_analyzer",
+    "mine_abbreviations",
+    "snowball_analyzer",
+    "voikko_available",
+]
 
 # Words with hyphens, colon case endings and dotted dates stay one token here.
 _WORD = r"\w+(?:[-:.]\w+)*"
@@ -13,7 +42,7 @@ class SnowballFilter(Filter):
     """Replace each token's text with its Snowball Finnish stem (PyStemmer).
 
     >>> [t.text for t in (RegexTokenizer() | SnowballFilter())("kokouksessa")]
-    ['kokoukse']
+    ['kokouks']
     """
 
     def __init__(self) -> None:
@@ -37,31 +66,40 @@ class SnowballFilter(Filter):
 
 
 def snowball_analyzer() -> Analyzer:
-    """Return the Snowball-only analyzer: tokens, lowercase, Finnish stem."""
+    """Return the Snowball-only baseline analyzer: tokens, lowercase, Finnish stem."""
     return RegexTokenizer(_WORD) | LowercaseFilter() | SnowballFilter()
 
 
-class AnalysisUnavailable(Exception):
-    """The index was built with an analysis this machine cannot run."""
-
-
-def voikko_available() -> bool:
-    """Tell whether Voikko can be used here."""
-    return False
-
-
-def mine_abbreviations(text: str) -> dict[str, str]:
-    """Return acronym -> long form pairs written out in the text."""
-    return {}
-
-
 def finnish_analyzer(
-    *, use_voikko: bool | None = None, abbreviations: dict[str, str] | None = None
+    *, use_voikko: bool | None = None, abbreviations: Mapping[str, str] | None = None
 ) -> Analyzer:
-    """Return the analyzer the schema uses for title and body."""
-    return snowball_analyzer()
+    """Return the analyzer the schema uses for title and body.
+
+    use_voikko=None uses Voikko when it is installed, else Snowball stems; True insists on
+    Voikko (AnalysisUnavailable if missing). abbreviations adds acronym -> long form pairs (as
+    from mine_abbreviations, long forms as written: they are matched by their base forms) to
+    the curated lexicon in lexicon.tsv.
+    """
+    if use_voikko is None:
+        use_voikko = voikko_available()
+    elif use_voikko and not voikko_available():
+        raise AnalysisUnavailable("Voikko (libvoikko1 and voikko-fi) is not installed.")
+    pairs = load_lexicon() + sorted((abbreviations or {}).items())
+    morphology = Morphology(use_voikko=use_voikko, lexicon_words=short_forms(pairs))
+    return (
+        FinnishTokenizer()
+        | CaseEndingFilter()
+        | LemmaFilter(morphology)
+        | LexiconFilter(pairs, morphology)
+    )
 
 
 def analyzer_name(analyzer: Analyzer) -> str:
-    """Name the analysis an analyzer performs, as recorded in the index."""
-    return "snowball"
+    """Name the analysis an analyzer performs, as recorded in the index.
+
+    "voikko" or "snowball" (the Finnish analyzer without Voikko), or "snowball-baseline".
+    """
+    for item in getattr(analyzer, "items", [analyzer]):
+        if isinstance(item, LemmaFilter):
+            return "voikko" if item.morphology.use_voikko else "snowball"
+    return "snowball-baseline"

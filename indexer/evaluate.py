@@ -1,0 +1,272 @@
+"""Measure the Finnish analyzer against the Snowball-only baseline.
+
+    python -m indexer.evaluate [--conllu F] [--paraphrases F] [--seeds DIR] [--queries F]
+                               [--skip PART ...] [--benchmark CSV.gz [--rows N]]
+
+Prints one table with a column per analyzer: morphology on a CoNLL-U treebank (gold lemmas),
+retrieval of paraphrases, the seed queries (when indexer.build and indexer.search exist) and,
+with --benchmark, the time to analyse and to index news titles and leads.
+"""
+
+import argparse
+import csv
+import gzip
+import itertools
+import json
+import re
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index
+from whoosh.analysis import Analyzer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.query import Or, Term
+
+from indexer.analysis import analyzer_name, finnish_analyzer, snowball_analyzer
+from indexer.morphology import clear_cache
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
+_ALPHABETIC = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+Scores = dict[str, float]
+
+
+def read_conllu(path: Path) -> dict[str, set[str]]:
+    """Return the lowercased content-word forms of a CoNLL-U file with their gold lemmas."""
+    lemmas: dict[str, set[str]] = defaultdict(set)
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != 10 or not cols[0].isdigit() or cols[3] not in CONTENT_POS:
+                continue
+            form = cols[1].lower()
+            if _ALPHABETIC.fullmatch(form):
+                lemmas[form].add(cols[2].lower())
+    return dict(lemmas)
+
+
+def _terms(analyzer: Analyzer, text: str, mode: str) -> set[str]:
+    return {t.text for t in analyzer(text, mode=mode, positions=True, chars=True)}
+
+
+def _joined_runs(lemma: str) -> set[str]:
+    """Return each run of adjacent parts of a compound lemma, joined: a#b#c -> a, ab, b, ..."""
+    parts = [p.replace("-", "") for p in lemma.split("#")]
+    return {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+
+
+def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
+    """Score how well query forms match document forms of the same lemma.
+
+    A query form f matches a document form g when f's query terms and g's index terms share a
+    term. recall: share of the other forms of f's lemma that f matches (over f whose lemma has
+    other forms). precision: share of the forms f matches that have f's lemma or a compound
+    lemma with f's lemma (without '#') as a part or run of adjacent parts (over f that match
+    something). head / modifier: share of compound forms (a#...#b) matched by b / by a.
+    """
+    postings: dict[str, set[str]] = defaultdict(set)
+    for form in forms:
+        for term in _terms(analyzer, form, "index"):
+            postings[term].add(form)
+
+    def matches(text: str) -> set[str]:
+        return set().union(*(postings.get(t, ()) for t in _terms(analyzer, text, "query")))
+
+    by_lemma: dict[str, set[str]] = defaultdict(set)
+    for form, lemmas in forms.items():
+        for lemma in lemmas:
+            by_lemma[lemma].add(form)
+    runs = {form: set().union(*map(_joined_runs, lemmas)) for form, lemmas in forms.items()}
+
+    recalls, precisions = [], []
+    for form, lemmas in forms.items():
+        matched = matches(form) - {form}
+        others = set().union(*(by_lemma[lemma] for lemma in lemmas)) - {form}
+        if others:
+            recalls.append(len(matched & others) / len(others))
+        if matched:
+            wanted = {lemma.replace("#", "").replace("-", "") for lemma in lemmas}
+            right = sum(1 for g in matched if forms[g] & lemmas or runs[g] & wanted)
+            precisions.append(right / len(matched))
+
+    heads, modifiers = [], []
+    bare_matches: dict[str, set[str]] = {}
+    for form, lemmas in forms.items():
+        for lemma in lemmas:
+            parts = lemma.split("#")
+            if len(parts) < 2:
+                continue
+            for share, part in ((heads, parts[-1]), (modifiers, parts[0])):
+                if part not in bare_matches:
+                    bare_matches[part] = matches(part)
+                share.append(form in bare_matches[part])
+    return {
+        "recall": _mean(recalls),
+        "precision": _mean(precisions),
+        "head": _mean(heads),
+        "modifier": _mean(modifiers),
+    }
+
+
+def read_paraphrases(path: Path) -> list[tuple[str, str]]:
+    """Return the (txt1, txt2) pairs labelled as paraphrases (label starting with "4")."""
+    pairs = json.loads(path.read_text(encoding="utf-8"))
+    return [(p["txt1"], p["txt2"]) for p in pairs if str(p["label"]).startswith("4")]
+
+
+def retrieval_scores(pairs: list[tuple[str, str]], analyzer: Analyzer) -> Scores:
+    """Index each txt2 as a document, query with its txt1 (all terms OR-ed, BM25F).
+
+    Returns MRR@10, P@1 and R@10 of finding the txt2 of the pair.
+    """
+    schema = Schema(id=ID(stored=True), body=TEXT(analyzer=analyzer))
+    with tempfile.TemporaryDirectory() as tmp:
+        ix = index.create_in(tmp, schema)
+        with ix.writer() as writer:
+            for number, (_, document) in enumerate(pairs):
+                writer.add_document(id=str(number), body=document)
+        reciprocal, first, found = [], [], []
+        with ix.searcher() as searcher:
+            for number, (question, _) in enumerate(pairs):
+                terms: dict[str, float] = {}
+                for t in analyzer(question, mode="query", positions=True, chars=True):
+                    terms[t.text] = max(terms.get(t.text, 0.0), t.boost)
+                query = Or([Term("body", text, boost=boost) for text, boost in terms.items()])
+                ids = [hit["id"] for hit in searcher.search(query, limit=10)]
+                rank = ids.index(str(number)) + 1 if str(number) in ids else 0
+                reciprocal.append(1 / rank if rank else 0.0)
+                first.append(rank == 1)
+                found.append(rank > 0)
+    return {"MRR@10": _mean(reciprocal), "P@1": _mean(first), "R@10": _mean(found)}
+
+
+def seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
+    """Build the real index of the seed documents and run the seed queries through search.
+
+    Each query names file-name prefixes that must be found (rel) and optionally the one that
+    must come first (top). Returns mean recall, precision and top-1 accuracy.
+    """
+    from indexer.build import build_index
+    from indexer.search import search
+
+    recalls, precisions, tops = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        build_index(seeds, Path(tmp), analyzer=analyzer)
+        for case in json.loads(queries.read_text(encoding="utf-8")):
+            ids = [hit.id for hit in search(Path(tmp), case["q"], limit=50).hits]
+            relevant = [i for i in ids if any(i.startswith(p) for p in case["rel"])]
+            recalls.append(len(relevant) / len(case["rel"]))
+            precisions.append(len(relevant) / len(ids) if ids else 0.0)
+            if "top" in case:
+                tops.append(bool(ids) and ids[0].startswith(case["top"]))
+    return {"recall": _mean(recalls), "precision": _mean(precisions), "top-1": _mean(tops)}
+
+
+def read_news(path: Path, rows: int) -> list[str]:
+    """Return "title lead" of the first rows of a news CSV (date,title,lead,id)."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as lines:
+        reader = csv.DictReader(lines)
+        return [f"{row['title']}\n{row['lead']}" for row in itertools.islice(reader, rows)]
+
+
+def benchmark_seconds(texts: list[str], make_analyzer: Callable[[], Analyzer]) -> Scores:
+    """Time analysing the texts (index mode) and indexing them, each from an empty cache."""
+    analyzer = make_analyzer()
+    clear_cache()
+    start = time.perf_counter()
+    for text in texts:
+        for _ in analyzer(text, mode="index", positions=True, chars=True, boosts=True):
+            pass
+    analysed = time.perf_counter() - start
+    schema = Schema(id=ID(stored=True), body=TEXT(analyzer=make_analyzer(), stored=True))
+    with tempfile.TemporaryDirectory() as tmp:
+        clear_cache()
+        start = time.perf_counter()
+        ix = index.create_in(tmp, schema)
+        with ix.writer() as writer:
+            for number, text in enumerate(texts):
+                writer.add_document(id=str(number), body=text)
+        indexed = time.perf_counter() - start
+    return {"analyse s": analysed, "index s": indexed}
+
+
+def _mean(values: Iterable[float]) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0
+
+
+@dataclass
+class Section:
+    title: str
+    rows: dict[str, list[float]]
+
+
+def format_table(names: list[str], sections: list[Section]) -> str:
+    """Lay out sections of metric rows with one column per analyzer."""
+    width = max(12, *(len(n) for n in names))
+    lines = [f"{'':<22}" + "".join(f"{n:>{width}}" for n in names)]
+    for section in sections:
+        lines.append(section.title)
+        for metric, values in section.rows.items():
+            cells = "".join(f"{v:>{width}.3f}" for v in values)
+            lines.append(f"  {metric:<20}{cells}")
+    return "\n".join(lines)
+
+
+def evaluate(args: argparse.Namespace) -> str:
+    """Run every evaluation the arguments ask for and return the table."""
+    analyzers = [snowball_analyzer(), finnish_analyzer()]
+    names = [analyzer_name(a) for a in analyzers]
+    runs: list[tuple[str, Callable[[Analyzer], Scores]]] = []
+    if "morphology" not in args.skip:
+        forms = read_conllu(args.conllu)
+        runs.append((f"morphology ({len(forms)} forms)", lambda a: morphology_scores(forms, a)))
+    if "paraphrases" not in args.skip:
+        pairs = read_paraphrases(args.paraphrases)
+        runs.append((f"paraphrases ({len(pairs)} pairs)", lambda a: retrieval_scores(pairs, a)))
+    if "seeds" not in args.skip:
+        try:
+            import indexer.build  # noqa: F401
+            import indexer.search  # noqa: F401
+        except ImportError:
+            print("seed queries skipped: indexer.build / indexer.search not available")
+        else:
+            runs.append(("seed queries", lambda a: seed_scores(args.seeds, args.queries, a)))
+    sections = []
+    for title, run in runs:
+        results = [run(a) for a in analyzers]
+        sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
+    if args.benchmark:
+        texts = read_news(args.benchmark, args.rows)
+        results = [benchmark_seconds(texts, make) for make in (snowball_analyzer, finnish_analyzer)]
+        base, real = results
+        rows = {m: [base[m], real[m]] for m in base}
+        rows.update({f"{m} ratio": [1.0, real[m] / base[m]] for m in base})
+        sections.append(Section(f"benchmark ({len(texts)} news titles+leads)", rows))
+    return format_table(names, sections)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line and print the evaluation table."""
+    parser = argparse.ArgumentParser(prog="python -m indexer.evaluate", description=__doc__)
+    parser.add_argument("--conllu", type=Path, default=SHARED / "eval/fi_tdt-ud-dev.conllu")
+    parser.add_argument(
+        "--paraphrases", type=Path, default=SHARED / "eval/turku-paraphrase-dev.json"
+    )
+    parser.add_argument("--seeds", type=Path, default=SHARED / "seeds")
+    parser.add_argument("--queries", type=Path, default=SHARED / "eval/seed-queries.json")
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["morphology", "paraphrases", "seeds"]
+    )
+    parser.add_argument("--benchmark", type=Path, help="news CSV (.gz) to time analysis on")
+    parser.add_argument("--rows", type=int, default=20_000, help="news rows to benchmark")
+    print(evaluate(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+import doctest
+import pickle
+import threading
+from collections import defaultdict
+
+import pytest
+from whoosh import index
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.query import And, Or, Sequence, Term
+
+import indexer.analysis
+import indexer.lexicon
+import indexer.morphology
+import indexer.tokenize
+from indexer.analysis import (
+    AnalysisUnavailable,
+    analyzer_name,
+    finnish_analyzer,
+    mine_abbreviations,
+    snowball_analyzer,
+    voikko_available,
+)
+
+needs_voikko = pytest.mark.skipif(
+    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
+)
+
+
+def positions(analyzer, text: str, mode: str) -> list[set[str]]:
+    """Return the term texts at each position, without the marked written forms."""
+    found = defaultdict(set)
+    for t in analyzer(text, mode=mode, positions=True, chars=True):
+        if not t.text.startswith("="):
+            found[t.pos].add(t.text)
+    assert sorted(found) == list(range(len(found))), "positions must be consecutive"
+    return [found[p] for p in sorted(found)]
+
+
+def alternatives(analyzer, text: str) -> list[Or]:
+    """Build a query as the search code does: per position, an Or of the alternatives."""
+    found = defaultdict(list)
+    for t in analyzer(text, mode="query", positions=True, chars=True):
+        found[t.pos].append(Term("body", t.text, boost=t.boost))
+    return [Or(found[p]) for p in sorted(found)]
+
+
+@pytest.fixture(scope="module")
+def voikko_analyzer():
+    if not voikko_available():
+        pytest.skip("Voikko (Debian: libvoikko1 voikko-fi) is not installed")
+    return finnish_analyzer(use_voikko=True)
+
+
+@needs_voikko
+@pytest.mark.parametrize(
+    ("text", "mode", "expected"),
+    [
+        # Hyphenated compounds: the whole word and, when indexing, its parts.
+        ("sote-uudistukseen", "index", [{"soteuudistus", "sote", "uudistus"}]),
+        ("sote-uudistukseen", "query", [{"soteuudistus"}]),
+        ("soteuudistuksen", "query", [{"soteuudistus"}]),
+        # Abbreviations with a case ending, with and without a colon.
+        ("STM:n EU:ssa VATE:n", "query", [{"stm"}, {"eu"}, {"vate"}]),
+        ("VATEa VATEn", "query", [{"vate"}, {"vate"}]),
+        # The hyphen of an elided compound is not a word.
+        ("lasten- ja nuorten", "query", [{"lapsi"}, {"ja"}, {"nuori"}]),
+        (
+            "sote-keskus- ja Toimeksi-hankkeista",
+            "query",
+            [{"sotekeskus"}, {"ja"}, {"toimeksihanke"}],
+        ),
+        # Numbers and dates stay searchable.
+        ("vuonna 2023 1.7.2021.", "query", [{"vuosi"}, {"2023"}, {"1.7.2021"}]),
+        # Lemmas: every analysis of an ambiguous word.
+        ("tuli", "query", [{"tulla", "tuli"}]),
+        ("kokouksessa Kaustisen", "query", [{"kokous"}, {"kaustinen"}]),
+        # Compound parts from the base form's structure, lemmatized; no derivation bases.
+        ("rahoitusmallin", "index", [{"rahoitusmalli", "rahoitus", "malli"}]),
+        (
+            "valinnanvapauspilottien",
+            "index",
+            [
+                {"valinnanvapauspilotti", "valinta", "valinnanvapaus", "vapaus"}
+                | {"vapauspilotti", "pilotti"}
+            ],
+        ),
+        # Unknown words: Snowball stem, or a lexicon word.
+        ("Soiten", "query", [{"soite"}]),
+        # Acronyms and long forms, both ways, when indexing.
+        ("VATE", "index", [{"vate", "väliaikainen", "valmistelutoimielin"}]),
+        ("STM", "index", [{"stm", "sosiaali", "terveysministeriö"}]),
+    ],
+)
+def test_terms(voikko_analyzer, text, mode, expected):
+    assert positions(voikko_analyzer, text, mode) == expected
+
+
+@needs_voikko
+def test_long_form_adds_acronym_at_its_last_word(voikko_analyzer):
+    terms = positions(voikko_analyzer, "Sosiaali- ja terveysministeriöstä", "index")
+    assert [len(terms), "stm" in terms[2]] == [3, True]
+
+
+@needs_voikko
+def test_derivation_base_is_not_a_part(voikko_analyzer):
+    assert "rahoittaa" not in positions(voikko_analyzer, "rahoitusmalli", "index")[0]
+
+
+@needs_voikko
+def test_boosts(voikko_analyzer):
+    tokens = voikko_analyzer("VATE rahoitusmallin mallin", mode="index")
+    assert [(t.text, t.boost) for t in tokens] == [
+        ("vate", 1.0),
+        ("väliaikainen", 0.3),
+        ("valmistelutoimielin", 0.3),
+        ("rahoitusmalli", 1.0),
+        ("rahoitus", 0.5),
+        ("malli", 0.5),
+        ("malli", 1.0),
+        ("=mallin", 0.5),
+    ]
+
+
+@needs_voikko
+def test_ambiguous_query_word_shares_its_boost(voikko_analyzer):
+    assert sorted((t.text, t.boost) for t in voikko_analyzer("tuli", mode="query")) == [
+        ("tuli", 0.5),
+        ("tulla", 0.5),
+    ]
+
+
+@pytest.mark.parametrize("use_voikko", [pytest.param(True, marks=needs_voikko), False])
+def test_offsets_mark_the_original_word(use_voikko):
+    text = "STM:n kysely: lasten- ja sote-uudistukseen 1.7.2021. VATEa"
+    words = [
+        text[t.startchar : t.endchar]
+        for t in finnish_analyzer(use_voikko=use_voikko)(text, chars=True, mode="index")
+        if t.kind != "synonym"
+    ]
+    assert sorted(set(words)) == [
+        "1.7.2021",
+        "STM:n",
+        "VATEa",
+        "ja",
+        "kysely",
+        "lasten",
+        "sote-uudistukseen",
+    ]
+
+
+def test_query_tokens_can_be_kept():
+    tokens = list(finnish_analyzer()("kokouksessa STM:n", mode="query", positions=True))
+    assert len({id(t) for t in tokens}) == len(tokens)
+
+
+@pytest.mark.parametrize("use_voikko", [pytest.param(True, marks=needs_voikko), False])
+def test_pickle_round_trip(use_voikko):
+    analyzer = finnish_analyzer(use_voikko=use_voikko, abbreviations={"HVA": "hyvinvointialue"})
+    copy = pickle.loads(pickle.dumps(analyzer))
+    text = "Sosiaali- ja terveysministeriö (STM) ja VATEn kokouksessa sote-uudistus"
+    assert [(t.text, t.pos, t.boost) for t in copy(text, mode="index", positions=True)] == [
+        (t.text, t.pos, t.boost) for t in analyzer(text, mode="index", positions=True)
+    ]
+    assert analyzer_name(copy) == analyzer_name(analyzer)
+
+
+def test_snowball_fallback():
+    analyzer = finnish_analyzer(use_voikko=False)
+    assert analyzer_name(analyzer) == "snowball"
+    assert positions(analyzer, "STM:n VATEa lasten- ja sote-uudistukseen", "index") == [
+        {"stm", "sosiaal", "terveysministeriö"},
+        {"vate", "väliaikain", "valmistelutoimiel"},
+        {"last"},
+        {"ja"},
+        {"soteuudistuks", "sote", "uudistuks"},
+    ]
+
+
+def test_analyzer_names():
+    assert analyzer_name(snowball_analyzer()) == "snowball-baseline"
+    assert analyzer_name(finnish_analyzer(use_voikko=False)) == "snowball"
+    expected = "voikko" if voikko_available() else "snowball"
+    assert analyzer_name(finnish_analyzer()) == expected
+
+
+@needs_voikko
+def test_voikko_index_opened_without_voikko(monkeypatch):
+    pickled = pickle.dumps(finnish_analyzer(use_voikko=True))
+    monkeypatch.setattr(indexer.morphology, "voikko_available", lambda: False)
+    monkeypatch.setattr(indexer.morphology, "_handles", threading.local())
+    monkeypatch.setattr(indexer.morphology, "_caches", {})
+    analyzer = pickle.loads(pickled)
+    with pytest.raises(AnalysisUnavailable, match="rebuild"):
+        list(analyzer("kokouksessa", mode="query"))
+
+
+def test_voikko_required_but_missing(monkeypatch):
+    monkeypatch.setattr(indexer.analysis, "voikko_available", lambda: False)
+    with pytest.raises(AnalysisUnavailable):
+        finnish_analyzer(use_voikko=True)
+    assert analyzer_name(finnish_analyzer()) == "snowball"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "kartoittaa väliaikaisen valmistelutoimielimen (VATE) tilannetta",
+            {"VATE": "väliaikaisen valmistelutoimielimen"},
+        ),
+        (
+            "Sosiaali- ja terveysministeriö (STM) haluaa. Terveyden ja hyvinvoinnin laitos (THL)",
+            {"STM": "Sosiaali- ja terveysministeriö", "THL": "Terveyden ja hyvinvoinnin laitos"},
+        ),
+        ("Kela (Kansaneläkelaitos) ja (x) sekä (2023)", {}),
+    ],
+)
+def test_mine_abbreviations(text, expected):
+    assert mine_abbreviations(text) == expected
+
+
+DOCUMENTS = {
+    "malli": "Uusi malli esiteltiin.",
+    "rahoitusmalli": "Hyvinvointialueen rahoitusmalli muuttuu.",
+    "stm": "STM ohjeisti alueita.",
+    "ministerio": "Sosiaali- ja terveysministeriöstä kerrottiin uutisia.",
+    "vate": "VATE kokoontui.",
+    "valmistelu": "Väliaikaisen valmistelutoimielimen jäsenet nimettiin.",
+    "kokous": "Asiasta päätettiin kokouksessa.",
+    "kaustinen": "Kaustisen kunta vastasi.",
+    "perhekeskus": "Rahaa perhekeskuksille.",
+    "valinnanvapaus": "Valinnanvapauspilottien tulokset.",
+    "sote": "Keskustelua sote-uudistuksen vaiheista.",
+    "hva": "Pohjoisen HVA aloitti.",
+    "tehtava": "Seuranta sote-järjestämistehtävässä.",
+}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory, voikko_analyzer):
+    analyzer = finnish_analyzer(use_voikko=True, abbreviations={"HVA": "hyvinvointialue"})
+    schema = Schema(id=ID(stored=True), body=TEXT(analyzer=analyzer, stored=True))
+    ix = index.create_in(tmp_path_factory.mktemp("index"), schema)
+    with ix.writer() as writer:
+        for name, text in DOCUMENTS.items():
+            writer.add_document(id=name, body=text)
+    with ix.searcher() as searcher:
+        yield searcher
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("malli", ["malli", "rahoitusmalli"]),
+        ("STM", ["stm", "ministerio"]),
+        ("valmistelutoimielin", ["valmistelu", "vate"]),
+        ("kokous", ["kokous"]),
+        ("Kaustinen", ["kaustinen"]),
+        ("perhekeskus", ["perhekeskus"]),
+        ("valinnanvapaus", ["valinnanvapaus"]),
+        ("soteuudistus", ["sote"]),
+        ("sote uudistus", ["sote"]),
+        ("hyvinvointialue", ["rahoitusmalli", "hva"]),
+        ("järjestäminen", ["tehtava"]),
+        ("rahoittaa", []),
+    ],
+)
+def test_search(searcher, query, expected):
+    ix_analyzer = searcher.schema["body"].analyzer
+    hits = searcher.search(And(alternatives(ix_analyzer, query)), limit=None)
+    assert [hit["id"] for hit in hits] == expected
+
+
+def test_phrase_matches_across_inflection(searcher):
+    analyzer = searcher.schema["body"].analyzer
+    phrase = Sequence(alternatives(analyzer, "väliaikainen valmistelutoimielin"))
+    assert [hit["id"] for hit in searcher.search(phrase)] == ["valmistelu"]
+
+
+@needs_voikko
+@pytest.mark.parametrize(
+    "module", [indexer.analysis, indexer.lexicon, indexer.morphology, indexer.tokenize]
+)
+def test_docstring_examples(module):
+    assert doctest.testmod(module).failed == 0

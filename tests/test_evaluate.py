@@ -1,0 +1,125 @@
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.analysis import finnish_analyzer, snowball_analyzer, voikko_available
+from indexer.evaluate import (
+    SHARED,
+    main,
+    morphology_scores,
+    read_conllu,
+    read_paraphrases,
+    retrieval_scores,
+    seed_scores,
+)
+
+needs_voikko = pytest.mark.skipif(
+    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
+)
+
+CONLLU = """\
+# sent_id = 1
+1\tTalo\ttalo\tNOUN\t_\t_\t0\troot\t_\t_
+2\ttalon\ttalo\tNOUN\t_\t_\t1\tnmod\t_\t_
+3\ttalossa\ttalo\tNOUN\t_\t_\t1\tnmod\t_\t_
+4\tkerrostalossa\tkerros#talo\tNOUN\t_\t_\t1\tnmod\t_\t_
+5\tkerros\tkerros\tNOUN\t_\t_\t1\tnmod\t_\t_
+6\tja\tja\tCCONJ\t_\t_\t1\tcc\t_\t_
+7\t2023\t2023\tNUM\t_\t_\t1\tnummod\t_\t_
+8-9\tettei\t_\t_\t_\t_\t_\t_\t_\t_
+"""
+
+PARAPHRASES = [
+    {"txt1": "Kokous pidettiin eilen.", "txt2": "Eilen oli kokous.", "label": "4"},
+    {"txt1": "Talo paloi.", "txt2": "Talossa oli tulipalo.", "label": "4>"},
+    {"txt1": "Sataa.", "txt2": "Aurinko paistaa.", "label": "2"},
+]
+
+
+@pytest.fixture
+def conllu(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.conllu"
+    path.write_text(CONLLU, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def paraphrases(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(PARAPHRASES), encoding="utf-8")
+    return path
+
+
+def test_read_conllu(conllu):
+    assert read_conllu(conllu) == {
+        "talo": {"talo"},
+        "talon": {"talo"},
+        "talossa": {"talo"},
+        "kerrostalossa": {"kerros#talo"},
+        "kerros": {"kerros"},
+    }
+
+
+def test_morphology_scores_snowball(conllu):
+    assert morphology_scores(read_conllu(conllu), snowball_analyzer()) == {
+        "recall": 1.0,
+        "precision": 1.0,
+        "head": 0.0,
+        "modifier": 0.0,
+    }
+
+
+@needs_voikko
+def test_morphology_scores_voikko(conllu):
+    assert morphology_scores(read_conllu(conllu), finnish_analyzer(use_voikko=True)) == {
+        "recall": 1.0,
+        "precision": 1.0,
+        "head": 1.0,
+        "modifier": 1.0,
+    }
+
+
+def test_retrieval_scores(paraphrases):
+    pairs = read_paraphrases(paraphrases)
+    assert pairs == [
+        ("Kokous pidettiin eilen.", "Eilen oli kokous."),
+        ("Talo paloi.", "Talossa oli tulipalo."),
+    ]
+    assert retrieval_scores(pairs, finnish_analyzer()) == {"MRR@10": 1.0, "P@1": 1.0, "R@10": 1.0}
+
+
+def test_main_prints_both_analyzers(conllu, paraphrases, tmp_path, capsys):
+    news = tmp_path / "news.csv.gz"
+    with gzip.open(news, "wt", encoding="utf-8") as out:
+        out.write("date,title,lead,id\n2021-01-01,Sote-uudistus etenee,STM:n kysely,1\n")
+    main(
+        ["--conllu", str(conllu), "--paraphrases", str(paraphrases), "--skip", "seeds"]
+        + ["--benchmark", str(news)]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["snowball-baseline", "voikko" if voikko_available() else "snowball"]
+    assert [line.split()[0] for line in lines[1:]] == [
+        "morphology",
+        "recall",
+        "precision",
+        "head",
+        "modifier",
+        "paraphrases",
+        "MRR@10",
+        "P@1",
+        "R@10",
+        "benchmark",
+        "analyse",
+        "index",
+        "analyse",
+        "index",
+    ]
+
+
+def test_seed_scores():
+    pytest.importorskip("indexer.build", reason="indexer.build is not in this branch yet")
+    pytest.importorskip("indexer.search", reason="indexer.search is not in this branch yet")
+    scores = seed_scores(SHARED / "seeds", SHARED / "eval/seed-queries.json", finnish_analyzer())
+    assert set(scores) == {"recall", "precision", "top-1"}
