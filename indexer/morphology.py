@@ -21,6 +21,11 @@ FORM_BOOST = 0.5
 # indexing slow.
 FORM_MAX_LENGTH = 7
 
+# Compounds that Voikko splits but whose meaning is not that of their parts: a "maakunta"
+# (region) is not a "kunta" (municipality), nor a "maakuntaliitto" a "kuntaliitto", which in
+# sote texts is another organization. They stay one piece, inside longer compounds too.
+LEXICALIZED_COMPOUNDS = frozenset({"maakunta", "yhteiskunta", "kuukausi", "vuosikymmen"})
+
 # A word form cache grows with the vocabulary of the documents; past this size start over rather
 # than hold every form of a large corpus in memory.
 _CACHE_LIMIT = 500_000
@@ -266,7 +271,7 @@ class Morphology:
                 "",
             )
             pieces = [baseform[a:b] for a, b in _split_structure(baseform, own)]
-        pieces = [p.lower() for p in pieces]
+        pieces = self._join_lexicalized([p.lower() for p in pieces])
         if len(pieces) < 2:
             return ()
         terms = []
@@ -278,6 +283,24 @@ class Morphology:
                 # A run that ends at the head is a base form already.
                 terms.extend((run,) if end == len(pieces) else self._modifier_lemmas(run))
         return tuple(terms)
+
+    def _join_lexicalized(self, pieces: list[str]) -> list[str]:
+        """Join adjacent pieces that together make a lexicalized compound.
+
+        >>> Morphology(use_voikko=True)._join_lexicalized(["maa", "kunnan", "johtaja"])
+        ['maakunnan', 'johtaja']
+        """
+        joined = list(pieces)
+        i = 0
+        while i < len(joined) - 1:
+            pair = joined[i] + joined[i + 1]
+            # The head is in base form already; a modifier may be inflected ("maakunnan").
+            lemmas = (pair,) if i + 2 == len(joined) else self.analyze(pair)[0]
+            if LEXICALIZED_COMPOUNDS.intersection(lemmas):
+                joined[i : i + 2] = [pair]
+            else:
+                i += 1
+        return joined
 
     def _modifier_lemmas(self, modifier: str) -> tuple[str, ...]:
         """Lemmatize a compound modifier, which may be a form found only in compounds.

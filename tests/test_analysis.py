@@ -84,6 +84,10 @@ def voikko_analyzer():
                 | {"vapauspilotti", "pilotti"}
             ],
         ),
+        # A lexicalized compound is one piece: "kunta" and "Kuntaliitto" do not find a region.
+        ("maakuntaliiton", "index", [{"maakuntaliitto", "maakunta", "liitto"}]),
+        ("maakunnassa", "index", [{"maakunta"}]),
+        ("yhteiskunnan", "index", [{"yhteiskunta"}]),
         # Unknown words: Snowball stem, or a lexicon word.
         ("Soiten", "query", [{"soite"}]),
         # Acronyms and long forms, both ways, when indexing.

@@ -1,0 +1,20 @@
+"""The development queries over the seeds (../shared/eval/seed-queries.json), through search."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.search import search
+from tests.conftest import SHARED
+
+QUERIES = json.loads((SHARED / "eval" / "seed-queries.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", QUERIES, ids=[c["q"] for c in QUERIES])
+def test_seed_query(seed_index: Path, case: dict) -> None:
+    found = [h.id[:3] for h in search(seed_index, case["q"], limit=10).hits]
+    # Perfect: every relevant seed found and nothing else.
+    assert sorted(found) == sorted(case["rel"])
+    if "top" in case:
+        assert found[0] == case["top"]
