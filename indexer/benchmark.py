@@ -1,7 +1,9 @@
 """Benchmarks of the index lifecycle over a CSV news corpus: build, search during a rebuild,
 incremental update.
 
-Example: python -m indexer.benchmark lifecycle --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
+Examples:
+  python -m indexer.benchmark lifecycle --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
+  python -m indexer.benchmark rebuild --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
 
 The corpus is copied into a temporary folder, never into the project.
 """
@@ -24,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from indexer.analysis import snowball_analyzer
 from indexer.build import build_index
 from indexer.update import update_index
 
@@ -162,6 +165,51 @@ def lifecycle(corpus: Path, docs: int, query: str, clients: int) -> None:
         )
 
 
+def _timed_build(seeds_dir: Path, index_dir: Path, baseline: bool) -> tuple[float, str]:
+    """Build once in a fresh process, so no word form is cached: a rebuild as the CLI runs it."""
+    code = (
+        "import sys; from pathlib import Path; from indexer.benchmark import build_once; "
+        "build_once(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == 'baseline')"
+    )
+    which = "baseline" if baseline else "finnish"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(seeds_dir), str(index_dir), which],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"The {which} build failed: {done.stderr}")
+    seconds, name = done.stdout.split()
+    return float(seconds), name
+
+
+def build_once(seeds_dir: Path, index_dir: Path, baseline: bool) -> None:
+    """Build with the Snowball baseline or the default analyzer; print seconds and its name."""
+    report = build_index(seeds_dir, index_dir, analyzer=snowball_analyzer() if baseline else None)
+    print(f"{report.seconds:.3f} {report.analyzer}")
+
+
+def rebuild(corpus: Path, docs: int, runs: int) -> None:
+    """Print full-rebuild times with the Snowball-only baseline and the default analyzer."""
+    with tempfile.TemporaryDirectory(prefix="sotehaku-bench-") as tmp:
+        seeds_dir, index_dir = Path(tmp) / "seeds", Path(tmp) / "index"
+        written = write_seeds(corpus, seeds_dir, docs)
+        print(f"Corpus: first {written} rows of {corpus}, written to a temporary folder.")
+        times: dict[str, list[float]] = {}
+        # Alternate the two so that disk caches and machine load favour neither.
+        for _ in range(runs):
+            for baseline in (True, False):
+                seconds, name = _timed_build(seeds_dir, index_dir, baseline)
+                times.setdefault("snowball-baseline" if baseline else name, []).append(seconds)
+        (base_name, base), (name, real) = times.items()
+        for label, values in times.items():
+            shown = ", ".join(f"{v:.2f}" for v in values)
+            print(f"Full rebuild, {label}: median {statistics.median(values):.2f} s ({shown})")
+        ratio = statistics.median(real) / statistics.median(base)
+        print(f"Ratio {name} / {base_name}: {ratio:.2f}x")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m indexer.benchmark", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -170,8 +218,15 @@ def main(argv: list[str] | None = None) -> None:
     life.add_argument("--docs", type=int, default=20000, help="How many rows to index.")
     life.add_argument("--query", default="hallitus", help="The word the clients search for.")
     life.add_argument("--clients", type=int, default=4, help="Threads searching at once.")
+    again = commands.add_parser("rebuild", help="Full rebuild: Snowball baseline vs default.")
+    again.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
+    again.add_argument("--docs", type=int, default=20000, help="How many rows to index.")
+    again.add_argument("--runs", type=int, default=3, help="Builds with each analyzer.")
     args = parser.parse_args(argv)
-    lifecycle(args.corpus, args.docs, args.query, args.clients)
+    if args.command == "lifecycle":
+        lifecycle(args.corpus, args.docs, args.query, args.clients)
+    else:
+        rebuild(args.corpus, args.docs, args.runs)
 
 
 if __name__ == "__main__":
