@@ -1,7 +1,7 @@
 """The Whoosh schema: which document fields are indexed, stored and boosted."""
 
 from whoosh.analysis import Analyzer
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 # Matches in the title say more about a document than matches in its body (BM25F).
 TITLE_BOOST = 2.5
@@ -16,8 +16,10 @@ def make_schema(analyzer: Analyzer) -> Schema:
         # chars=True keeps character offsets so snippets can mark the words without re-reading.
         body=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
         date=DATETIME(stored=True, sortable=True),
-        size=NUMERIC(stored=True),
-        mtime=NUMERIC(numtype=float, stored=True),
+        # Stored only: the update compares them, nothing searches them, and an indexed number
+        # costs eight or more postings a document.
+        size=STORED(),
+        mtime=STORED(),
         hash=ID(stored=True),
         note=STORED(),
     )
