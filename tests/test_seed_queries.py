@@ -5,10 +5,21 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis import voikko_available
 from indexer.search import search
 from tests.conftest import SHARED
 
-QUERIES = json.loads((SHARED / "eval" / "seed-queries.json").read_text(encoding="utf-8"))
+QUERIES_FILE = SHARED / "eval" / "seed-queries.json"
+QUERIES = json.loads(QUERIES_FILE.read_text(encoding="utf-8")) if QUERIES_FILE.exists() else []
+
+# Perfect answers are the target of the Voikko analyzer; Snowball alone misses some.
+pytestmark = pytest.mark.skipif(
+    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
+)
+
+
+def test_the_queries_are_there() -> None:
+    assert QUERIES, f"{QUERIES_FILE} is missing or empty"
 
 
 @pytest.mark.parametrize("case", QUERIES, ids=[c["q"] for c in QUERIES])
