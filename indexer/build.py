@@ -1,5 +1,6 @@
 """Full rebuilds: every file in the seeds folder into a new generation, switched in atomically."""
 
+import contextlib
 import shutil
 import time
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from indexer import store
 from indexer.analysis import analyzer_name, finnish_analyzer, mine_abbreviations
 from indexer.documents import DEFAULT_MAX_BYTES, Document, Skipped, list_files, load
 from indexer.lock import writer_lock
+from indexer.preanalysis import PreanalysisFailed, preanalyze
 from indexer.schema import make_schema
 
 Progress = Callable[[int, int], None]
@@ -109,6 +111,9 @@ def build_index(
             for doc in docs:
                 abbreviations.update(mine_abbreviations(doc.body))
             analyzer = finnish_analyzer(abbreviations=abbreviations)
+            # Only a head start: if it fails, the writer analyses what the cache lacks itself.
+            with contextlib.suppress(PreanalysisFailed):
+                preanalyze(analyzer, (text for doc in docs for text in (doc.title, doc.body)))
         report = BuildReport(
             indexed=len(docs),
             skipped=skipped,

@@ -171,6 +171,17 @@ class Morphology:
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.__getstate__() == other.__getstate__()
 
+    def is_cached(self, word: str) -> bool:
+        """Tell whether the word's analysis is in the cache already."""
+        return word in self._cache
+
+    def remember(self, analyses: Iterable[tuple[str, Analysis]]) -> None:
+        """Put analyses made elsewhere (by a worker process) into the cache."""
+        for word, analysis in analyses:
+            if len(self._cache) > _CACHE_LIMIT:
+                return
+            self._cache[word] = analysis
+
     def analyze(self, word: str) -> Analysis:
         """Return (base forms, compound parts) of a written word, as index terms.
 
