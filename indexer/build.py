@@ -19,7 +19,9 @@ from indexer.lock import writer_lock
 from indexer.preanalysis import PreanalysisFailed, preanalyze
 from indexer.schema import make_schema
 
-Progress = Callable[[int, int], None]
+# progress(stage, done, total): stage "read" counts files read, then "index" counts documents
+# given to the writer; writing the index out comes after the last "index" call.
+Progress = Callable[[str, int, int], None]
 
 # Whoosh's estimate of the postings it sorts in memory before spilling them to temporary runs
 # on disk. Spilled postings are pickled one by one and merged back, which nearly doubled the
@@ -83,7 +85,7 @@ def read_seeds(
         loaded = load(seeds_dir, doc_id, max_bytes=max_bytes)
         (docs if isinstance(loaded, Document) else skipped).append(loaded)
         if progress:
-            progress(done, len(ids))
+            progress("read", done, len(ids))
     return docs, skipped
 
 
@@ -130,8 +132,10 @@ def build_index(
         try:
             ix = whoosh_index.create_in(str(build_dir), make_schema(analyzer))
             with ix.writer(limitmb=WRITER_LIMIT_MB) as writer:
-                for doc in docs:
+                for done, doc in enumerate(docs, 1):
                     writer.add_document(**document_fields(doc, seeds_dir))
+                    if progress:
+                        progress("index", done, len(docs))
             _check(build_dir, len(docs))
             report.seconds = time.perf_counter() - started
             store.write_meta(build_dir, _meta(report, seeds_dir))

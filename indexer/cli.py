@@ -63,13 +63,22 @@ def build(seeds: Path, index_dir: Path) -> None:
     Example: python -m indexer build --seeds seeds --index index
     """
     bar: Any = None
+    stages = {"read": "Reading files", "index": "Indexing documents"}
+    shown = None
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label="Reading files", file=sys.stderr)
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar, shown
+        if stage != shown:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+            shown = stage
+            bar = click.progressbar(length=total, label=stages[stage], file=sys.stderr)
             bar.__enter__()
         bar.update(1)
+        if stage == "index" and done == total:
+            bar.__exit__(None, None, None)
+            bar = None
+            click.echo("Writing the index ...", err=True)
 
     try:
         report = build_index(

@@ -158,7 +158,7 @@ def test_rebuild_runs_in_the_background(admin_client, folders: tuple[Path, Path]
     assert (r.status_code, r.headers["Location"]) == (303, "/admin")
     job = wait_for_job(index_dir)
     assert (job.action, job.state, job.documents, job.skipped) == ("rebuild", "succeeded", 3, 2)
-    assert (job.done, job.total) == (5, 5)
+    assert (job.stage, job.done, job.total) == ("index", 3, 3)
     assert job.message.startswith("Hakemisto rakennettu: 3 asiakirjaa, 2 ohitettu,")
     html = admin_client.get("/admin").get_data(as_text=True)
     assert '<dd id="documents">3</dd>' in html

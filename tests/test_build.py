@@ -41,6 +41,19 @@ def test_build_reports_indexed_skipped_and_time(tmp_path: Path) -> None:
     assert stats.analyzer == report.analyzer
 
 
+def test_build_reports_progress_reading_then_indexing(tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "Yksi", "b.txt": "Kaksi", "c.txt": ""})
+    calls: list[tuple[str, int, int]] = []
+    build_index(seeds, tmp_path / "index", progress=lambda *call: calls.append(call))
+    assert calls == [
+        ("read", 1, 3),
+        ("read", 2, 3),
+        ("read", 3, 3),
+        ("index", 1, 2),
+        ("index", 2, 2),
+    ]
+
+
 def test_build_never_writes_into_the_seeds_folder(tmp_path: Path, seeds_copy: Path) -> None:
     before = snapshot(seeds_copy)
     build_index(seeds_copy, tmp_path / "index")

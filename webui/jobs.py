@@ -54,6 +54,7 @@ class Job:
     state: str  # running, succeeded, failed; read() reports a dead "running" as interrupted
     started_at: str
     finished_at: str | None = None
+    stage: str | None = None  # "read" files, then "index" documents: see indexer.build
     done: int | None = None
     total: int | None = None
     documents: int | None = None
@@ -126,12 +127,12 @@ def _run(fd: int, job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) ->
 def _rebuild(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None:
     last = 0.0
 
-    def progress(done: int, total: int) -> None:
+    def progress(stage: str, done: int, total: int) -> None:
         nonlocal last
         now = time.monotonic()
         if done == total or now - last >= PROGRESS_INTERVAL:
             last = now
-            job.done, job.total = done, total
+            job.stage, job.done, job.total = stage, done, total
             _write(index_dir, job)
 
     report = build_index(seeds_dir, index_dir, max_bytes=max_bytes, progress=progress)
