@@ -55,10 +55,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(index_dir: Path, seeds_dir: Path, workers: int = 2) -> Iterator[str]:
-    """Run the web app under gunicorn on a free loopback port; yield its base URL."""
+def gunicorn(
+    index_dir: Path, seeds_dir: Path, workers: int = 2, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Run the web app under gunicorn on a free loopback port; yield its base URL.
+
+    Also the server of the tests that need a real one.
+    """
     port = _free_port()
-    env = {**os.environ, "SOTEHAKU_INDEX_DIR": str(index_dir), "SOTEHAKU_SEEDS_DIR": str(seeds_dir)}
+    env = {
+        **os.environ,
+        "SOTEHAKU_INDEX_DIR": str(index_dir),
+        "SOTEHAKU_SEEDS_DIR": str(seeds_dir),
+        **(extra_env or {}),
+    }
     command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "webui:create_app()"]
     with tempfile.TemporaryFile() as log:

@@ -1,12 +1,12 @@
 """Shared fixtures: a real index built from the seeds in a temporary folder."""
 
 import contextlib
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from indexer.benchmark import gunicorn
 from indexer.build import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,15 +60,6 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
-def free_port() -> int:
-    """Return a TCP port on loopback that nothing listens on right now."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def gunicorn_server(seed_index: Path, seeds_copy: Path):
     """Start the real gunicorn server (2 workers) on a free loopback port; yield its URL."""
@@ -77,42 +68,5 @@ def gunicorn_server(seed_index: Path, seeds_copy: Path):
 
 def serve(index_dir: Path, seeds_dir: Path, extra_env: dict[str, str] | None = None):
     """Run gunicorn over an index until the generator is closed; yield its base URL."""
-    import subprocess
-    import sys
-    import tempfile
-    import time
-    import urllib.error
-    import urllib.request
-
-    port = free_port()
-    env = {
-        **os.environ,
-        "SOTEHAKU_INDEX_DIR": str(index_dir),
-        "SOTEHAKU_SEEDS_DIR": str(seeds_dir),
-        **(extra_env or {}),
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "webui:create_app()"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/healthz", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise RuntimeError(log.read().decode(errors="replace")) from None
-                    time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+    with gunicorn(index_dir, seeds_dir, extra_env=extra_env) as url:
+        yield url
