@@ -112,6 +112,7 @@ Analysis = tuple[tuple[str, ...], tuple[str, ...]]
 # Analyses by word form, one cache per configuration, shared by its unpickled copies. Dict reads
 # and writes are atomic, so threads share it; at worst two of them analyse a word twice.
 _caches: dict[tuple[bool, frozenset[str]], dict[str, Analysis]] = {}
+_CACHES_KEPT = 4
 
 
 def clear_cache() -> None:
@@ -156,7 +157,12 @@ class Morphology:
         self._setup()
 
     def _setup(self) -> None:
-        self._cache = _caches.setdefault((self.use_voikko, self.lexicon_words), {})
+        key = (self.use_voikko, self.lexicon_words)
+        # Each build may mine other abbreviations, so a long-running server that rebuilds
+        # meets new configurations: keep the caches of the newest few only.
+        if key not in _caches and len(_caches) >= _CACHES_KEPT:
+            del _caches[next(iter(_caches))]
+        self._cache = _caches.setdefault(key, {})
         self._by_stem = {_stemmer().stemWord(w): w for w in self.lexicon_words}
         # Longest first, so the most specific prefix wins.
         self._prefixes = sorted((w for w in self.lexicon_words if len(w) >= 4), key=len)[::-1]

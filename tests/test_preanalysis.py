@@ -65,3 +65,9 @@ def test_a_build_survives_failing_workers(
     report = build_index(seeds, tmp_path / "index")
     assert report.indexed == 3
     assert [h.id for h in search(tmp_path / "index", "rahoitusmalli").hits] == ["0.txt"]
+
+
+def test_only_the_newest_configurations_keep_a_cache() -> None:
+    for n in range(morphology._CACHES_KEPT + 3):
+        morphology.Morphology(use_voikko=True, lexicon_words=[f"lyhenne{n}"])
+    assert len(morphology._caches) == morphology._CACHES_KEPT
