@@ -30,6 +30,7 @@ __all__ = [
     "analyzer_name",
     "finnish_analyzer",
     "mine_abbreviations",
+    "morphology_of",
     "snowball_analyzer",
     "voikko_available",
 ]
@@ -94,12 +95,20 @@ def finnish_analyzer(
     )
 
 
+def morphology_of(analyzer: Analyzer) -> Morphology | None:
+    """Return the morphology of the analyzer's lemma step; None for the Snowball baseline."""
+    for item in getattr(analyzer, "items", [analyzer]):
+        if isinstance(item, LemmaFilter):
+            return item.morphology
+    return None
+
+
 def analyzer_name(analyzer: Analyzer) -> str:
     """Name the analysis an analyzer performs, as recorded in the index.
 
     "voikko" or "snowball" (the Finnish analyzer without Voikko), or "snowball-baseline".
     """
-    for item in getattr(analyzer, "items", [analyzer]):
-        if isinstance(item, LemmaFilter):
-            return "voikko" if item.morphology.use_voikko else "snowball"
-    return "snowball-baseline"
+    morphology = morphology_of(analyzer)
+    if morphology is None:
+        return "snowball-baseline"
+    return "voikko" if morphology.use_voikko else "snowball"

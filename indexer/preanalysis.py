@@ -20,7 +20,8 @@ from pathlib import Path
 
 from whoosh.analysis import Analyzer
 
-from indexer.morphology import Analysis, LemmaFilter, Morphology
+from indexer.analysis import morphology_of
+from indexer.morphology import Analysis
 from indexer.tokenize import CaseEndingFilter, FinnishTokenizer
 
 # Below this many new words, starting worker processes (each loads Voikko's dictionary) costs
@@ -30,14 +31,6 @@ MIN_PARALLEL_WORDS = 20_000
 
 class PreanalysisFailed(Exception):
     """A worker process did not return its analyses."""
-
-
-def morphology_of(analyzer: Analyzer) -> Morphology | None:
-    """Return the Voikko morphology an analyzer uses, or None when it uses none."""
-    for item in getattr(analyzer, "items", [analyzer]):
-        if isinstance(item, LemmaFilter) and item.morphology.use_voikko:
-            return item.morphology
-    return None
 
 
 def distinct_words(texts: Iterable[str]) -> list[str]:
@@ -54,7 +47,7 @@ def preanalyze(analyzer: Analyzer, texts: Iterable[str], processes: int | None =
     """
     morphology = morphology_of(analyzer)
     processes = processes or os.cpu_count() or 1
-    if morphology is None or processes < 2:
+    if morphology is None or not morphology.use_voikko or processes < 2:
         return 0
     words = [w for w in distinct_words(texts) if not morphology.is_cached(w)]
     if len(words) < MIN_PARALLEL_WORDS:

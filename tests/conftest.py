@@ -6,12 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis import voikko_available
 from indexer.benchmark import gunicorn
 from indexer.build import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+
+# Tests of what Voikko does skip, with the reason, where it is not installed.
+needs_voikko = pytest.mark.skipif(
+    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
+)
 
 
 @pytest.fixture(scope="session")

@@ -20,10 +20,7 @@ from indexer.analysis import (
     snowball_analyzer,
     voikko_available,
 )
-
-needs_voikko = pytest.mark.skipif(
-    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
-)
+from tests.conftest import needs_voikko
 
 
 def positions(analyzer, text: str, mode: str) -> list[set[str]]:

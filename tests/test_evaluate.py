@@ -14,10 +14,7 @@ from indexer.evaluate import (
     retrieval_scores,
     seed_scores,
 )
-
-needs_voikko = pytest.mark.skipif(
-    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
-)
+from tests.conftest import needs_voikko
 
 CONLLU = """\
 # sent_id = 1

@@ -4,14 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import voikko_available
 from indexer.build import build_index
 from indexer.search import search
-from tests.conftest import write_files
+from tests.conftest import needs_voikko, write_files
 
-pytestmark = pytest.mark.skipif(
-    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
-)
+pytestmark = needs_voikko
 
 DOCUMENTS = {
     "malli.txt": "Uusi malli\n\nUusi malli esiteltiin kokouksessa.",

@@ -6,14 +6,12 @@ from pathlib import Path
 import pytest
 
 from indexer import morphology, preanalysis
-from indexer.analysis import finnish_analyzer, snowball_analyzer, voikko_available
+from indexer.analysis import finnish_analyzer, snowball_analyzer
 from indexer.build import build_index
 from indexer.search import search
-from tests.conftest import write_files
+from tests.conftest import needs_voikko, write_files
 
-pytestmark = pytest.mark.skipif(
-    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
-)
+pytestmark = needs_voikko
 
 TEXTS = [
     "Hyvinvointialueen rahoitusmalliin siirrytään, kertoi STM:n VATEa koskeva tiedote.",

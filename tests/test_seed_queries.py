@@ -5,17 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import voikko_available
+from indexer.evaluate import SHARED
 from indexer.search import search
-from tests.conftest import SHARED
+from tests.conftest import needs_voikko
 
 QUERIES_FILE = SHARED / "eval" / "seed-queries.json"
 QUERIES = json.loads(QUERIES_FILE.read_text(encoding="utf-8")) if QUERIES_FILE.exists() else []
 
 # Perfect answers are the target of the Voikko analyzer; Snowball alone misses some.
-pytestmark = pytest.mark.skipif(
-    not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
-)
+pytestmark = needs_voikko
 
 
 def test_the_queries_are_there() -> None:
