@@ -34,6 +34,14 @@ class IndexMissing(Exception):
     """The index folder has no built index yet."""
 
 
+class IndexUnreadable(IndexMissing):
+    """The live index exists but cannot be read (a damaged CURRENT or segment file).
+
+    A kind of IndexMissing: whatever serves search treats both alike, and a full build
+    recovers from either, since it reads the seeds and never the damaged generation.
+    """
+
+
 def current_generation(index_dir: Path) -> Path | None:
     """Return the folder of the live generation, or None when nothing was built."""
     name = None
@@ -44,6 +52,8 @@ def current_generation(index_dir: Path) -> Path | None:
             newer = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
+        except (UnicodeDecodeError, OSError) as e:
+            raise IndexUnreadable(f"{index_dir / CURRENT} cannot be read ({e}).") from None
         if newer == name:
             break
         name = newer
@@ -94,7 +104,11 @@ def remove_stale(index_dir: Path) -> None:
 
     Only call this while holding the writer lock, so no build in progress is deleted.
     """
-    live = current_generation(index_dir)
+    try:
+        live = current_generation(index_dir)
+    except IndexUnreadable:
+        # A damaged pointer names nothing that can be served: the build replaces it.
+        live = None
     for child in index_dir.iterdir():
         if child.is_dir():
             if child != live and child.name.startswith((_GEN_PREFIX, _BUILD_PREFIX)):
