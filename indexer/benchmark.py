@@ -12,6 +12,7 @@ import argparse
 import csv
 import gzip
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -24,7 +25,18 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import (
+    Analyzer,
+    LowercaseFilter,
+    PyStemmerFilter,
+    RegexTokenizer,
+    StopFilter,
+)
+from whoosh.fields import ID, TEXT, Schema
 
 from indexer.analysis import snowball_analyzer
 from indexer.build import build_index
@@ -33,19 +45,61 @@ from indexer.update import update_index
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def write_seeds(corpus: Path, seeds_dir: Path, docs: int) -> int:
-    """Write the corpus's first rows (date,title,lead,id) as text files; return how many."""
+# A long document is this many consecutive leads joined, about 12,000 words.
+LEADS_PER_LONG_DOC = 300
+
+
+def write_seeds(corpus: Path, seeds_dir: Path, docs: int, *, long: bool = False) -> int:
+    """Write the corpus's first rows (date,title,lead,id) as text files; return how many.
+
+    With long=True each file is the title of one row and the leads of LEADS_PER_LONG_DOC rows.
+    """
     seeds_dir.mkdir(parents=True, exist_ok=True)
+    per_doc = LEADS_PER_LONG_DOC if long else 1
     written = 0
     with gzip.open(corpus, "rt", encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            if written == docs:
+        rows = csv.DictReader(f)
+        while written < docs:
+            batch = [row for _, row in zip(range(per_doc), rows, strict=False)]
+            if len(batch) < per_doc:
                 break
-            year, month, day = row["date"].split("-")
-            text = f"{row['title']}\n\n{int(day)}.{int(month)}.{year}\n\n{row['lead']}\n"
-            (seeds_dir / f"{written:06d}_{row['id']}.txt").write_text(text, encoding="utf-8")
+            first = batch[0]
+            year, month, day = first["date"].split("-")
+            leads = "\n\n".join(row["lead"] for row in batch)
+            text = f"{first['title']}\n\n{int(day)}.{int(month)}.{year}\n\n{leads}\n"
+            (seeds_dir / f"{written:06d}_{first['id']}.txt").write_text(text, encoding="utf-8")
             written += 1
     return written
+
+
+def naive_analyzer() -> Analyzer:
+    """Return the analysis a new user of Whoosh would pick for Finnish: the baseline to beat."""
+    return RegexTokenizer() | LowercaseFilter() | StopFilter(lang="fi") | PyStemmerFilter("finnish")
+
+
+def naive_schema() -> Schema:
+    """Return the baseline's schema: title and body with its analyzer, both stored."""
+    analyzer = naive_analyzer()
+    return Schema(
+        id=ID(unique=True, stored=True),
+        title=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+    )
+
+
+def build_naive(seeds_dir: Path, index_dir: Path) -> tuple[int, float]:
+    """Index every file as plain Whoosh would, title its first line; return (docs, seconds)."""
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), naive_schema())
+    count = 0
+    with ix.writer(limitmb=256) as writer:
+        for path in sorted(seeds_dir.iterdir()):
+            text = path.read_text(encoding="utf-8")
+            title = text.strip().split("\n", 1)[0]
+            writer.add_document(id=path.name, title=title, body=text)
+            count += 1
+    return count, time.perf_counter() - started
 
 
 def _free_port() -> int:
@@ -175,13 +229,32 @@ def lifecycle(corpus: Path, docs: int, query: str, clients: int) -> None:
         )
 
 
-def _timed_build(seeds_dir: Path, index_dir: Path, baseline: bool) -> tuple[float, str]:
-    """Build once in a fresh process, so no word form is cached: a rebuild as the CLI runs it."""
+@dataclass(frozen=True)
+class TimedBuild:
+    """One build run in a fresh process."""
+
+    name: str
+    docs: int
+    seconds: float
+    # Peak resident memory of the build process and of its largest child, in MB.
+    peak_rss_mb: float
+    peak_child_rss_mb: float
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.docs / self.seconds
+
+
+def timed_build(seeds_dir: Path, index_dir: Path, which: str) -> TimedBuild:
+    """Build once in a fresh process, so no word form is cached: a rebuild as the CLI runs it.
+
+    which is "naive" (plain Whoosh, see naive_schema), "baseline" (the Snowball-only analyzer)
+    or "finnish" (the default analyzer).
+    """
     code = (
         "import sys; from pathlib import Path; from indexer.benchmark import build_once; "
-        "build_once(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == 'baseline')"
+        "build_once(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])"
     )
-    which = "baseline" if baseline else "finnish"
     done = subprocess.run(
         [sys.executable, "-c", code, str(seeds_dir), str(index_dir), which],
         cwd=ROOT,
@@ -190,14 +263,21 @@ def _timed_build(seeds_dir: Path, index_dir: Path, baseline: bool) -> tuple[floa
     )
     if done.returncode:
         raise SystemExit(f"The {which} build failed: {done.stderr}")
-    seconds, name = done.stdout.split()
-    return float(seconds), name
+    name, docs, seconds, rss, child_rss = done.stdout.split()
+    return TimedBuild(name, int(docs), float(seconds), float(rss), float(child_rss))
 
 
-def build_once(seeds_dir: Path, index_dir: Path, baseline: bool) -> None:
-    """Build with the Snowball baseline or the default analyzer; print seconds and its name."""
-    report = build_index(seeds_dir, index_dir, analyzer=snowball_analyzer() if baseline else None)
-    print(f"{report.seconds:.3f} {report.analyzer}")
+def build_once(seeds_dir: Path, index_dir: Path, which: str) -> None:
+    """Build with one analysis; print its name, documents, seconds and peak RSS (self, child)."""
+    if which == "naive":
+        name, (docs, seconds) = "naive-whoosh", build_naive(seeds_dir, index_dir)
+    else:
+        analyzer = snowball_analyzer() if which == "baseline" else None
+        report = build_index(seeds_dir, index_dir, analyzer=analyzer)
+        name, docs, seconds = report.analyzer, report.indexed, report.seconds
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{name} {docs} {seconds:.3f} {own:.0f} {child:.0f}")
 
 
 def rebuild(corpus: Path, docs: int, runs: int) -> None:
@@ -209,9 +289,9 @@ def rebuild(corpus: Path, docs: int, runs: int) -> None:
         times: dict[str, list[float]] = {}
         # Alternate the two so that disk caches and machine load favour neither.
         for _ in range(runs):
-            for baseline in (True, False):
-                seconds, name = _timed_build(seeds_dir, index_dir, baseline)
-                times.setdefault("snowball-baseline" if baseline else name, []).append(seconds)
+            for which in ("baseline", "finnish"):
+                built = timed_build(seeds_dir, index_dir, which)
+                times.setdefault(built.name, []).append(built.seconds)
         (base_name, base), (name, real) = times.items()
         for label, values in times.items():
             shown = ", ".join(f"{v:.2f}" for v in values)
