@@ -167,30 +167,105 @@ def _opened(gen: Path) -> Index:
     return ix
 
 
+class _Pool:
+    """Open searchers on one commit of one generation, lent to one request at a time.
+
+    Opening a searcher reads the table of contents, unpickles the schema (the analyzer with its
+    lexicon) and opens every segment file: at 100,000 documents that was most of a query's
+    time. A Whoosh searcher is not safe for two threads at once, so each request borrows one
+    and gives it back. A pool retires when its generation is switched or updated; its
+    searchers are closed when the last request using them has finished.
+    """
+
+    def __init__(self, gen: Path, stamp: int) -> None:
+        self.gen = gen
+        # The generation folder's modification time: every commit of an update adds and
+        # removes files in it, so a new stamp means a new commit may be there.
+        self.stamp = stamp
+        self.idle: list[Searcher] = []
+        self.retired = False
+
+
+_pools_lock = threading.Lock()
+_pools: dict[Path, _Pool] = {}
+
+
+def _lend(index_dir: Path) -> tuple[_Pool, Searcher]:
+    gen = require_generation(index_dir).resolve()
+    stamp = os.stat(gen).st_mtime_ns
+    key = index_dir.resolve()
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None or pool.gen != gen or pool.stamp != stamp:
+            if pool is not None:
+                _retire(pool)
+            pool = _pools[key] = _Pool(gen, stamp)
+        if pool.idle:
+            return pool, pool.idle.pop()
+    # Outside the lock: opening takes long, and other requests may go on meanwhile.
+    return pool, _open_searcher(gen)
+
+
+def _open_searcher(gen: Path) -> Searcher:
+    try:
+        return _opened(gen).searcher()
+    except (EmptyIndexError, FileNotFoundError):
+        forget(gen)
+        raise
+    except Exception as e:
+        forget(gen)
+        raise IndexUnreadable(
+            f"The index in {gen} cannot be read ({type(e).__name__}: {e}); "
+            "rebuild it with 'python -m indexer build'."
+        ) from e
+
+
+def _give_back(pool: _Pool, searcher: Searcher) -> None:
+    with _pools_lock:
+        if not pool.retired:
+            pool.idle.append(searcher)
+            return
+    searcher.close()
+
+
+def _retire(pool: _Pool) -> None:
+    """Close a pool's idle searchers; searchers still lent are closed when given back."""
+    pool.retired = True
+    for searcher in pool.idle:
+        searcher.close()
+    pool.idle.clear()
+
+
 @contextmanager
 def live_searcher(index_dir: Path) -> Iterator[tuple[Path, Searcher]]:
-    """Open a searcher on the live generation for the block; yield the generation and it.
+    """Lend a searcher on the live generation for the block; yield the generation and it.
 
     A reader that resolved CURRENT just before a switch may find that generation deleted
     before its files were open (whoosh raises EmptyIndexError or FileNotFoundError), and one
     that read a generation's table of contents just before an update committed may find a
     merged-away segment file gone: either way it resolves CURRENT and the newest TOC again.
     Once the searcher is open its files stay readable after deletion, so use
-    searcher.schema, not Index.schema, which reads the folder again.
+    searcher.schema, not Index.schema, which reads the folder again. Raises IndexMissing, or
+    IndexUnreadable when the live generation's files are damaged.
     """
     attempts = _SWITCH_RETRIES
     while True:
-        gen = require_generation(index_dir).resolve()
         try:
-            searcher = _opened(gen).searcher()
+            pool, searcher = _lend(index_dir)
             break
-        except (EmptyIndexError, FileNotFoundError):
-            forget(gen)
+        except (EmptyIndexError, FileNotFoundError) as e:
+            # Resolve CURRENT again; when files are still missing after that, the generation
+            # itself is damaged.
             attempts -= 1
-            if not attempts or current_generation(index_dir) is None:
-                raise
-    with searcher:
-        yield gen, searcher
+            if not attempts:
+                raise IndexUnreadable(
+                    f"The index in {index_dir} is missing files ({e}); "
+                    "rebuild it with 'python -m indexer build'."
+                ) from e
+    try:
+        yield pool.gen, searcher
+    finally:
+        _give_back(pool, searcher)
 
 
 def forget(gen: Path) -> None:
