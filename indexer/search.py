@@ -1,24 +1,39 @@
 """Searching the live index: query parsing with bounds, ranking, snippets, documents."""
 
+import fnmatch
+import heapq
 import math
+import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, query
+from whoosh import collectors, query
 from whoosh.analysis import Analyzer
 from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
 from whoosh.qparser.common import QueryParserError
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer import store
+from indexer import snippets, store
 
 MAX_QUERY_CHARS = 500
+# More words than this make no better search, only a slower one.
+MAX_QUERY_WORDS = 32
 MAX_LIMIT = 100
 MIN_WILDCARD_PREFIX = 3
-SNIPPET_CHARS = 240
+# A wildcard stands for at most this many words of a field, the most frequent ones; finding
+# them reads at most MAX_WILDCARD_SCAN words of the index.
+MAX_WILDCARD_TERMS = 64
+MAX_WILDCARD_SCAN = 20_000
+MAX_BOOST = 100.0
+# Collecting and ranking the matches of one query stops after this long; the page then says
+# that the results are partial.
+SEARCH_SECONDS = 0.5
+# The document page shows a long document in parts of this many characters.
+DOCUMENT_PART_CHARS = 100_000
 FIELDS = ("title", "body")
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
@@ -48,6 +63,10 @@ class SearchResult:
     page: int
     mode: str
     took_ms: float
+    # True when the time budget ran out: total counts the documents found until then.
+    partial: bool
+    # What was left out of the query, in words for a user (a wildcard's rarer words).
+    notices: list[str]
     hits: list[Hit]
     limit: int
 
@@ -72,16 +91,9 @@ class DocumentView:
     date: str | None
     body_html: str
     note: str | None
-
-
-class _MarkFormatter(highlight.HtmlFormatter):
-    """Wrap matched words in a bare <mark>; the text between them is HTML-escaped."""
-
-    def __init__(self) -> None:
-        super().__init__(between=" … ")
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
+    # Which part of a long document body_html is, from 1, and how many there are.
+    part: int = 1
+    parts: int = 1
 
 
 def _alternatives(analyzer: Analyzer, text: str) -> list[dict[str, float]]:
@@ -178,45 +190,183 @@ def _bounded_wildcard(fieldname: str, text: str, termclass: type, boost: float) 
     return termclass(fieldname, text, boost=boost)
 
 
+# Whoosh's parser fails on some operator sequences with errors of its own internals
+# ("NOT NOT VATE" IndexError, "VATE ANDNOT ANDMAYBE sote" AssertionError, " } (^2)" KeyError):
+# to a user they are all a query that could not be understood.
+_PARSER_FAILURES = (
+    QueryParserError,
+    IndexError,
+    AssertionError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    RecursionError,
+)
+
+
 def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
     """Parse a user's query, or raise QueryError with a message for them."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"The query is too long: at most {MAX_QUERY_CHARS} characters.")
     if not text.strip():
         raise QueryError("Type a word to search for.")
+    if len(re.findall(r"\w+", text)) > MAX_QUERY_WORDS:
+        raise QueryError(f"The query has too many words: at most {MAX_QUERY_WORDS}.")
     parser = FinnishQueryParser(schema, any_word=any_word)
     try:
         q = parser.parse(text)
-    except QueryParserError as e:
-        raise QueryError(f"The query could not be understood: {e}") from None
+    except QueryError:
+        raise
+    except _PARSER_FAILURES:
+        raise QueryError(
+            "The query could not be understood. Check its quotes, brackets and operators "
+            "(AND, OR, NOT)."
+        ) from None
     errors = [sub for sub in q.leaves() if isinstance(sub, query.qcore._NullQuery)]
     if q is query.NullQuery or (errors and len(errors) == len(list(q.leaves()))):
         raise QueryError("The query has no words that can be searched for.")
+    return q.accept(_clamp_boost)
+
+
+def _clamp_boost(q: query.Query) -> query.Query:
+    # "VATE^999...9" parses to an infinite boost, and an infinite score is not JSON.
+    if q.boost > MAX_BOOST:
+        q.boost = MAX_BOOST
     return q
+
+
+def expand_wildcards(q: query.Query, reader: IndexReader) -> tuple[query.Query, list[str]]:
+    """Replace each wildcard by its most frequent words in the index; return the query and
+    notices for the wildcards that stood for more words than were kept.
+
+    Whoosh would expand "val*" to every word starting with "val", thousands in a large index,
+    and open each one's postings.
+    """
+    notices: dict[str, None] = {}
+
+    def expand(node: query.Query) -> query.Query:
+        if not isinstance(node, query.Prefix | query.Wildcard):
+            return node
+        terms, complete = _wildcard_terms(node, reader)
+        if not complete:
+            pattern = f"{node.text}*" if isinstance(node, query.Prefix) else node.text
+            notices[
+                f"'{pattern}' matches too many words; the {MAX_WILDCARD_TERMS} most common "
+                "of them were searched."
+            ] = None
+        if not terms:
+            return query.NullQuery
+        return query.Or([query.Term(node.fieldname, t) for t in terms], boost=node.boost)
+
+    return q.accept(expand), list(notices)
+
+
+def _wildcard_terms(node: query.Prefix | query.Wildcard, reader: IndexReader) -> tuple[list, bool]:
+    """Return the most frequent terms a wildcard matches, and whether those are all of them."""
+    if isinstance(node, query.Prefix):
+        head, matches = node.text, None
+    else:
+        head = re.split(r"[*?]", node.text, maxsplit=1)[0]
+        matches = re.compile(fnmatch.translate(node.text)).match
+    found: list[tuple[int, str]] = []
+    complete = True
+    for scanned, (btext, info) in enumerate(reader.iter_prefix(node.fieldname, head), 1):
+        if scanned > MAX_WILDCARD_SCAN:
+            complete = False
+            break
+        text = btext.decode("utf-8")
+        if matches is None or matches(text):
+            found.append((info.doc_frequency(), text))
+    if len(found) > MAX_WILDCARD_TERMS:
+        complete = False
+        found = heapq.nlargest(MAX_WILDCARD_TERMS, found)
+    return sorted(text for _, text in found), complete
+
+
+class _PageCollector(collectors.ScoredCollector):
+    """Count every match and keep the best-scored ones, in one pass, until a deadline.
+
+    Whoosh's TopCollector skips blocks that cannot reach the top, and then needs a second
+    search to count the matches; this scores each match once and counts as it goes.
+    """
+
+    def __init__(self, limit: int, deadline: float) -> None:
+        super().__init__(replace=0)
+        self.limit = limit
+        self.deadline = deadline
+        self.total = 0
+        self.timed_out = False
+
+    def collect_matches(self) -> None:
+        if self.timed_out:
+            return
+        matcher = self.matcher
+        items, limit, offset = self.items, self.limit, self.offset
+        while matcher.is_active():
+            # Lower document numbers first among equal scores, as Whoosh orders them.
+            entry = (matcher.score(), -(offset + matcher.id()))
+            if len(items) < limit:
+                heapq.heappush(items, entry)
+            elif entry > items[0]:
+                heapq.heapreplace(items, entry)
+            self.total += 1
+            matcher.next()
+            if self.total % 256 == 0:
+                if time.perf_counter() > self.deadline:
+                    self.timed_out = True
+                    return
+                # Drop the sub-matchers that have run out, as Whoosh's collectors do.
+                matcher = self.matcher = matcher.replace(0)
+
+    def ranked(self) -> list[tuple[float, int]]:
+        """Return (score, document number) of the kept matches, best first."""
+        return [(score, -neg) for score, neg in sorted(self.items, reverse=True)]
+
+
+@dataclass
+class _Found:
+    q: query.Query
+    total: int
+    ranked: list[tuple[float, int]]
+    partial: bool
+    notices: list[str] = field(default_factory=list)
+
+
+def _find(searcher: Searcher, text: str, *, any_word: bool, keep: int, deadline: float) -> _Found:
+    q, notices = expand_wildcards(
+        parse(searcher.schema, text, any_word=any_word), searcher.reader()
+    )
+    collector = _PageCollector(keep, deadline)
+    searcher.search_with_collector(q, collector)
+    return _Found(q, collector.total, collector.ranked(), collector.timed_out, notices)
 
 
 def search(index_dir: Path, text: str, *, page: int = 1, limit: int = 10) -> SearchResult:
     """Run a query on the live index and return one page of ranked hits.
 
     All words are required; when that finds nothing, documents with any of the words are
-    ranked instead and the result says so with mode "any".
+    ranked instead and the result says so with mode "any". A query that runs out of its time
+    budget returns what it found so far, flagged partial.
     """
     if page < 1:
         raise QueryError("The page number must be 1 or more.")
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"The limit must be between 1 and {MAX_LIMIT}.")
     started = time.perf_counter()
+    deadline = started + SEARCH_SECONDS
     with store.live_searcher(index_dir) as (_, searcher):
         mode = "all"
-        q = parse(searcher.schema, text)
-        total = len(searcher.search(q, limit=None, scored=False))
-        if total == 0 and _is_plain_words(text):
-            q = parse(searcher.schema, text, any_word=True)
-            total = len(searcher.search(q, limit=None, scored=False))
+        found = _find(searcher, text, any_word=False, keep=page * limit, deadline=deadline)
+        if found.total == 0 and not found.partial and _is_plain_words(text):
+            found = _find(searcher, text, any_word=True, keep=page * limit, deadline=deadline)
             mode = "any"
-        hits = _page_hits(searcher, q, page, limit) if total else []
+        hits = _hits(searcher, found, found.ranked[(page - 1) * limit :])
     took_ms = round((time.perf_counter() - started) * 1000, 2)
-    return SearchResult(text, total, page, mode, took_ms, hits, limit)
+    notices = found.notices
+    if found.partial:
+        notices = [*notices, "The search took too long; the results are incomplete."]
+    return SearchResult(text, found.total, page, mode, took_ms, found.partial, notices, hits, limit)
 
 
 def _is_plain_words(text: str) -> bool:
@@ -227,82 +377,81 @@ def _is_plain_words(text: str) -> bool:
     )
 
 
-def _page_hits(searcher: Searcher, q: query.Query, page: int, limit: int) -> list[Hit]:
-    results = searcher.search(q, limit=page * limit, terms=True)
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
-    results.formatter = _MarkFormatter()
+def _hits(searcher: Searcher, found: _Found, ranked: list[tuple[float, int]]) -> list[Hit]:
+    words = snippets.matched_words(found.q, "body")
+    spans = snippets.spans_by_document(searcher.reader(), "body", words, [d for _, d in ranked])
     hits = []
-    for hit in results[(page - 1) * limit : page * limit]:
-        # Fragments keep the text's line breaks; one line reads better in a result list.
-        snippet = " ".join(hit.highlights("body", top=3).split()) or _lead(hit["body"])
+    for score, docnum in ranked:
+        fields = searcher.stored_fields(docnum)
+        body = fields["body"]
         hits.append(
             Hit(
-                id=hit["id"],
-                path=hit["path"],
-                title=hit["title"],
-                date=_iso_date(hit.get("date")),
-                score=round(hit.score, 4),
-                snippet=snippet,
+                id=fields["id"],
+                path=fields["path"],
+                title=fields["title"],
+                date=_iso_date(fields.get("date")),
+                score=round(score, 4),
+                snippet=snippets.snippet(body, spans[docnum]) or snippets.lead(body),
             )
         )
     return hits
-
-
-def _lead(body: str) -> str:
-    """Return the start of a text, escaped, for hits whose body has no matched word."""
-    text = " ".join(body.split())
-    if len(text) > SNIPPET_CHARS:
-        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-    return highlight.htmlescape(text)
 
 
 def _iso_date(value: datetime | None) -> str | None:
     return value.date().isoformat() if value else None
 
 
-def _body_words(q: query.Query, searcher: Searcher) -> frozenset[str]:
-    """Return the body terms a query matches, wildcards expanded against the index."""
-    # Query.existing_terms() reuses its fieldname argument as a loop variable and drops
-    # fields after the first, so collect the leaves' terms here.
-    words = set()
-    for leaf in q.leaves():
-        if leaf.field() == "body":
-            for _, text in leaf.expanded_terms(searcher.reader()):
-                words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return frozenset(words)
-
-
-def get_document(index_dir: Path, doc_id: str, text: str = "") -> DocumentView | None:
+def get_document(
+    index_dir: Path, doc_id: str, text: str = "", part: int = 1
+) -> DocumentView | None:
     """Return a stored document with the query's words marked, or None for an unknown id.
 
-    Documents are read from the index, never from disk, so no id can reach another file.
+    Documents are read from the index, never from disk, so no id can reach another file. A
+    long document is shown in parts of about DOCUMENT_PART_CHARS characters; part is clamped
+    to the ones there are.
     """
     with store.live_searcher(index_dir) as (_, searcher):
-        fields = searcher.document(id=doc_id)
-        if fields is None:
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
             return None
+        fields = searcher.stored_fields(docnum)
         body = fields["body"]
-        body_html = highlight.htmlescape(body)
+        bounds = _part_bounds(body)
+        part = min(max(part, 1), len(bounds))
+        start, end = bounds[part - 1]
+        spans: list[tuple[int, int]] = []
         if text.strip():
             try:
-                q = parse(searcher.schema, text, any_word=True)
+                q, _ = expand_wildcards(
+                    parse(searcher.schema, text, any_word=True), searcher.reader()
+                )
             except QueryError:
                 q = None
             if q is not None:
-                marked = highlight.highlight(
-                    body,
-                    _body_words(q, searcher),
-                    searcher.schema["body"].analyzer,
-                    highlight.WholeFragmenter(charlimit=None),
-                    _MarkFormatter(),
-                    top=1,
-                )
-                body_html = marked or body_html
+                words = snippets.matched_words(q, "body")
+                found = snippets.spans_by_document(searcher.reader(), "body", words, [docnum])
+                spans = [(s - start, e - start) for s, e in found[docnum] if start <= s < e <= end]
     return DocumentView(
         id=fields["id"],
         path=fields["path"],
         title=fields["title"],
         date=_iso_date(fields.get("date")),
-        body_html=body_html,
+        body_html=snippets.mark_all(body[start:end], spans),
         note=fields.get("note"),
+        part=part,
+        parts=len(bounds),
     )
+
+
+def _part_bounds(body: str) -> list[tuple[int, int]]:
+    """Split a text into parts of about DOCUMENT_PART_CHARS, each ending at a line or space."""
+    bounds = []
+    start = 0
+    while len(body) - start > DOCUMENT_PART_CHARS:
+        cut = start + DOCUMENT_PART_CHARS
+        space = max(body.rfind("\n", start + 1, cut), body.rfind(" ", start + 1, cut))
+        end = space if space > start else cut
+        bounds.append((start, end))
+        start = end
+    bounds.append((start, len(body)))
+    return bounds

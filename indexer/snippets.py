@@ -1,0 +1,155 @@
+"""Snippets and marked-up documents from the character offsets stored with the postings.
+
+The body field is indexed with each occurrence's start and end character, for every token the
+analyzer made of a word: base forms, compound parts, written forms, lexicon expansions. So
+the words a query matched can be found in a hit by reading the matched terms' postings for
+that document, without analysing its text again: a long document costs about as much as a
+short one, and the snippet and the document page mark exactly the same words.
+"""
+
+import itertools
+import re
+from collections.abc import Iterable
+
+from whoosh import highlight, query
+from whoosh.analysis import Token
+from whoosh.reading import IndexReader, TermNotFound
+
+SNIPPET_CHARS = 240
+SNIPPET_FRAGMENTS = 3
+# Context kept around the matched words of a fragment, in characters.
+_SURROUND = 80
+_WHITESPACE = re.compile(r"\s+")
+
+
+class MarkFormatter(highlight.HtmlFormatter):
+    """Wrap matched words in a bare <mark>; the text between them is HTML-escaped."""
+
+    def __init__(self) -> None:
+        super().__init__(between=" … ")
+
+    def format_token(self, text: str, token: Token, replace: bool = False) -> str:
+        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
+
+
+def matched_words(q: query.Query, fieldname: str) -> list[str]:
+    """Return the terms of a query's positive clauses in one field, in a stable order.
+
+    Terms under NOT (and the right side of ANDNOT) are left out: a document shown for
+    "VATE NOT sote" has no "sote" to mark. Wildcards must be expanded to terms first.
+    """
+    words: dict[str, None] = {}
+
+    def walk(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        if isinstance(node, query.AndNot):
+            walk(node.a)
+            return
+        if node.is_leaf():
+            for field, text in node.terms():
+                if field == fieldname:
+                    words[text.decode("utf-8") if isinstance(text, bytes) else text] = None
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return list(words)
+
+
+def spans_by_document(
+    reader: IndexReader, fieldname: str, words: Iterable[str], docnums: Iterable[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """Return, for each document, the (start, end) characters of every occurrence of the words.
+
+    One pass over each word's postings, skipping from one wanted document to the next.
+    """
+    wanted = sorted(set(docnums))
+    spans: dict[int, list[tuple[int, int]]] = {d: [] for d in wanted}
+    for word in words:
+        try:
+            postings = reader.postings(fieldname, word)
+        except TermNotFound:
+            continue
+        for docnum in wanted:
+            if not postings.is_active():
+                break
+            if postings.id() < docnum:
+                postings.skip_to(docnum)
+                if not postings.is_active():
+                    break
+            if postings.id() == docnum:
+                spans[docnum].extend((s, e) for _, s, e in postings.value_as("characters"))
+    return spans
+
+
+def _tokens(spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> list[Token]:
+    """Turn spans into the sorted, non-overlapping tokens Whoosh's fragmenters expect."""
+    inside = sorted(s for s in set(spans) if s[0] >= start and (end is None or s[1] <= end))
+    tokens = []
+    # Tokens of one word share its start; mark the longest (a whole compound, not its part).
+    for _, group in itertools.groupby(inside, key=lambda s: s[0]):
+        s, e = max(group, key=lambda span: span[1])
+        if tokens and s < tokens[-1].endchar:
+            continue
+        tokens.append(Token(startchar=s, endchar=e, matched=True, boost=1.0))
+    return tokens
+
+
+def snippet(text: str, spans: list[tuple[int, int]]) -> str:
+    """Return up to three fragments of the text around the matched spans, words in <mark>.
+
+    Empty when nothing in the text matched.
+    """
+    tokens = _tokens(spans)
+    if not tokens:
+        return ""
+    fragmenter = highlight.PinpointFragmenter(
+        maxchars=SNIPPET_CHARS, surround=_SURROUND, autotrim=False, charlimit=None
+    )
+    fragments = list(fragmenter.fragment_matches(text, tokens))
+    for previous, f in zip([None, *fragments], fragments, strict=False):
+        # Each fragment's context reaches back over the previous one's words: start after it.
+        if previous is not None:
+            f.startchar = max(f.startchar, previous.endchar)
+        _trim(f)
+        # Whoosh scores a fragment by its distinct matched terms; here a term is a span's text.
+        f.matched_terms = {text[t.startchar : t.endchar].lower() for t in f.matches}
+    best = highlight.top_fragments(
+        fragments, SNIPPET_FRAGMENTS, highlight.BasicFragmentScorer(), highlight.FIRST
+    )
+    # Fragments keep the text's line breaks; one line reads better in a result list.
+    return " ".join(MarkFormatter().format(best).split())
+
+
+def _trim(fragment: highlight.Fragment) -> None:
+    """Cut a fragment at whitespace so it starts and ends with whole words.
+
+    Whoosh's own autotrim also cuts a fragment that ends where the text ends.
+    """
+    text, start, end = fragment.text, fragment.startchar, fragment.endchar
+    first, last = fragment.matches[0].startchar, fragment.matches[-1].endchar
+    if start > 0:
+        space = _WHITESPACE.search(text, start, first)
+        start = space.end() if space else start
+    if end < len(text):
+        spaces = list(_WHITESPACE.finditer(text, last, end))
+        end = spaces[-1].start() if spaces else end
+    fragment.startchar, fragment.endchar = start, end
+
+
+def mark_all(text: str, spans: list[tuple[int, int]]) -> str:
+    """Return the whole text HTML-escaped with every matched span in <mark>."""
+    tokens = _tokens(spans)
+    if not tokens:
+        return highlight.htmlescape(text)
+    return MarkFormatter().format_fragment(highlight.Fragment(text, tokens, 0, len(text)))
+
+
+def lead(text: str) -> str:
+    """Return the start of a text, escaped, for hits whose body has no matched word."""
+    flat = " ".join(text[: SNIPPET_CHARS * 4].split())
+    if len(flat) > SNIPPET_CHARS:
+        flat = flat[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return highlight.htmlescape(flat)
