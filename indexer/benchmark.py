@@ -4,6 +4,8 @@ incremental update.
 Examples:
   python -m indexer.benchmark lifecycle --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
   python -m indexer.benchmark rebuild --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
+  python -m indexer.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
+  python -m indexer.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --long 300
 
 The corpus is copied into a temporary folder, never into the project.
 """
@@ -11,6 +13,7 @@ The corpus is copied into a temporary folder, never into the project.
 import argparse
 import csv
 import gzip
+import http.client
 import os
 import resource
 import socket
@@ -23,7 +26,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +40,12 @@ from whoosh.analysis import (
     StopFilter,
 )
 from whoosh.fields import ID, TEXT, Schema
+from whoosh.qparser import MultifieldParser
 
+from indexer import store
 from indexer.analysis import snowball_analyzer
 from indexer.build import build_index
+from indexer.search import search
 from indexer.update import update_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,6 +306,157 @@ def rebuild(corpus: Path, docs: int, runs: int) -> None:
         print(f"Ratio {name} / {base_name}: {ratio:.2f}x")
 
 
+# What people search a sote archive for: the seed queries, everyday news words, an acronym with
+# a case ending, two words, a phrase and a wildcard.
+QUERIES = (
+    "VATE",
+    "rahoitusmalli",
+    "sote-uudistus",
+    "hankejohtaja",
+    "lapsi",
+    "talous",
+    "Soite",
+    "järjestäminen",
+    "Kuntaliitto",
+    "maakuntavaltuusto",
+    "ministeriö",
+    "VM",
+    "kysely",
+    "hallitus",
+    "sairaala",
+    "terveyskeskus",
+    "STM:n kysely",
+    "hyvinvointialueen rahoitus",
+    '"sosiaali- ja terveyspalvelut"',
+    "rahoitus*",
+)
+
+
+def _time_queries(run: Callable[[str], object], rounds: int) -> list[float]:
+    """Run every query once to warm up, then `rounds` times more; return those timings."""
+    for q in QUERIES:
+        run(q)
+    timings = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            started = time.perf_counter()
+            run(q)
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def _naive_runner(index_dir: Path) -> Callable[[str], object]:
+    """Return a search as a new user of Whoosh writes it: one searcher, top 10, highlights,
+    and the total a result page shows."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    searcher = ix.searcher()
+    parser = MultifieldParser(["title", "body"], ix.schema)
+
+    def run(text: str) -> object:
+        results = searcher.search(parser.parse(text), limit=10)
+        return len(results), [hit.highlights("body") for hit in results]
+
+    return run
+
+
+def _http_load(
+    base: str, clients: int, seconds: float
+) -> tuple[int, list[float], list[str], float]:
+    """Search over HTTP from `clients` threads for `seconds`; return the count of answers,
+    their latencies, the errors and the time taken."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop = time.monotonic() + seconds
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        i = n
+        while time.monotonic() < stop:
+            path = "/api/search?q=" + urllib.parse.quote(QUERIES[i % len(QUERIES)])
+            i += 1
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read()
+                if response.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException) as e:
+                errors.append(f"{type(e).__name__}: {e}")
+                conn.close()
+                continue
+            if response.status != 200 or b'"total"' not in body:
+                errors.append(f"HTTP {response.status}")
+                continue
+            latencies.append(time.perf_counter() - started)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies), latencies, errors, time.perf_counter() - started
+
+
+def _ms(values: list[float], q: int) -> str:
+    return f"{_percentile(values, q) * 1000:.2f}"
+
+
+def search_benchmark(
+    corpus: Path, docs: int, long: bool, rounds: int, clients: int, seconds: float
+) -> None:
+    """Print build, size, memory and query figures of plain Whoosh and Sotehaku side by side,
+    both built from the same documents in this run, and Sotehaku's figures over HTTP."""
+    with tempfile.TemporaryDirectory(prefix="sotehaku-bench-") as tmp:
+        seeds_dir = Path(tmp) / "seeds"
+        written = write_seeds(corpus, seeds_dir, docs, long=long)
+        kind = f"long documents ({LEADS_PER_LONG_DOC} leads each)" if long else "documents"
+        print(f"Corpus: {written} {kind} from {corpus}, written to a temporary folder.")
+        naive_dir, index_dir = Path(tmp) / "naive", Path(tmp) / "index"
+        naive = timed_build(seeds_dir, naive_dir, "naive")
+        ours = timed_build(seeds_dir, index_dir, "finnish")
+        naive_times = _time_queries(_naive_runner(naive_dir), rounds)
+        our_times = _time_queries(lambda q: search(index_dir, q), rounds)
+        naive_mb = store.folder_bytes(naive_dir) / 1e6
+        our_mb = store.folder_bytes(index_dir) / 1e6
+        rows = [
+            ("build docs/s", naive.docs_per_second, ours.docs_per_second, "{:.0f}"),
+            ("build seconds", naive.seconds, ours.seconds, "{:.1f}"),
+            ("build peak RSS MB", naive.peak_rss_mb, ours.peak_rss_mb, "{:.0f}"),
+            ("  largest child MB", naive.peak_child_rss_mb, ours.peak_child_rss_mb, "{:.0f}"),
+            ("index MB", naive_mb, our_mb, "{:.1f}"),
+            (
+                "query p50 ms",
+                _percentile(naive_times, 50) * 1000,
+                _percentile(our_times, 50) * 1000,
+                "{:.2f}",
+            ),
+            (
+                "query p95 ms",
+                _percentile(naive_times, 95) * 1000,
+                _percentile(our_times, 95) * 1000,
+                "{:.2f}",
+            ),
+        ]
+        print(f"{len(QUERIES)} queries x {rounds} after a warm-up round; top 10 with snippets.")
+        print(f"{'':22}{'naive Whoosh':>14}{'Sotehaku':>14}{'Sotehaku/naive':>16}")
+        for label, a, b, fmt in rows:
+            ratio = b / a if a else float("nan")
+            print(f"{label:22}{fmt.format(a):>14}{fmt.format(b):>14}{ratio:>15.2f}x")
+        with gunicorn(index_dir, seeds_dir) as base:
+            count, latencies, errors, elapsed = _http_load(base, clients, seconds)
+        print(
+            f"HTTP /api/search, gunicorn 2 workers, {clients} clients for {elapsed:.1f} s: "
+            f"{count / elapsed:.0f} requests/s, p50 {_ms(latencies, 50)} ms, "
+            f"p95 {_ms(latencies, 95)} ms, {len(errors)} errors"
+        )
+        for error in sorted(set(errors))[:5]:
+            print(f"  error: {error}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m indexer.benchmark", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -312,11 +469,28 @@ def main(argv: list[str] | None = None) -> None:
     again.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
     again.add_argument("--docs", type=int, default=20000, help="How many rows to index.")
     again.add_argument("--runs", type=int, default=3, help="Builds with each analyzer.")
+    find = commands.add_parser("search", help="Plain Whoosh vs Sotehaku: build, size, queries.")
+    find.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
+    find.add_argument("--docs", type=int, default=100000, help="How many rows to index.")
+    find.add_argument(
+        "--long",
+        type=int,
+        metavar="K",
+        help=f"Index K long documents of {LEADS_PER_LONG_DOC} leads.",
+    )
+    find.add_argument("--rounds", type=int, default=3, help="Timed rounds of the queries.")
+    find.add_argument("--clients", type=int, default=8, help="HTTP clients at once.")
+    find.add_argument("--seconds", type=float, default=20.0, help="How long the HTTP load runs.")
     args = parser.parse_args(argv)
     if args.command == "lifecycle":
         lifecycle(args.corpus, args.docs, args.query, args.clients)
-    else:
+    elif args.command == "rebuild":
         rebuild(args.corpus, args.docs, args.runs)
+    else:
+        docs = args.long or args.docs
+        search_benchmark(
+            args.corpus, docs, bool(args.long), args.rounds, args.clients, args.seconds
+        )
 
 
 if __name__ == "__main__":
