@@ -299,7 +299,9 @@ class _PageCollector(collectors.ScoredCollector):
         self.timed_out = False
 
     def collect_matches(self) -> None:
-        if self.timed_out:
+        # Called once per segment: one that starts past the deadline is not searched at all.
+        if self.timed_out or time.perf_counter() > self.deadline:
+            self.timed_out = True
             return
         matcher = self.matcher
         items, limit, offset = self.items, self.limit, self.offset

@@ -7,6 +7,8 @@ from webui.params import BadParameter, int_arg
 
 bp = Blueprint("pages", __name__)
 PER_PAGE = 10
+# Parts of a long document; a larger number is shown as its last part.
+MAX_PART = 100_000
 
 
 @bp.get("/")
@@ -27,7 +29,11 @@ def index():
 def document(doc_id: str):
     """Show a whole document with the query's words highlighted."""
     q = request.args.get("q", "")
-    doc = get_document(current_app.config["INDEX_DIR"], doc_id, q)
+    try:
+        part = int_arg("part", 1, 1, MAX_PART)
+    except BadParameter as e:
+        return render_template("error.html", status=400, message=str(e)), 400
+    doc = get_document(current_app.config["INDEX_DIR"], doc_id, q, part)
     if doc is None:
         abort(404)
     return render_template("document.html", doc=doc, q=q)
