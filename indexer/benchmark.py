@@ -6,15 +6,18 @@ Examples:
   python -m indexer.benchmark rebuild --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
   python -m indexer.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
   python -m indexer.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --long 300
+  python -m indexer.benchmark hostile --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
 
 The corpus is copied into a temporary folder, never into the project.
 """
 
 import argparse
+import collections
 import csv
 import gzip
 import http.client
 import os
+import re
 import resource
 import socket
 import statistics
@@ -45,7 +48,7 @@ from whoosh.qparser import MultifieldParser
 from indexer import store
 from indexer.analysis import snowball_analyzer
 from indexer.build import build_index
-from indexer.search import search
+from indexer.search import QueryError, search
 from indexer.update import update_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -457,6 +460,65 @@ def search_benchmark(
             print(f"  error: {error}")
 
 
+# Queries of our hostile-input review: many prefixes whose AND finds nothing (so the any-word
+# fallback expands them all), 80 negations, operator sequences that broke Whoosh's parser.
+HOSTILE_QUERIES = (
+    "val* suo* per* pal* maa* kau* jou* kan* pää* vii*",
+    "val* suo*",
+    " ".join(f"NOT a{n}" for n in range(80))[:500],
+    "NOT NOT VATE",
+    "VATE ANDNOT ANDMAYBE sote",
+    " } (^2)",
+    "VATE^" + "9" * 400,
+)
+
+
+def _common_words(seeds_dir: Path, count: int) -> str:
+    """Return the documents' `count` most common words, as one query."""
+    counts: collections.Counter[str] = collections.Counter()
+    for path in seeds_dir.iterdir():
+        counts.update(re.findall(r"\w+", path.read_text(encoding="utf-8").lower()))
+    return " ".join(word for word, _ in counts.most_common(count))
+
+
+def hostile(corpus: Path, docs: int, index: Path | None) -> None:
+    """Print how each hostile query is answered, and how long it takes, over the library and
+    over HTTP; then the worst latency."""
+    with tempfile.TemporaryDirectory(prefix="sotehaku-bench-") as tmp:
+        seeds_dir = Path(tmp) / "seeds"
+        written = write_seeds(corpus, seeds_dir, docs)
+        index_dir = index or Path(tmp) / "index"
+        if index is None:
+            build_index(seeds_dir, index_dir)
+        print(f"Index: {index_dir}, {written} documents from {corpus}.")
+        queries = [*HOSTILE_QUERIES, _common_words(seeds_dir, 81)]
+        worst = 0.0
+        with gunicorn(index_dir, seeds_dir) as base:
+            for text in queries:
+                started = time.perf_counter()
+                try:
+                    result = search(index_dir, text)
+                    outcome = f"{result.total} found" + (", partial" if result.partial else "")
+                except QueryError as e:
+                    outcome = f"refused: {e}"
+                took = time.perf_counter() - started
+                url = f"{base}/api/search?q={urllib.parse.quote(text)}"
+                started = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(url, timeout=60) as r:
+                        status = r.status
+                except urllib.error.HTTPError as e:
+                    status = e.code
+                over_http = time.perf_counter() - started
+                worst = max(worst, took, over_http)
+                shown = text if len(text) <= 60 else text[:57] + "..."
+                print(
+                    f"{shown!r:64} library {took * 1000:7.1f} ms, HTTP {status} "
+                    f"{over_http * 1000:7.1f} ms: {outcome}"
+                )
+        print(f"Worst latency: {worst * 1000:.1f} ms")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m indexer.benchmark", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -481,8 +543,16 @@ def main(argv: list[str] | None = None) -> None:
     find.add_argument("--rounds", type=int, default=3, help="Timed rounds of the queries.")
     find.add_argument("--clients", type=int, default=8, help="HTTP clients at once.")
     find.add_argument("--seconds", type=float, default=20.0, help="How long the HTTP load runs.")
+    bad = commands.add_parser("hostile", help="Hostile queries: outcome and worst latency.")
+    bad.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
+    bad.add_argument("--docs", type=int, default=100000, help="How many rows to index.")
+    bad.add_argument(
+        "--index", type=Path, help="An index already built from the same rows, to reuse."
+    )
     args = parser.parse_args(argv)
-    if args.command == "lifecycle":
+    if args.command == "hostile":
+        hostile(args.corpus, args.docs, args.index)
+    elif args.command == "lifecycle":
         lifecycle(args.corpus, args.docs, args.query, args.clients)
     elif args.command == "rebuild":
         rebuild(args.corpus, args.docs, args.runs)

@@ -18,6 +18,8 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer import snippets, store
+from indexer.deadline import OutOfTime, time_limit
+from indexer.ranking import CachedBM25F
 
 MAX_QUERY_CHARS = 500
 # More words than this make no better search, only a slower one.
@@ -25,13 +27,17 @@ MAX_QUERY_WORDS = 32
 MAX_LIMIT = 100
 MIN_WILDCARD_PREFIX = 3
 # A wildcard stands for at most this many words of a field, the most frequent ones; finding
-# them reads at most MAX_WILDCARD_SCAN words of the index.
-MAX_WILDCARD_TERMS = 64
+# them reads at most MAX_WILDCARD_SCAN words of the index. A query has at most MAX_WILDCARDS:
+# each adds up to MAX_WILDCARD_TERMS posting lists per field to read.
+MAX_WILDCARDS = 4
+MAX_WILDCARD_TERMS = 32
 MAX_WILDCARD_SCAN = 20_000
 MAX_BOOST = 100.0
 # Collecting and ranking the matches of one query stops after this long; the page then says
-# that the results are partial.
-SEARCH_SECONDS = 0.5
+# that the results are partial. A query still running after HARD_SECONDS (Whoosh can match
+# for long without finding anything) is stopped and refused.
+SEARCH_SECONDS = 0.4
+HARD_SECONDS = 0.8
 # The document page shows a long document in parts of this many characters.
 DOCUMENT_PART_CHARS = 100_000
 FIELDS = ("title", "body")
@@ -223,9 +229,14 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
             "The query could not be understood. Check its quotes, brackets and operators "
             "(AND, OR, NOT)."
         ) from None
-    errors = [sub for sub in q.leaves() if isinstance(sub, query.qcore._NullQuery)]
-    if q is query.NullQuery or (errors and len(errors) == len(list(q.leaves()))):
+    leaves = list(q.leaves())
+    errors = [sub for sub in leaves if isinstance(sub, query.qcore._NullQuery)]
+    if q is query.NullQuery or (errors and len(errors) == len(leaves)):
         raise QueryError("The query has no words that can be searched for.")
+    # Each wildcard is a leaf per field.
+    wildcards = sum(isinstance(leaf, query.Prefix | query.Wildcard) for leaf in leaves)
+    if wildcards > MAX_WILDCARDS * len(FIELDS):
+        raise QueryError(f"The query has too many wildcards: at most {MAX_WILDCARDS}.")
     return q.accept(_clamp_boost)
 
 
@@ -236,19 +247,32 @@ def _clamp_boost(q: query.Query) -> query.Query:
     return q
 
 
-def expand_wildcards(q: query.Query, reader: IndexReader) -> tuple[query.Query, list[str]]:
+# A wildcard's words are read in chunks of documents when they are in more than one document
+# in this many.
+_ARRAY_UNION_SHARE = 20
+
+Expansions = dict[tuple[str, str], tuple[list[tuple[int, str]], bool]]
+
+
+def expand_wildcards(
+    q: query.Query, reader: IndexReader, known: Expansions | None = None
+) -> tuple[query.Query, list[str]]:
     """Replace each wildcard by its most frequent words in the index; return the query and
     notices for the wildcards that stood for more words than were kept.
 
     Whoosh would expand "val*" to every word starting with "val", thousands in a large index,
-    and open each one's postings.
+    and open each one's postings. `known` keeps expansions for the next query of one search.
     """
     notices: dict[str, None] = {}
+    known = {} if known is None else known
 
     def expand(node: query.Query) -> query.Query:
         if not isinstance(node, query.Prefix | query.Wildcard):
             return node
-        terms, complete = _wildcard_terms(node, reader)
+        key = (node.fieldname, node.text)
+        if key not in known:
+            known[key] = _wildcard_terms(node, reader)
+        terms, complete = known[key]
         if not complete:
             pattern = f"{node.text}*" if isinstance(node, query.Prefix) else node.text
             notices[
@@ -257,13 +281,23 @@ def expand_wildcards(q: query.Query, reader: IndexReader) -> tuple[query.Query, 
             ] = None
         if not terms:
             return query.NullQuery
-        return query.Or([query.Term(node.fieldname, t) for t in terms], boost=node.boost)
+        expanded = query.Or([query.Term(node.fieldname, t) for _, t in terms], boost=node.boost)
+        # Whoosh's default union of words is a binary tree that each step walks through: a
+        # second for "val* suo*" at 100,000 documents. Where the words are in many documents,
+        # reading their postings in chunks of documents is faster; for rare words it reads
+        # mostly empty chunks.
+        if sum(df for df, _ in terms) * _ARRAY_UNION_SHARE > reader.doc_count_all():
+            expanded.matcher_type = query.Or.ARRAY_MATCHER
+        return expanded
 
     return q.accept(expand), list(notices)
 
 
-def _wildcard_terms(node: query.Prefix | query.Wildcard, reader: IndexReader) -> tuple[list, bool]:
-    """Return the most frequent terms a wildcard matches, and whether those are all of them."""
+def _wildcard_terms(
+    node: query.Prefix | query.Wildcard, reader: IndexReader
+) -> tuple[list[tuple[int, str]], bool]:
+    """Return the most frequent terms a wildcard matches with their document frequencies,
+    and whether those are all of them."""
     if isinstance(node, query.Prefix):
         head, matches = node.text, None
     else:
@@ -281,7 +315,10 @@ def _wildcard_terms(node: query.Prefix | query.Wildcard, reader: IndexReader) ->
     if len(found) > MAX_WILDCARD_TERMS:
         complete = False
         found = heapq.nlargest(MAX_WILDCARD_TERMS, found)
-    return sorted(text for _, text in found), complete
+    return sorted(found, key=lambda f: f[1]), complete
+
+
+_WEIGHTING = CachedBM25F()
 
 
 class _PageCollector(collectors.ScoredCollector):
@@ -314,10 +351,11 @@ class _PageCollector(collectors.ScoredCollector):
                 heapq.heapreplace(items, entry)
             self.total += 1
             matcher.next()
+            # A phrase or AND may pass many documents between two matches.
+            if time.perf_counter() > self.deadline:
+                self.timed_out = True
+                return
             if self.total % 256 == 0:
-                if time.perf_counter() > self.deadline:
-                    self.timed_out = True
-                    return
                 # Drop the sub-matchers that have run out, as Whoosh's collectors do.
                 matcher = self.matcher = matcher.replace(0)
 
@@ -335,12 +373,19 @@ class _Found:
     notices: list[str] = field(default_factory=list)
 
 
-def _find(searcher: Searcher, text: str, *, any_word: bool, keep: int, deadline: float) -> _Found:
-    q, notices = expand_wildcards(
-        parse(searcher.schema, text, any_word=any_word), searcher.reader()
-    )
+def _find(
+    searcher: Searcher,
+    text: str,
+    *,
+    any_word: bool,
+    keep: int,
+    deadline: float,
+    known: Expansions,
+) -> _Found:
+    parsed = parse(searcher.schema, text, any_word=any_word)
+    q, notices = expand_wildcards(parsed, searcher.reader(), known)
     collector = _PageCollector(keep, deadline)
-    searcher.search_with_collector(q, collector)
+    searcher.search_with_collector(q, collector, searcher.context(weighting=_WEIGHTING))
     return _Found(q, collector.total, collector.ranked(), collector.timed_out, notices)
 
 
@@ -357,13 +402,23 @@ def search(index_dir: Path, text: str, *, page: int = 1, limit: int = 10) -> Sea
         raise QueryError(f"The limit must be between 1 and {MAX_LIMIT}.")
     started = time.perf_counter()
     deadline = started + SEARCH_SECONDS
-    with store.live_searcher(index_dir) as (_, searcher):
-        mode = "all"
-        found = _find(searcher, text, any_word=False, keep=page * limit, deadline=deadline)
-        if found.total == 0 and not found.partial and _is_plain_words(text):
-            found = _find(searcher, text, any_word=True, keep=page * limit, deadline=deadline)
-            mode = "any"
-        hits = _hits(searcher, found, found.ranked[(page - 1) * limit :])
+    keep = page * limit
+    try:
+        with store.live_searcher(index_dir) as (_, searcher), time_limit(HARD_SECONDS):
+            mode = "all"
+            known: Expansions = {}
+            found = _find(searcher, text, any_word=False, keep=keep, deadline=deadline, known=known)
+            if found.total == 0 and not found.partial and _is_plain_words(text):
+                found = _find(
+                    searcher, text, any_word=True, keep=keep, deadline=deadline, known=known
+                )
+                mode = "any"
+            hits = _hits(searcher, found, found.ranked[(page - 1) * limit :])
+    except OutOfTime:
+        raise QueryError(
+            f"The query took longer than {HARD_SECONDS:g} s and was stopped. Make it more "
+            "specific: fewer very common words, or a rarer word with them."
+        ) from None
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     notices = found.notices
     if found.partial:

@@ -22,6 +22,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError, Index
 from whoosh.searching import Searcher
 
+from indexer.deadline import OutOfTime
+
 CURRENT = "CURRENT"
 META = "meta.json"
 _GEN_PREFIX = "gen-"
@@ -262,10 +264,19 @@ def live_searcher(index_dir: Path) -> Iterator[tuple[Path, Searcher]]:
                     f"The index in {index_dir} is missing files ({e}); "
                     "rebuild it with 'python -m indexer build'."
                 ) from e
+    interrupted = False
     try:
         yield pool.gen, searcher
+    except OutOfTime:
+        interrupted = True
+        raise
     finally:
-        _give_back(pool, searcher)
+        if interrupted:
+            # Stopped anywhere in Whoosh's reading: the searcher may be half-way through
+            # filling a cache, so it is not lent again.
+            searcher.close()
+        else:
+            _give_back(pool, searcher)
 
 
 def forget(gen: Path) -> None:
