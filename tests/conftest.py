@@ -1,8 +1,11 @@
 """Shared fixtures: a real index built from the seeds in a temporary folder."""
 
 import contextlib
+import http.client
 import shutil
+from email.message import Message
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -65,9 +68,12 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def gunicorn_server(seed_index: Path, seeds_copy: Path):
-    """Start the real gunicorn server (2 workers) on a free loopback port; yield its URL."""
+    """Start the real gunicorn server (2 workers) on a free loopback port; yield its URL.
+
+    One server serves a whole test module: its tests must leave it as they found it.
+    """
     yield from serve(seed_index, seeds_copy)
 
 
@@ -75,3 +81,25 @@ def serve(index_dir: Path, seeds_dir: Path, extra_env: dict[str, str] | None = N
     """Run gunicorn over an index until the generator is closed; yield its base URL."""
     with gunicorn(index_dir, seeds_dir, extra_env=extra_env) as url:
         yield url
+
+
+def http_request(
+    url: str,
+    target: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 10,
+) -> tuple[int, Message, bytes]:
+    """Send one request to a server exactly as given (Host header included); no redirects.
+
+    Return the status, the headers and the body.
+    """
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()

@@ -1,11 +1,17 @@
 """The real production server: gunicorn on a loopback port, queried over HTTP."""
 
+import contextlib
 import json
+import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import http_request, serve
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -39,3 +45,22 @@ def test_gunicorn_answers_bad_requests_with_400(gunicorn_server: str, path: str)
     status, body = get(gunicorn_server + path)
     assert status == 400
     assert "error" in json.loads(body)
+
+
+def test_slow_clients_do_not_stall_the_health_check(seed_index: Path, seeds_copy: Path) -> None:
+    with contextlib.closing(serve(seed_index, seeds_copy)) as server:
+        url = next(server)
+        parts = urllib.parse.urlsplit(url)
+        slow = []
+        try:
+            # Each sends half a request and waits, as a slowloris client does.
+            for _ in range(10):
+                sock = socket.create_connection((parts.hostname, parts.port), timeout=5)
+                sock.sendall(b"GET /?q=VATE HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                slow.append(sock)
+            time.sleep(0.5)
+            status, _, body = http_request(url, "/healthz", timeout=5)
+        finally:
+            for sock in slow:
+                sock.close()
+    assert (status, json.loads(body)["status"]) == (200, "ok")
