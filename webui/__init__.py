@@ -1,6 +1,5 @@
 """Sotehaku's web UI: a thin Flask layer over the indexer library."""
 
-import hashlib
 import secrets
 from pathlib import Path
 from typing import Any
@@ -8,24 +7,40 @@ from typing import Any
 from flask import Flask
 
 from indexer import settings
+from webui.secret_key import shared_secret_key
+
+# A secret anyone can try offline (a forged session cookie) must not be guessable in a lifetime.
+MIN_SECRET_CHARS = 16
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+
+
+class ConfigError(ValueError):
+    """A setting has a value the web app refuses to start with."""
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the web application; tests pass their own config and index folder."""
     app = Flask(__name__)
     app.json.sort_keys = False  # keep the API's documented key order
-    token = settings.get("ADMIN_TOKEN")
     app.config.from_mapping(
         SEEDS_DIR=settings.get("SEEDS_DIR"),
         INDEX_DIR=settings.get("INDEX_DIR"),
         MAX_FILE_BYTES=settings.max_file_bytes(),
-        ADMIN_TOKEN=token,
-        SECRET_KEY=settings.get("SECRET_KEY") or _session_key(token),
+        ADMIN_TOKEN=settings.get("ADMIN_TOKEN"),
+        SECRET_KEY=settings.get("SECRET_KEY"),
+        SESSION_COOKIE_SECURE=_flag("SESSION_COOKIE_SECURE"),
     )
     if test_config:
         app.config.update(test_config)
     app.config["SEEDS_DIR"] = Path(app.config["SEEDS_DIR"])
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
+    app.config["ADMIN_TOKEN"] = _strong("ADMIN_TOKEN", app.config["ADMIN_TOKEN"] or "")
+    app.config["SECRET_KEY"] = _strong("SECRET_KEY", app.config["SECRET_KEY"] or "") or (
+        shared_secret_key(app.config["INDEX_DIR"])
+        if app.config["ADMIN_TOKEN"]
+        # Sessions only carry an admin login: without an admin token any key will do.
+        else secrets.token_hex(32)
+    )
 
     from webui import admin, api, errors, pages
 
@@ -36,12 +51,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _session_key(admin_token: str) -> str:
-    """Return a session key that every worker process derives alike.
+def _strong(name: str, value: str) -> str:
+    """Return a secret setting stripped; raise ConfigError when it is set but too short.
 
-    Workers must agree on the key or an admin's session would work in one worker only; with
-    no admin token there are no sessions worth keeping, so a random key will do.
+    Only an empty value means "not set": a value of blanks is a mistake, not a wish.
     """
-    if not admin_token:
-        return secrets.token_hex(32)
-    return hashlib.sha256(b"sotehaku-session\0" + admin_token.encode()).hexdigest()
+    stripped = value.strip()
+    if value and len(stripped) < MIN_SECRET_CHARS:
+        raise ConfigError(
+            f"{settings.ENV_PREFIX}{name} is too short ({len(stripped)} characters after"
+            f" stripping blanks): use at least {MIN_SECRET_CHARS}, for example the output of"
+            " python3 -c 'import secrets; print(secrets.token_urlsafe(24))'."
+        )
+    return stripped
+
+
+def _flag(name: str) -> bool:
+    raw = settings.get(name).strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise ConfigError(f"{settings.ENV_PREFIX}{name} must be true or false, not {raw!r}.")
+    return raw in _TRUE
