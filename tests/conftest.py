@@ -16,6 +16,15 @@ from indexer.build import build_index
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
+# What every response must carry (webui/headers.py), spelt out here so a change shows.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self';"
+    " form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
 # Tests of what Voikko does skip, with the reason, where it is not installed.
 needs_voikko = pytest.mark.skipif(
     not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"

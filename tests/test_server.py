@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import http_request, serve
+from tests.conftest import SECURITY_HEADERS, http_request, serve
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -64,3 +64,11 @@ def test_slow_clients_do_not_stall_the_health_check(seed_index: Path, seeds_copy
             for sock in slow:
                 sock.close()
     assert (status, json.loads(body)["status"]) == (200, "ok")
+
+
+@pytest.mark.parametrize(
+    "target", ["/", "/?q=VATE", "/?q=*a", "/nowhere", "/api/search?q=*a", "/static/style.css"]
+)
+def test_every_answer_carries_the_security_headers(gunicorn_server: str, target: str) -> None:
+    _, headers, _ = http_request(gunicorn_server, target)
+    assert {name: headers[name] for name in SECURITY_HEADERS} == SECURITY_HEADERS

@@ -1,11 +1,12 @@
 """The web UI and JSON API through Flask's test client."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from indexer.build import build_index
-from tests.conftest import write_files
+from tests.conftest import ROOT, write_files
 from webui import create_app
 
 S0 = "000_a240cdab87ab5ecb.txt"
@@ -155,3 +156,10 @@ def test_missing_index_is_503_everywhere(tmp_path: Path) -> None:
     assert "python -m indexer build" in r.get_data(as_text=True)
     assert client.get("/api/search?q=VATE").status_code == 503
     assert "error" in client.get("/api/search?q=VATE").get_json()
+
+
+def test_templates_need_no_inline_script_or_style() -> None:
+    # The Content-Security-Policy forbids both: a template using one would break in browsers.
+    for template in (ROOT / "webui" / "templates").glob("*.html"):
+        html = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script|<style|\sstyle=|\son[a-z]+=", html), template.name
