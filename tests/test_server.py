@@ -72,3 +72,51 @@ def test_slow_clients_do_not_stall_the_health_check(seed_index: Path, seeds_copy
 def test_every_answer_carries_the_security_headers(gunicorn_server: str, target: str) -> None:
     _, headers, _ = http_request(gunicorn_server, target)
     assert {name: headers[name] for name in SECURITY_HEADERS} == SECURITY_HEADERS
+
+
+@pytest.mark.parametrize(
+    "method, target, status",
+    [
+        ("POST", "/api/search?q=VATE", 405),
+        ("DELETE", "/healthz", 405),
+        ("GET", "/api/nowhere", 404),
+        ("GET", "/api", 404),
+    ],
+)
+def test_api_and_health_errors_are_json(
+    gunicorn_server: str, method: str, target: str, status: int
+) -> None:
+    got, headers, body = http_request(gunicorn_server, target, method)
+    assert (got, headers["Content-Type"]) == (status, "application/json")
+    assert json.loads(body)["error"]
+    if status == 405:
+        assert sorted(headers["Allow"].split(", ")) == ["GET", "HEAD", "OPTIONS"]
+
+
+@pytest.mark.parametrize(
+    "target, headers, status",
+    [
+        ("/api/search?q=" + "a" * 6000, {}, 414),
+        ("/api/search?q=VATE", {"X-Big": "a" * 10_000}, 431),
+        ("/api/search?q=VATE", {f"X-Many-{n}": "a" for n in range(110)}, 431),
+    ],
+)
+def test_overlong_requests_get_the_apps_json(
+    gunicorn_server: str, target: str, headers: dict[str, str], status: int
+) -> None:
+    got, response_headers, body = http_request(gunicorn_server, target, headers=headers)
+    assert (got, response_headers["Content-Type"]) == (status, "application/json")
+    assert json.loads(body)["error"]
+    assert response_headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_overlong_url_for_a_page_gets_an_error_page(gunicorn_server: str) -> None:
+    status, headers, body = http_request(gunicorn_server, "/?q=" + "a" * 6000)
+    assert (status, headers["Content-Type"]) == (414, "text/html; charset=utf-8")
+    assert "Osoite on liian pitkä." in body.decode()
+
+
+def test_a_request_line_over_gunicorns_limit_is_still_refused(gunicorn_server: str) -> None:
+    # Past 8190 bytes gunicorn itself refuses the line, before the app could answer.
+    status, _, _ = http_request(gunicorn_server, "/api/search?q=" + "a" * 9000)
+    assert status == 414

@@ -163,3 +163,11 @@ def test_templates_need_no_inline_script_or_style() -> None:
     for template in (ROOT / "webui" / "templates").glob("*.html"):
         html = template.read_text(encoding="utf-8")
         assert not re.search(r"<script|<style|\sstyle=|\son[a-z]+=", html), template.name
+
+
+def test_api_and_health_answer_wrong_methods_with_json_and_allow(client) -> None:
+    for url in ["/api/search?q=VATE", "/healthz"]:
+        r = client.post(url)
+        assert (r.status_code, list(r.get_json())) == (405, ["error"])
+        assert sorted(r.headers["Allow"].split(", ")) == ["GET", "HEAD", "OPTIONS"]
+    assert client.get("/api/nowhere").get_json() == {"error": "Sivua ei löytynyt."}

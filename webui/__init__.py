@@ -42,10 +42,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         else secrets.token_hex(32)
     )
 
-    from webui import admin, api, errors, headers, pages
+    from webui import admin, api, errors, headers, limits, pages
 
     errors.init_app(app)
     headers.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     admin.init_app(app)

@@ -16,3 +16,10 @@ threads = 32
 keepalive = 5
 timeout = 30
 graceful_timeout = 20
+
+# Above the app's own limits (webui/limits.py), so within those the app answers with JSON
+# or an error page. 8190 is the longest request line gunicorn accepts; the header limits stay
+# close to the app's because gunicorn buffers up to fields * field size per request.
+limit_request_line = 8190
+limit_request_fields = 128
+limit_request_field_size = 12288
