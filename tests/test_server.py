@@ -120,3 +120,18 @@ def test_a_request_line_over_gunicorns_limit_is_still_refused(gunicorn_server: s
     # Past 8190 bytes gunicorn itself refuses the line, before the app could answer.
     status, _, _ = http_request(gunicorn_server, "/api/search?q=" + "a" * 9000)
     assert status == 414
+
+
+@pytest.mark.parametrize(
+    "target, location",
+    [
+        ("/doc//x", "/doc/x"),
+        ("/doc//000_a240cdab87ab5ecb.txt?q=VATE", "/doc/000_a240cdab87ab5ecb.txt?q=VATE"),
+        ("/doc//evil.example/x", "/doc/evil.example/x"),
+    ],
+)
+def test_redirects_do_not_repeat_a_hostile_host(
+    gunicorn_server: str, target: str, location: str
+) -> None:
+    status, headers, _ = http_request(gunicorn_server, target, headers={"Host": "evil.example"})
+    assert (status, headers["Location"]) == (308, location)

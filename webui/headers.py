@@ -1,4 +1,6 @@
-"""Security headers on every response, error pages included."""
+"""What every response carries, error pages included: security headers, redirects by path."""
+
+from urllib.parse import urlsplit
 
 from flask import Flask, Response
 
@@ -17,10 +19,26 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Add the headers to whatever a view, an error handler or the router answers."""
+    """Fix the headers of whatever a view, an error handler or the router answers."""
 
     @app.after_request
     def secure_headers(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if response.location:
+            response.location = path_only(response.location)
         return response
+
+
+def path_only(location: str) -> str:
+    """Turn a redirect's full URL into its path and query; the app sends nobody off-site.
+
+    Werkzeug's own redirects (such as /doc//x to /doc/x) build the full URL from the Host
+    header, which the client controls. A path keeps the browser on the host it asked, and it
+    starts with one slash only: "//host/..." would send the browser to that host.
+    """
+    target = urlsplit(location)
+    if not (target.scheme or target.netloc or location.startswith("//")):
+        return location
+    path = "/" + target.path.lstrip("/")
+    return f"{path}?{target.query}" if target.query else path
