@@ -9,12 +9,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from indexer import store
 from indexer.analysis import voikko_available
 from indexer.benchmark import gunicorn
 from indexer.build import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+# Whoosh leaves a segment's file open when reading it fails (a zeroed .seg), and the garbage
+# collector complains of it later: mark the tests that do that, and collect at their end.
+leaks_segment_file = pytest.mark.filterwarnings(
+    "ignore:Exception ignored in:pytest.PytestUnraisableExceptionWarning"
+)
 
 # What every response must carry (webui/headers.py), spelt out here so a change shows.
 SECURITY_HEADERS = {
@@ -112,3 +119,12 @@ def http_request(
         return response.status, response.headers, response.read()
     finally:
         conn.close()
+
+
+def damage_index(index_dir: Path, damage: str) -> None:
+    """Break a built index as a disk or a careless hand can: "current" or "segment"."""
+    if damage == "current":
+        (index_dir / store.CURRENT).write_bytes(b"\xff\xfe")
+    else:
+        for segment in store.require_generation(index_dir).glob("*.seg"):
+            segment.write_bytes(bytes(segment.stat().st_size))

@@ -1,6 +1,7 @@
 """The admin page: token login, CSRF, rate limit and background jobs over a real index."""
 
 import contextlib
+import gc
 import hashlib
 import hmac
 import http.cookiejar
@@ -21,7 +22,7 @@ from flask.sessions import SecureCookieSessionInterface
 from indexer.analysis import AnalysisUnavailable
 from indexer.build import build_index
 from indexer.lock import LOCK_NAME, writer_lock
-from tests.conftest import http_request, serve, write_files
+from tests.conftest import damage_index, http_request, leaks_segment_file, serve, write_files
 from webui import ConfigError, admin, create_app, jobs
 from webui.admin_state import STATE_FILE
 from webui.secret_key import KEY_FILE, shared_secret_key
@@ -344,6 +345,26 @@ def test_the_secure_cookie_setting_marks_the_session_cookie(
     monkeypatch.setenv("SOTEHAKU_SESSION_COOKIE_SECURE", "kyllä")
     with pytest.raises(ConfigError, match="must be true or false"):
         create_app({"INDEX_DIR": index_dir, "ADMIN_TOKEN": TOKEN})
+
+
+@pytest.mark.parametrize("damage", ["current", pytest.param("segment", marks=leaks_segment_file)])
+def test_a_damaged_index_shows_on_the_admin_page_and_a_rebuild_mends_it(
+    admin_client, folders: tuple[Path, Path], damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = folders[1]
+    damage_index(index_dir, damage)
+    csrf = log_in(admin_client)
+    r = admin_client.get("/admin")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert ("Hakemisto on vioittunut" if damage == "current" else "Hakemistoa ei voitu") in html
+    assert '<button type="submit">Rakenna hakemisto uudelleen</button>' in html
+    assert admin_client.post("/admin/rebuild", data={"csrf": csrf}).status_code == 303
+    assert wait_for_job(index_dir).state == "succeeded"
+    assert '<dd id="documents">2</dd>' in admin_client.get("/admin").get_data(as_text=True)
+    assert admin_client.get("/healthz").get_json()["documents"] == 2
+    caplog.clear()  # the logged errors' tracebacks hold Whoosh's leaked files
+    gc.collect()
 
 
 def form(fields: dict[str, str], cookie: str | None = None) -> dict:

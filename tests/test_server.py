@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import shutil
 import socket
 import time
 import urllib.error
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SECURITY_HEADERS, http_request, serve
+from tests.conftest import SECURITY_HEADERS, damage_index, http_request, serve
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -135,3 +136,24 @@ def test_redirects_do_not_repeat_a_hostile_host(
 ) -> None:
     status, headers, _ = http_request(gunicorn_server, target, headers={"Host": "evil.example"})
     assert (status, headers["Location"]) == (308, location)
+
+
+@pytest.mark.parametrize("damage", ["current", "segment"])
+def test_a_damaged_index_is_503_not_500(
+    seed_index: Path, seeds_copy: Path, tmp_path: Path, damage: str
+) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    with contextlib.closing(serve(index_dir, seeds_copy)) as server:
+        url = next(server)
+        damage_index(index_dir, damage)
+        status, headers, body = http_request(url, "/healthz")
+        assert (status, headers["Content-Type"]) == (503, "application/json")
+        assert json.loads(body)["status"] == "unavailable"
+        if damage == "current":
+            # The search side turns a damaged segment into the same answer (IndexUnreadable).
+            status, _, body = http_request(url, "/?q=VATE")
+            assert status == 503
+            assert "Hakemisto on vioittunut" in body.decode()
+            status, _, body = http_request(url, "/api/search?q=VATE")
+            assert (status, list(json.loads(body))) == (503, ["error"])

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import logging
 import secrets
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from flask import (
 from indexer.analysis import AnalysisUnavailable
 from indexer.lock import is_locked
 from indexer.stats import index_stats
-from indexer.store import IndexMissing
+from indexer.store import IndexMissing, IndexUnreadable
 from webui import jobs
 from webui.admin_state import AdminState
 
@@ -30,6 +31,8 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = 300  # seconds
 SESSION_SECONDS = 8 * 3600
 _STATE = "sotehaku.admin.state"
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -118,15 +121,19 @@ def start(action: str):
 def _render(message: str | None = None, status: int = 200):
     index_dir: Path = current_app.config["INDEX_DIR"]
     stats, problem = None, None
+    # Whatever keeps the index from opening, the page must still offer the rebuild that cures
+    # it: a build reads the seeds, never the damaged index.
     try:
         stats = index_stats(index_dir)
+    except IndexUnreadable as e:
+        problem = f"Hakemisto on vioittunut eikä sitä voi lukea: {e} Rakenna se uudelleen."
     except IndexMissing:
         problem = "Hakemistoa ei ole vielä rakennettu. Rakenna se alla olevalla painikkeella."
     except AnalysisUnavailable as e:
-        # The page must still offer the rebuild that cures this.
         problem = f"{e} Rakenna hakemisto uudelleen."
-    except OSError as e:
-        problem = f"Hakemistoa ei voitu avata: {e}"
+    except Exception as e:
+        log.exception("The admin page could not open the index")
+        problem = f"Hakemistoa ei voitu avata ({type(e).__name__}: {e}). Rakenna se uudelleen."
     job = jobs.read(index_dir)
     job_running = job is not None and job.state == "running"
     busy = is_locked(index_dir)

@@ -4,7 +4,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.analysis import AnalysisUnavailable
-from indexer.store import IndexMissing
+from indexer.store import IndexMissing, IndexUnreadable
 
 
 def wants_json() -> bool:
@@ -39,6 +39,13 @@ def init_app(app: Flask) -> None:
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
+
+    @app.errorhandler(IndexUnreadable)
+    def index_unreadable(e: IndexUnreadable):
+        app.logger.error("The index cannot be read: %s", e)
+        return error_response(
+            503, "Hakemisto on vioittunut, joten haku ei nyt toimi. Yritä myöhemmin uudelleen."
+        )
 
     @app.errorhandler(IndexMissing)
     def index_missing(e: IndexMissing):
