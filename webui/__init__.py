@@ -9,7 +9,7 @@ from flask import Flask
 from indexer import settings
 from webui.secret_key import shared_secret_key
 
-# A secret anyone can try offline (a forged session cookie) must not be guessable in a lifetime.
+# The token is the only way into the admin, and a cookie's signing key can be guessed offline.
 MIN_SECRET_CHARS = 16
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
@@ -35,12 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SEEDS_DIR"] = Path(app.config["SEEDS_DIR"])
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["ADMIN_TOKEN"] = _strong("ADMIN_TOKEN", app.config["ADMIN_TOKEN"] or "")
-    app.config["SECRET_KEY"] = _strong("SECRET_KEY", app.config["SECRET_KEY"] or "") or (
-        shared_secret_key(app.config["INDEX_DIR"])
-        if app.config["ADMIN_TOKEN"]
-        # Sessions only carry an admin login: without an admin token any key will do.
-        else secrets.token_hex(32)
-    )
+    app.config["SECRET_KEY"] = _session_key(app.config)
 
     from webui import admin, api, errors, headers, limits, pages
 
@@ -51,6 +46,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     admin.init_app(app)
     return app
+
+
+def _session_key(config: dict[str, Any]) -> str:
+    """Return the configured key, else the one every worker shares from the index folder.
+
+    Sessions carry nothing but an admin login: without an admin token a key of this process
+    will do, and nothing is written into the index folder.
+    """
+    configured = _strong("SECRET_KEY", config["SECRET_KEY"] or "")
+    if configured:
+        return configured
+    if config["ADMIN_TOKEN"]:
+        return shared_secret_key(config["INDEX_DIR"])
+    return secrets.token_hex(32)
 
 
 def _strong(name: str, value: str) -> str:
