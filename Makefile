@@ -35,7 +35,8 @@ build: os-packages $(VENV)/.installed
 
 run: os-packages $(VENV)/.installed
 	@$(BIN)/python -m indexer stats >/dev/null 2>&1 || $(BIN)/python -m indexer build
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'webui:create_app()'
+	$(BIN)/gunicorn --config python:webui.gunicorn_conf --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		'webui:create_app()'
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check indexer webui tests

@@ -133,6 +133,7 @@ def gunicorn(
         **(extra_env or {}),
     }
     command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers)]
+    command += ["--config", "python:webui.gunicorn_conf"]
     command += ["--bind", f"127.0.0.1:{port}", "webui:create_app()"]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)

@@ -22,8 +22,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEEDS_DIR", "seeds", "Folder whose documents are indexed."),
     Setting("INDEX_DIR", "index", "Folder that holds the index generations."),
     Setting("MAX_FILE_BYTES", str(10 * 1024 * 1024), "Files larger than this are skipped."),
-    Setting("ADMIN_TOKEN", "", "Token that unlocks /admin; the admin page is off when empty."),
-    Setting("SECRET_KEY", "", "Key that signs web sessions; random per process when empty."),
+    Setting(
+        "ADMIN_TOKEN",
+        "",
+        "Token that unlocks /admin (16 characters or more); the admin page is off when empty.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "Key that signs web sessions (16 characters or more); when empty, a random key is made"
+        " once and kept in the index folder as .secret-key.",
+    ),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        "false",
+        "true: browsers send the admin session cookie over HTTPS only (set it behind TLS).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

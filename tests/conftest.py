@@ -1,17 +1,36 @@
 """Shared fixtures: a real index built from the seeds in a temporary folder."""
 
 import contextlib
+import http.client
 import shutil
+from email.message import Message
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from indexer import store
 from indexer.analysis import voikko_available
 from indexer.benchmark import gunicorn
 from indexer.build import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+# Whoosh leaves a segment's file open when reading it fails (a zeroed .seg), and the garbage
+# collector complains of it later: mark the tests that do that, and collect at their end.
+leaks_segment_file = pytest.mark.filterwarnings(
+    "ignore:Exception ignored in:pytest.PytestUnraisableExceptionWarning"
+)
+
+# What every response must carry (webui/headers.py), spelt out here so a change shows.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self';"
+    " form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 
 # Tests of what Voikko does skip, with the reason, where it is not installed.
 needs_voikko = pytest.mark.skipif(
@@ -65,9 +84,12 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def gunicorn_server(seed_index: Path, seeds_copy: Path):
-    """Start the real gunicorn server (2 workers) on a free loopback port; yield its URL."""
+    """Start the real gunicorn server (2 workers) on a free loopback port; yield its URL.
+
+    One server serves a whole test module: its tests must leave it as they found it.
+    """
     yield from serve(seed_index, seeds_copy)
 
 
@@ -75,3 +97,34 @@ def serve(index_dir: Path, seeds_dir: Path, extra_env: dict[str, str] | None = N
     """Run gunicorn over an index until the generator is closed; yield its base URL."""
     with gunicorn(index_dir, seeds_dir, extra_env=extra_env) as url:
         yield url
+
+
+def http_request(
+    url: str,
+    target: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 10,
+) -> tuple[int, Message, bytes]:
+    """Send one request to a server exactly as given (Host header included); no redirects.
+
+    Return the status, the headers and the body.
+    """
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+def damage_index(index_dir: Path, damage: str) -> None:
+    """Break a built index as a disk or a careless hand can: "current" or "segment"."""
+    if damage == "current":
+        (index_dir / store.CURRENT).write_bytes(b"\xff\xfe")
+    else:
+        for segment in store.require_generation(index_dir).glob("*.seg"):
+            segment.write_bytes(bytes(segment.stat().st_size))

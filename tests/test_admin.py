@@ -1,21 +1,31 @@
 """The admin page: token login, CSRF, rate limit and background jobs over a real index."""
 
+import contextlib
+import gc
+import hashlib
+import hmac
 import http.cookiejar
 import json
 import re
+import stat
 import threading
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from indexer.analysis import AnalysisUnavailable
 from indexer.build import build_index
 from indexer.lock import LOCK_NAME, writer_lock
-from tests.conftest import serve, write_files
-from webui import admin, create_app, jobs
+from tests.conftest import damage_index, http_request, leaks_segment_file, serve, write_files
+from webui import ConfigError, admin, create_app, jobs
+from webui.admin_state import STATE_FILE
+from webui.secret_key import KEY_FILE, shared_secret_key
 
 TOKEN = "oikea-tunnus-7f3a"
 EVIL = "<script>x</script>.pdf"
@@ -273,3 +283,158 @@ def test_gunicorn_workers_share_the_session_and_the_job(folders: tuple[Path, Pat
             assert "Uudelleenrakennus – valmis" in fetch("/admin")
     finally:
         server.close()
+
+
+@pytest.mark.parametrize("token", ["1234", " ", "a" * 15, "  " + "b" * 15 + "\n"])
+def test_a_short_admin_token_is_refused_at_start(tmp_path: Path, token: str) -> None:
+    with pytest.raises(ConfigError, match="SOTEHAKU_ADMIN_TOKEN is too short.* at least 16"):
+        create_app({"INDEX_DIR": tmp_path, "ADMIN_TOKEN": token})
+
+
+def test_gunicorn_will_not_serve_a_short_admin_token(folders: tuple[Path, Path]) -> None:
+    seeds, index_dir = folders
+    with pytest.raises(RuntimeError, match="SOTEHAKU_ADMIN_TOKEN is too short"):
+        next(serve(index_dir, seeds, {"SOTEHAKU_ADMIN_TOKEN": "1234"}))
+
+
+def test_the_session_key_is_random_private_and_kept_in_the_index_folder(tmp_path: Path) -> None:
+    config = {"INDEX_DIR": tmp_path / "a", "ADMIN_TOKEN": TOKEN}
+    key = create_app(config).secret_key
+    assert re.fullmatch("[0-9a-f]{64}", key)
+    assert create_app(config).secret_key == key
+    assert create_app({**config, "INDEX_DIR": tmp_path / "b"}).secret_key != key
+    for name in [KEY_FILE, STATE_FILE]:
+        assert stat.S_IMODE((tmp_path / "a" / name).stat().st_mode) == 0o600, name
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted([KEY_FILE, STATE_FILE])
+
+
+def test_a_configured_secret_key_is_used_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOTEHAKU_SECRET_KEY", "k" * 32)
+    app = create_app({"INDEX_DIR": tmp_path / "index", "ADMIN_TOKEN": TOKEN})
+    assert app.secret_key == "k" * 32
+    assert not (tmp_path / "index" / KEY_FILE).exists()
+    monkeypatch.setenv("SOTEHAKU_SECRET_KEY", "lyhyt")
+    with pytest.raises(ConfigError, match="SOTEHAKU_SECRET_KEY is too short"):
+        create_app({"INDEX_DIR": tmp_path / "index", "ADMIN_TOKEN": TOKEN})
+
+
+def test_workers_starting_at_once_agree_on_the_session_key(tmp_path: Path) -> None:
+    start = threading.Barrier(16)
+
+    def first_start(_: int) -> str:
+        start.wait()
+        return shared_secret_key(tmp_path / "index")
+
+    with ThreadPoolExecutor(16) as pool:
+        keys = set(pool.map(first_start, range(16)))
+    assert len(keys) == 1
+    assert [p.name for p in (tmp_path / "index").iterdir()] == [KEY_FILE]
+
+
+def test_the_secure_cookie_setting_marks_the_session_cookie(
+    folders: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOTEHAKU_SESSION_COOKIE_SECURE", "true")
+    seeds, index_dir = folders
+    app = create_app({"SEEDS_DIR": seeds, "INDEX_DIR": index_dir, "ADMIN_TOKEN": TOKEN})
+    client = app.test_client()
+    client.post("/admin/login", data={"token": TOKEN}, base_url="https://localhost")
+    assert client.get_cookie("session", domain="localhost").secure is True
+    monkeypatch.setenv("SOTEHAKU_SESSION_COOKIE_SECURE", "kyllä")
+    with pytest.raises(ConfigError, match="must be true or false"):
+        create_app({"INDEX_DIR": index_dir, "ADMIN_TOKEN": TOKEN})
+
+
+@pytest.mark.parametrize("damage", ["current", pytest.param("segment", marks=leaks_segment_file)])
+def test_a_damaged_index_shows_on_the_admin_page_and_a_rebuild_mends_it(
+    admin_client, folders: tuple[Path, Path], damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = folders[1]
+    damage_index(index_dir, damage)
+    csrf = log_in(admin_client)
+    r = admin_client.get("/admin")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert ("Hakemisto on vioittunut" if damage == "current" else "Hakemistoa ei voitu") in html
+    assert '<button type="submit">Rakenna hakemisto uudelleen</button>' in html
+    assert admin_client.post("/admin/rebuild", data={"csrf": csrf}).status_code == 303
+    assert wait_for_job(index_dir).state == "succeeded"
+    assert '<dd id="documents">2</dd>' in admin_client.get("/admin").get_data(as_text=True)
+    assert admin_client.get("/healthz").get_json()["documents"] == 2
+    caplog.clear()  # the logged errors' tracebacks hold Whoosh's leaked files
+    gc.collect()
+
+
+def form(fields: dict[str, str], cookie: str | None = None) -> dict:
+    """Return http_request's arguments for posting a form, with a session cookie if given."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        headers["Cookie"] = cookie
+    return {"method": "POST", "headers": headers, "body": urllib.parse.urlencode(fields).encode()}
+
+
+def forged_cookie() -> str:
+    """Make the cookie that a guessed token used to be enough for, without logging in.
+
+    Sessions were signed with a key derived from the token alone, so whoever guessed the
+    token offline made an admin cookie and the login's rate limit never applied.
+    """
+    derived = hashlib.sha256(b"sotehaku-session\0" + TOKEN.encode()).hexdigest()
+    forger = Flask("forger")
+    forger.secret_key = derived
+    fingerprint = hmac.new(
+        derived.encode(), b"sotehaku-admin\0" + TOKEN.encode(), hashlib.sha256
+    ).hexdigest()
+    signer = SecureCookieSessionInterface().get_signing_serializer(forger)
+    return "session=" + signer.dumps({"admin": fingerprint, "csrf": "x", "sid": "x"})
+
+
+def test_gunicorn_honours_only_sessions_that_are_logged_in(folders: tuple[Path, Path]) -> None:
+    seeds, index_dir = folders
+    with contextlib.closing(serve(index_dir, seeds, {"SOTEHAKU_ADMIN_TOKEN": TOKEN})) as server:
+        url = next(server)
+        forged = {"headers": {"Cookie": forged_cookie()}}
+        status, headers, _ = http_request(url, "/admin", **forged)
+        assert (status, headers["Location"]) == (303, "/admin/login")
+
+        login = form({"token": TOKEN})
+        login["headers"]["Host"] = "evil.example"
+        status, headers, _ = http_request(url, "/admin/login", **login)
+        assert (status, headers["Location"]) == (303, "/admin")
+        cookie = headers["Set-Cookie"].split(";")[0]
+        admin_page = {"headers": {"Cookie": cookie}}
+        for _ in range(6):
+            status, _, body = http_request(url, "/admin", **admin_page)
+            assert status == 200
+        csrf = csrf_of(body.decode())
+        status, _, _ = http_request(url, "/admin/logout", **form({"csrf": csrf}, cookie))
+        assert status == 303
+        # A copy of the cookie, replayed: whichever worker answers must refuse it.
+        for _ in range(8):
+            status, headers, _ = http_request(url, "/admin", **admin_page)
+            assert (status, headers["Location"]) == (303, "/admin/login")
+        status, headers, _ = http_request(url, "/admin/rebuild", **form({"csrf": csrf}, cookie))
+        assert (status, headers["Location"]) == (303, "/admin/login")
+    assert jobs.read(index_dir) is None
+
+
+def test_the_failed_login_limit_holds_in_every_worker(folders: tuple[Path, Path]) -> None:
+    seeds, index_dir = folders
+    start = threading.Barrier(40)
+
+    def guess(n: int) -> int:
+        attempt = form({"token": "arvaus"})
+        # The address is the connection's: headers a client sends cannot make it another one.
+        attempt["headers"].update({"X-Forwarded-For": f"10.0.0.{n}", "X-Real-IP": "10.1.1.1"})
+        start.wait()
+        return http_request(url, "/admin/login", **attempt)[0]
+
+    with contextlib.closing(serve(index_dir, seeds, {"SOTEHAKU_ADMIN_TOKEN": TOKEN})) as server:
+        url = next(server)
+        # At once, so that both workers answer some of them.
+        with ThreadPoolExecutor(40) as pool:
+            statuses = sorted(pool.map(guess, range(40)))
+        assert statuses == [401] * 5 + [429] * 35
+        assert http_request(url, "/admin/login", **form({"token": TOKEN}))[0] == 429

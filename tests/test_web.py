@@ -1,11 +1,14 @@
 """The web UI and JSON API through Flask's test client."""
 
+import gc
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from indexer.build import build_index
-from tests.conftest import write_files
+from tests.conftest import ROOT, SECURITY_HEADERS, damage_index, leaks_segment_file, write_files
 from webui import create_app
 
 S0 = "000_a240cdab87ab5ecb.txt"
@@ -155,3 +158,57 @@ def test_missing_index_is_503_everywhere(tmp_path: Path) -> None:
     assert "python -m indexer build" in r.get_data(as_text=True)
     assert client.get("/api/search?q=VATE").status_code == 503
     assert "error" in client.get("/api/search?q=VATE").get_json()
+
+
+def test_templates_need_no_inline_script_or_style() -> None:
+    # The Content-Security-Policy forbids both: a template using one would break in browsers.
+    for template in (ROOT / "webui" / "templates").glob("*.html"):
+        html = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script|<style|\sstyle=|\son[a-z]+=", html), template.name
+
+
+@pytest.fixture()
+def damaged(seed_index: Path, tmp_path: Path, request: pytest.FixtureRequest):
+    """A copy of the seed index, damaged as the test's parameter says."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    damage_index(index_dir, request.param)
+    yield index_dir
+    gc.collect()  # once the test's client is gone: see leaks_segment_file
+
+
+@pytest.mark.parametrize(
+    "damaged", ["current", pytest.param("segment", marks=leaks_segment_file)], indirect=True
+)
+def test_a_damaged_index_fails_with_a_status_not_a_traceback(
+    damaged: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = create_app({"TESTING": True, "INDEX_DIR": damaged}).test_client()
+    r = client.get("/healthz")
+    assert (r.status_code, r.get_json()["status"]) == (503, "unavailable")
+    r = client.get("/api/search?q=VATE")
+    assert r.status_code >= 500 and list(r.get_json()) == ["error"]
+    for url in ["/?q=VATE", f"/doc/{S0}"]:
+        r = client.get(url)
+        assert r.status_code >= 500
+        assert "Traceback" not in r.get_data(as_text=True) and "<html" in r.get_data(as_text=True)
+    for r in [client.get("/healthz"), client.get("/?q=VATE"), client.get("/api/search?q=x")]:
+        assert {name: r.headers[name] for name in SECURITY_HEADERS} == SECURITY_HEADERS
+    caplog.clear()  # the logged errors' tracebacks hold Whoosh's leaked files
+
+
+@pytest.mark.parametrize("damaged", ["current"], indirect=True)
+def test_an_unreadable_current_pointer_is_a_clear_503_page(damaged: Path) -> None:
+    client = create_app({"TESTING": True, "INDEX_DIR": damaged}).test_client()
+    for url in ["/?q=VATE", f"/doc/{S0}"]:
+        r = client.get(url)
+        assert r.status_code == 503
+        assert "Hakemisto on vioittunut, joten haku ei nyt toimi." in r.get_data(as_text=True)
+
+
+def test_api_and_health_answer_wrong_methods_with_json_and_allow(client) -> None:
+    for url in ["/api/search?q=VATE", "/healthz"]:
+        r = client.post(url)
+        assert (r.status_code, list(r.get_json())) == (405, ["error"])
+        assert sorted(r.headers["Allow"].split(", ")) == ["GET", "HEAD", "OPTIONS"]
+    assert client.get("/api/nowhere").get_json() == {"error": "Sivua ei löytynyt."}

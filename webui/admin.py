@@ -2,10 +2,8 @@
 
 import hashlib
 import hmac
+import logging
 import secrets
-import threading
-import time
-from collections import deque
 from pathlib import Path
 
 from flask import (
@@ -23,62 +21,29 @@ from flask import (
 from indexer.analysis import AnalysisUnavailable
 from indexer.lock import is_locked
 from indexer.stats import index_stats
-from indexer.store import IndexMissing
+from indexer.store import IndexMissing, IndexUnreadable
 from webui import jobs
+from webui.admin_state import AdminState
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = 300  # seconds
-_LIMITER = "sotehaku.admin.login_failures"
+SESSION_SECONDS = 8 * 3600
+_STATE = "sotehaku.admin.state"
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the admin pages and make the session cookie fit for them."""
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.extensions[_LIMITER] = FailureLimiter(MAX_FAILURES, FAILURE_WINDOW)
+    if app.config["ADMIN_TOKEN"]:
+        app.extensions[_STATE] = AdminState(
+            app.config["INDEX_DIR"], SESSION_SECONDS, MAX_FAILURES, FAILURE_WINDOW
+        )
     app.register_blueprint(bp)
-
-
-class FailureLimiter:
-    """Count failed logins per client address within a sliding window.
-
-    Kept in memory, so each gunicorn worker counts on its own: with N workers a client gets at
-    most N times the limit, which still turns guessing a token into a hopeless task.
-    """
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def blocked(self, client: str) -> bool:
-        """Tell whether a client has used up its failures."""
-        with self._lock:
-            return len(self._recent(client)) >= self.limit
-
-    def fail(self, client: str) -> None:
-        """Count one failure."""
-        with self._lock:
-            self._recent(client).append(time.monotonic())
-
-    def forget(self, client: str) -> None:
-        """Clear a client's failures after it logged in."""
-        with self._lock:
-            self._failures.pop(client, None)
-
-    def _recent(self, client: str) -> deque[float]:
-        cutoff = time.monotonic() - self.window
-        if len(self._failures) > 10_000:
-            # Many addresses: drop those whose failures have all expired, so memory stays bounded.
-            for key in [k for k, q in self._failures.items() if q[-1] < cutoff]:
-                del self._failures[key]
-        times = self._failures.setdefault(client, deque())
-        while times and times[0] < cutoff:
-            times.popleft()
-        return times
 
 
 @bp.before_request
@@ -99,9 +64,9 @@ def login_form():
 @bp.post("/login")
 def login():
     """Check the token and open an admin session."""
-    limiter: FailureLimiter = current_app.extensions[_LIMITER]
+    state = _state()
     client = request.remote_addr or "unknown"
-    if limiter.blocked(client):
+    if not state.try_login(client):
         message = (
             "Liian monta epäonnistunutta kirjautumista. Yritä uudelleen muutaman minuutin päästä."
         )
@@ -109,21 +74,23 @@ def login():
         return render_template("admin_login.html", message=message), 429, headers
     given = request.form.get("token", "")
     if not _same(given, current_app.config["ADMIN_TOKEN"]):
-        limiter.fail(client)
         session.clear()
         return render_template("admin_login.html", message="Väärä ylläpitotunnus."), 401
-    limiter.forget(client)
+    state.forget(client)
     session.clear()
     session["admin"] = _fingerprint()
+    session["sid"] = state.open_session()
     session["csrf"] = secrets.token_urlsafe(32)
     return redirect(url_for("admin.page"), 303)
 
 
 @bp.post("/logout")
 def logout():
-    """End the admin session."""
+    """End the admin session here and in every worker, so a copy of its cookie is useless."""
     if _logged_in() and not _csrf_ok():
         return _csrf_refused()
+    if isinstance(session.get("sid"), str):
+        _state().close_session(session["sid"])
     session.clear()
     return redirect(url_for("admin.login_form"), 303)
 
@@ -154,15 +121,19 @@ def start(action: str):
 def _render(message: str | None = None, status: int = 200):
     index_dir: Path = current_app.config["INDEX_DIR"]
     stats, problem = None, None
+    # Whatever keeps the index from opening, the page must still offer the rebuild that cures
+    # it: a build reads the seeds, never the damaged index.
     try:
         stats = index_stats(index_dir)
+    except IndexUnreadable as e:
+        problem = f"Hakemisto on vioittunut eikä sitä voi lukea: {e} Rakenna se uudelleen."
     except IndexMissing:
         problem = "Hakemistoa ei ole vielä rakennettu. Rakenna se alla olevalla painikkeella."
     except AnalysisUnavailable as e:
-        # The page must still offer the rebuild that cures this.
         problem = f"{e} Rakenna hakemisto uudelleen."
-    except OSError as e:
-        problem = f"Hakemistoa ei voitu avata: {e}"
+    except Exception as e:
+        log.exception("The admin page could not open the index")
+        problem = f"Hakemistoa ei voitu avata ({type(e).__name__}: {e}). Rakenna se uudelleen."
     job = jobs.read(index_dir)
     job_running = job is not None and job.state == "running"
     busy = is_locked(index_dir)
@@ -181,8 +152,17 @@ def _render(message: str | None = None, status: int = 200):
     return html, status
 
 
+def _state() -> AdminState:
+    return current_app.extensions[_STATE]
+
+
 def _logged_in() -> bool:
-    return _same(session.get("admin", ""), _fingerprint())
+    session_id = session.get("sid")
+    return (
+        _same(session.get("admin", ""), _fingerprint())
+        and isinstance(session_id, str)
+        and _state().session_open(session_id)
+    )
 
 
 def _fingerprint() -> str:

@@ -30,8 +30,13 @@ def healthz():
     """Report whether the index opens, with its size and generation."""
     try:
         s = index_stats(current_app.config["INDEX_DIR"])
-    except (IndexMissing, OSError) as e:
+    except IndexMissing as e:
         return jsonify(status="unavailable", error=str(e)), 503
+    except Exception:
+        # A damaged index fails in ways of its own (a zeroed segment is an unpickling error):
+        # any of them means "not serving", which is what a load balancer asks here.
+        current_app.logger.exception("The health check could not open the index")
+        return jsonify(status="unavailable", error="The index cannot be opened."), 503
     return jsonify(
         status="ok",
         documents=s.documents,

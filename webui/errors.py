@@ -1,15 +1,16 @@
 """Error pages: every failure a user can cause or meet gets a page or JSON, never a traceback."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.analysis import AnalysisUnavailable
-from indexer.store import IndexMissing
+from indexer.store import IndexMissing, IndexUnreadable
 
 
 def wants_json() -> bool:
-    """Tell whether the request came to the JSON API."""
-    return request.path.startswith("/api/")
+    """Tell whether the request came to the JSON API or the health check."""
+    path = request.path
+    return path == "/healthz" or path == "/api" or path.startswith("/api/")
 
 
 def error_response(status: int, message: str):
@@ -27,8 +28,24 @@ def init_app(app: Flask) -> None:
         messages = {
             404: "Sivua ei löytynyt.",
             405: "Tätä toimintoa ei voi tehdä näin.",
+            414: "Osoite on liian pitkä.",
+            431: "Pyynnön otsaketiedot ovat liian suuret.",
         }
-        return error_response(e.code or 500, messages.get(e.code, e.description or e.name))
+        response = make_response(
+            error_response(e.code or 500, messages.get(e.code, e.description or e.name))
+        )
+        # Keep what the error itself says in headers, such as the methods a 405 allows.
+        for name, value in e.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(IndexUnreadable)
+    def index_unreadable(e: IndexUnreadable):
+        app.logger.error("The index cannot be read: %s", e)
+        return error_response(
+            503, "Hakemisto on vioittunut, joten haku ei nyt toimi. Yritä myöhemmin uudelleen."
+        )
 
     @app.errorhandler(IndexMissing)
     def index_missing(e: IndexMissing):
