@@ -131,7 +131,7 @@ def build_index(
         build_dir = store.new_build_dir(index_dir)
         try:
             ix = whoosh_index.create_in(str(build_dir), make_schema(analyzer))
-            with ix.writer(limitmb=WRITER_LIMIT_MB) as writer:
+            with ix.writer(limitmb=WRITER_LIMIT_MB, compound=False) as writer:
                 for done, doc in enumerate(docs, 1):
                     writer.add_document(**document_fields(doc, seeds_dir))
                     if progress:

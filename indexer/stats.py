@@ -32,10 +32,13 @@ class IndexStats:
 
 
 def index_stats(index_dir: Path) -> IndexStats:
-    """Return facts about the live index; raises IndexMissing when there is none."""
+    """Return facts about the live index; raises IndexMissing when there is none.
+
+    The index is opened anew for this, so that damage since the last search shows.
+    """
     # A switch may delete the generation while its facts are read: then read the new one.
     for _ in range(5):
-        with store.live_searcher(index_dir) as (gen, searcher):
+        with store.live_searcher(index_dir, fresh=True) as (gen, searcher):
             documents = searcher.doc_count()
             meta = store.read_meta(gen)
             size_bytes = store.folder_bytes(gen)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.index import EmptyIndexError, Index
+from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from indexer.deadline import OutOfTime
@@ -192,8 +192,13 @@ _pools_lock = threading.Lock()
 _pools: dict[Path, _Pool] = {}
 
 
-def _lend(index_dir: Path) -> tuple[_Pool, Searcher]:
+def _lend(index_dir: Path, fresh: bool) -> tuple[_Pool, Searcher]:
     gen = require_generation(index_dir).resolve()
+    if fresh:
+        # A pool of its own, retired from the start: the searcher is closed when given back.
+        pool = _Pool(gen, 0)
+        pool.retired = True
+        return pool, _open_searcher(gen)
     stamp = os.stat(gen).st_mtime_ns
     key = index_dir.resolve()
     with _pools_lock:
@@ -209,17 +214,36 @@ def _lend(index_dir: Path) -> tuple[_Pool, Searcher]:
 
 
 def _open_searcher(gen: Path) -> Searcher:
+    searcher = None
     try:
-        return _opened(gen).searcher()
-    except (EmptyIndexError, FileNotFoundError):
+        searcher = _opened(gen).searcher()
+        _open_lazy_files(searcher)
+        return searcher
+    except Exception:
+        if searcher is not None:
+            searcher.close()
         forget(gen)
         raise
-    except Exception as e:
-        forget(gen)
-        raise IndexUnreadable(
-            f"The index in {gen} cannot be read ({type(e).__name__}: {e}); "
-            "rebuild it with 'python -m indexer build'."
-        ) from e
+
+
+def _open_lazy_files(searcher: Searcher) -> None:
+    """Open the files Whoosh opens on first use (stored fields, lengths, columns) now.
+
+    Segments are written as separate files, not one compound file, so that each searcher
+    reads them through the page cache instead of copying them into its own memory. A build
+    may delete the generation any time after this searcher opened: every file must be open
+    by then.
+    """
+    schema = searcher.schema
+    for reader, _ in searcher.reader().leaf_readers():
+        if not reader.doc_count_all():
+            continue
+        reader.stored_fields(0)
+        for name, field in schema.items():
+            if field.scorable:
+                reader.doc_field_length(0, name)
+            if field.column_type and reader.has_column(name):
+                reader.column_reader(name)
 
 
 def _give_back(pool: _Pool, searcher: Searcher) -> None:
@@ -239,8 +263,11 @@ def _retire(pool: _Pool) -> None:
 
 
 @contextmanager
-def live_searcher(index_dir: Path) -> Iterator[tuple[Path, Searcher]]:
+def live_searcher(index_dir: Path, *, fresh: bool = False) -> Iterator[tuple[Path, Searcher]]:
     """Lend a searcher on the live generation for the block; yield the generation and it.
+
+    fresh=True opens one just for the block instead of lending one that is open already: a
+    health check wants to know that the files open now, not that they opened once.
 
     A reader that resolved CURRENT just before a switch may find that generation deleted
     before its files were open (whoosh raises EmptyIndexError or FileNotFoundError), and one
@@ -253,15 +280,19 @@ def live_searcher(index_dir: Path) -> Iterator[tuple[Path, Searcher]]:
     attempts = _SWITCH_RETRIES
     while True:
         try:
-            pool, searcher = _lend(index_dir)
+            pool, searcher = _lend(index_dir, fresh)
             break
-        except (EmptyIndexError, FileNotFoundError) as e:
-            # Resolve CURRENT again; when files are still missing after that, the generation
-            # itself is damaged.
+        except IndexMissing:
+            raise
+        except Exception as e:
+            # A switch or an update may delete files while they are opened, which Whoosh
+            # reports in many ways (FileNotFoundError, EmptyIndexError, a TypeError from a
+            # column that is gone): resolve CURRENT and the newest TOC again. Files that
+            # still fail to open after that are damaged.
             attempts -= 1
             if not attempts:
                 raise IndexUnreadable(
-                    f"The index in {index_dir} is missing files ({e}); "
+                    f"The index in {index_dir} cannot be read ({type(e).__name__}: {e}); "
                     "rebuild it with 'python -m indexer build'."
                 ) from e
     interrupted = False

@@ -42,7 +42,7 @@ def update_index(
             }
         report = UpdateReport([], [], [], [], 0, 0.0)
         on_disk = list_files(seeds_dir)
-        with ix.writer(limitmb=128) as writer:
+        with ix.writer(limitmb=128, compound=False) as writer:
             for doc_id in on_disk:
                 known = indexed.get(doc_id)
                 if known and _same_stat(seeds_dir / doc_id, known[1], known[2]):

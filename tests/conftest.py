@@ -17,8 +17,9 @@ from indexer.build import build_index
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
-# Whoosh leaves a segment's file open when reading it fails (a zeroed .seg), and the garbage
-# collector complains of it later: mark the tests that do that, and collect at their end.
+# Whoosh leaves a segment's files open when reading it fails (a zeroed file, or one a switch
+# deleted while it was opened), and the garbage collector complains of it later: mark the
+# tests that do that, and collect at their end.
 leaks_segment_file = pytest.mark.filterwarnings(
     "ignore:Exception ignored in:pytest.PytestUnraisableExceptionWarning"
 )
@@ -126,5 +127,5 @@ def damage_index(index_dir: Path, damage: str) -> None:
     if damage == "current":
         (index_dir / store.CURRENT).write_bytes(b"\xff\xfe")
     else:
-        for segment in store.require_generation(index_dir).glob("*.seg"):
+        for segment in store.require_generation(index_dir).glob("*.trm"):
             segment.write_bytes(bytes(segment.stat().st_size))

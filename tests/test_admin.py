@@ -357,7 +357,7 @@ def test_a_damaged_index_shows_on_the_admin_page_and_a_rebuild_mends_it(
     r = admin_client.get("/admin")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert ("Hakemisto on vioittunut" if damage == "current" else "Hakemistoa ei voitu") in html
+    assert "Hakemisto on vioittunut" in html
     assert '<button type="submit">Rakenna hakemisto uudelleen</button>' in html
     assert admin_client.post("/admin/rebuild", data={"csrf": csrf}).status_code == 303
     assert wait_for_job(index_dir).state == "succeeded"

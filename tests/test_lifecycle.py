@@ -20,7 +20,7 @@ from indexer.build import build_index
 from indexer.lock import writer_lock
 from indexer.search import search
 from indexer.stats import index_stats
-from tests.conftest import ROOT, serve
+from tests.conftest import ROOT, leaks_segment_file, serve
 
 # Every generated document holds this word, so a search for it counts the whole index.
 EVERYWHERE = "hyvinvointialue"
@@ -145,6 +145,7 @@ def test_a_search_that_resolved_the_old_generation_just_before_a_switch_succeeds
     assert search(index_dir, EVERYWHERE).total == 4
 
 
+@leaks_segment_file
 def test_readers_never_fail_while_generations_switch_under_them(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     small, large = make_seeds(tmp_path / "small", 3, 5), make_seeds(tmp_path / "large", 4, 5)

@@ -101,7 +101,7 @@ def test_an_undecodable_current_pointer_is_an_unreadable_index(built: tuple[Path
 def test_a_zeroed_segment_file_is_an_unreadable_index(built: tuple[Path, Path]) -> None:
     _, index_dir = built
     gen = store.current_generation(index_dir)
-    segment = next(gen.glob("*.seg"))
-    segment.write_bytes(b"\0" * segment.stat().st_size)
+    terms = next(gen.glob("*.trm"))
+    terms.write_bytes(b"\0" * terms.stat().st_size)
     with pytest.raises(store.IndexUnreadable, match="rebuild it"):
         search(index_dir, "VATE")
