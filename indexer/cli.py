@@ -85,6 +85,7 @@ def build(seeds: Path, index_dir: Path) -> None:
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
+            max_seconds=settings.max_file_seconds(),
             progress=progress if sys.stderr.isatty() else None,
         )
     except WriterBusy as e:
@@ -125,7 +126,12 @@ def update(seeds: Path, index_dir: Path) -> None:
     Example: python -m indexer update
     """
     try:
-        report = update_index(seeds, index_dir, max_bytes=settings.max_file_bytes())
+        report = update_index(
+            seeds,
+            index_dir,
+            max_bytes=settings.max_file_bytes(),
+            max_seconds=settings.max_file_seconds(),
+        )
     except WriterBusy as e:
         click.echo(str(e), err=True)
         sys.exit(EXIT_BUSY)

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from indexer.extract import extract_date, extract_title
-from indexer.html_text import parse_html
+from indexer.html_text import HtmlUnreadable, parse_html
+from indexer.timelimit import TimedOut, Worker, WorkerDied
 
 DEFAULT_MAX_BYTES: int = 10 * 1024 * 1024
+DEFAULT_MAX_SECONDS: float = 5.0
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 _HTML_SUFFIXES = (".html", ".htm")
@@ -21,6 +23,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # O_NOFOLLOW: a link swapped in after the check is not followed; O_NONBLOCK: a FIFO cannot
 # hang the scan before fstat shows it is not a regular file.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+# Text is extracted in this worker, so that a file that makes it slow can be stopped.
+_extraction = Worker(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,17 @@ def list_files(seeds_dir: Path) -> list[str]:
     return sorted(ids)
 
 
-def load(seeds_dir: Path, doc_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped:
-    """Read one file below seeds_dir as a Document, or say why it is skipped."""
+def load(
+    seeds_dir: Path,
+    doc_id: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+) -> Document | Skipped:
+    """Read one file below seeds_dir as a Document, or say why it is skipped.
+
+    Extracting the text may take max_seconds; a file that takes longer is skipped.
+    """
     refusal = _refuse_id(doc_id)
     if refusal:
         return Skipped(doc_id, refusal)
@@ -77,17 +90,25 @@ def load(seeds_dir: Path, doc_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if isinstance(read, str):
         return Skipped(doc_id, read)
     raw, mtime = read
-    return _parse(doc_id, raw, mtime)
+    try:
+        return _extraction.call(_parse, (doc_id, raw, mtime), max_seconds)
+    except TimedOut:
+        return Skipped(doc_id, f"reading its text took longer than the {max_seconds:g} s limit")
+    except WorkerDied as e:
+        return Skipped(doc_id, f"reading its text failed: {e}")
 
 
 def scan(
-    seeds_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+    seeds_dir: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> tuple[list[Document], list[Skipped]]:
     """Load every file below seeds_dir, split into documents and skipped files."""
     documents: list[Document] = []
     skipped: list[Skipped] = []
     for doc_id in list_files(seeds_dir):
-        result = load(seeds_dir, doc_id, max_bytes=max_bytes)
+        result = load(seeds_dir, doc_id, max_bytes=max_bytes, max_seconds=max_seconds)
         if isinstance(result, Document):
             documents.append(result)
         else:
@@ -149,7 +170,10 @@ def _parse(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
     if PurePosixPath(doc_id).suffix.lower() in _HTML_SUFFIXES:
-        page = parse_html(text)
+        try:
+            page = parse_html(text)
+        except HtmlUnreadable as e:
+            return Skipped(doc_id, f"HTML the parser gave up on: {e}")
         body = page.text
         title = extract_title(page.title) or extract_title(page.h1) or extract_title(body)
     else:

@@ -22,6 +22,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEEDS_DIR", "seeds", "Folder whose documents are indexed."),
     Setting("INDEX_DIR", "index", "Folder that holds the index generations."),
     Setting("MAX_FILE_BYTES", str(10 * 1024 * 1024), "Files larger than this are skipped."),
+    Setting(
+        "MAX_FILE_SECONDS", "5", "Files whose text takes longer than this to extract are skipped."
+    ),
     Setting("ADMIN_TOKEN", "", "Token that unlocks /admin; the admin page is off when empty."),
     Setting("SECRET_KEY", "", "Key that signs web sessions; random per process when empty."),
 )
@@ -48,3 +51,8 @@ def index_dir() -> Path:
 def max_file_bytes() -> int:
     """Return the configured size limit for one file."""
     return int(get("MAX_FILE_BYTES"))
+
+
+def max_file_seconds() -> float:
+    """Return the configured time limit for extracting one file's text."""
+    return float(get("MAX_FILE_SECONDS"))

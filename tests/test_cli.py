@@ -110,3 +110,15 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: str)
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: python -m indexer " + command in result.output
+
+
+def test_the_time_limit_comes_from_the_environment(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = write_files(
+        tmp_path / "seeds", {"a.txt": "VATE", "slow.html": "<p>Äänekoski" * 300_000}
+    )
+    monkeypatch.setenv("SOTEHAKU_MAX_FILE_SECONDS", "0.01")
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "  slow.html: reading its text took longer than the 0.01 s limit" in result.output
