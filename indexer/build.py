@@ -88,9 +88,8 @@ def read_seeds(
     max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> tuple[list[Document], list[Skipped]]:
     """Load every file below the seeds folder, reporting progress per file."""
-    ids = list_files(seeds_dir)
+    ids, skipped = list_files(seeds_dir)
     docs: list[Document] = []
-    skipped: list[Skipped] = []
     for done, doc_id in enumerate(ids, 1):
         loaded = load(seeds_dir, doc_id, max_bytes=max_bytes, max_seconds=max_seconds)
         (docs if isinstance(loaded, Document) else skipped).append(loaded)

@@ -49,17 +49,24 @@ class Skipped:
     reason: str
 
 
-def list_files(seeds_dir: Path) -> list[str]:
-    """List every non-hidden file below seeds_dir as sorted ids; raise if there is no folder."""
+def list_files(seeds_dir: Path) -> tuple[list[str], list[Skipped]]:
+    """List every non-hidden file below seeds_dir as sorted ids, and the folders that could
+    not be listed (their ids end in "/"); raise if there is no folder."""
     if not seeds_dir.is_dir():
         raise NotADirectoryError(f"no seeds folder at {seeds_dir}")
     ids = []
+    unlisted = []
+
+    def unlistable(error: OSError) -> None:
+        folder = Path(error.filename).relative_to(seeds_dir).as_posix()
+        unlisted.append(Skipped(f"{folder}/", f"folder not read: {_strerror(error)}"))
+
     # Linked folders are not entered (os.walk's default): they may lead outside or loop.
-    for folder, dirs, files in os.walk(seeds_dir):
+    for folder, dirs, files in os.walk(seeds_dir, onerror=unlistable):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         relative = Path(folder).relative_to(seeds_dir)
         ids.extend((relative / name).as_posix() for name in files if not name.startswith("."))
-    return sorted(ids)
+    return sorted(ids), sorted(unlisted, key=lambda s: s.id)
 
 
 def load(
@@ -104,10 +111,10 @@ def scan(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> tuple[list[Document], list[Skipped]]:
-    """Load every file below seeds_dir, split into documents and skipped files."""
+    """Load every file below seeds_dir, split into documents and skipped files and folders."""
     documents: list[Document] = []
-    skipped: list[Skipped] = []
-    for doc_id in list_files(seeds_dir):
+    ids, skipped = list_files(seeds_dir)
+    for doc_id in ids:
         result = load(seeds_dir, doc_id, max_bytes=max_bytes, max_seconds=max_seconds)
         if isinstance(result, Document):
             documents.append(result)
@@ -211,7 +218,11 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
 
 
 def _unreadable(error: OSError) -> str:
-    return f"unreadable: {(error.strerror or str(error)).lower()}"
+    return f"unreadable: {_strerror(error)}"
+
+
+def _strerror(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
 
 
 def _too_large(size: int, max_bytes: int) -> str:

@@ -44,8 +44,8 @@ def update_index(
             indexed = {
                 f["id"]: (f["hash"], f["size"], f["mtime"]) for f in searcher.all_stored_fields()
             }
-        report = UpdateReport([], [], [], [], 0, 0.0)
-        on_disk = list_files(seeds_dir)
+        on_disk, unlisted = list_files(seeds_dir)
+        report = UpdateReport([], [], [], unlisted, 0, 0.0)
         with ix.writer(limitmb=128) as writer:
             for doc_id in on_disk:
                 known = indexed.get(doc_id)

@@ -1,6 +1,7 @@
 """Shared fixtures: a real index built from the seeds in a temporary folder."""
 
 import contextlib
+import os
 import shutil
 from pathlib import Path
 
@@ -63,6 +64,26 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return folder
+
+
+def write_unlistable_folder(folder: Path) -> str:
+    """Create folders below folder, the deepest of them with a file, until one is too deep to
+    list (its path is longer than the system allows, which stops root too); return its id."""
+    name = "k" * 250
+    path_max = os.pathconf(folder, "PC_PATH_MAX")
+    depth = next(d for d in range(1, 100) if len(str(folder)) + (len(name) + 1) * d >= path_max)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        # Relative to an open folder: the full path is too long for mkdir and open.
+        for _ in range(depth + 1):
+            os.mkdir(name, dir_fd=fd)
+            deeper = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = deeper
+        os.close(os.open("b.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd))
+    finally:
+        os.close(fd)
+    return "/".join([name] * depth) + "/"
 
 
 @pytest.fixture()

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from indexer.cli import cli
 from indexer.lock import writer_lock
-from tests.conftest import write_files
+from tests.conftest import write_files, write_unlistable_folder
 
 
 @pytest.fixture()
@@ -122,3 +122,18 @@ def test_the_time_limit_comes_from_the_environment(
     result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
     assert "  slow.html: reading its text took longer than the 0.01 s limit" in result.output
+
+
+def test_build_and_update_list_a_folder_they_could_not_read(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "VATE"})
+    folder = write_unlistable_folder(seeds)
+    args = ["--seeds", str(seeds), "--index", str(tmp_path / "ix")]
+    result = runner.invoke(cli, ["build", *args])
+    assert result.exit_code == 0, result.output
+    assert f"Skipped 1 files:\n  {folder}: folder not read: file name too long\n" in result.output
+    result = runner.invoke(cli, ["update", *args])
+    assert f"  skipped {folder}: folder not read: file name too long\n" in result.output
+    result = runner.invoke(cli, ["stats", "--index", str(tmp_path / "ix")])
+    assert f"Skipped 1 files:\n  {folder}: folder not read: file name too long\n" in result.output

@@ -9,6 +9,7 @@ import pytest
 from indexer import documents
 from indexer.documents import Document, Skipped, extract_date, extract_title, list_files, load, scan
 from indexer.html_text import parse_html
+from tests.conftest import write_unlistable_folder
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -284,7 +285,7 @@ def test_list_files_nested_and_hidden(tmp_path):
     for doc_id in ["b.txt", "a/z.md", "a/b/c.html", "x.pdf", ".hidden.txt", ".git/config.txt"]:
         write(tmp_path, doc_id, b"teksti")
     write(tmp_path, "a/.cache/d.txt", b"teksti")
-    assert list_files(tmp_path) == ["a/b/c.html", "a/z.md", "b.txt", "x.pdf"]
+    assert list_files(tmp_path) == (["a/b/c.html", "a/z.md", "b.txt", "x.pdf"], [])
 
 
 def test_file_name_not_utf8(tmp_path):
@@ -392,4 +393,24 @@ def test_html_nested_too_deep_is_skipped_not_cut_short(tmp_path):
     assert load(tmp_path, "deep.html") == Skipped(
         "deep.html",
         "HTML the parser gave up on: excessive depth in document: 2048",
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can list a folder without permissions")
+def test_unreadable_folder_by_permissions(tmp_path):
+    write(tmp_path, "a.txt", b"teksti")
+    write(tmp_path, "sub/locked/b.txt", b"teksti")
+    (tmp_path / "sub" / "locked").chmod(0)
+    try:
+        assert scan(tmp_path)[1] == [Skipped("sub/locked/", "folder not read: permission denied")]
+    finally:
+        (tmp_path / "sub" / "locked").chmod(0o700)
+
+
+def test_folder_that_cannot_be_listed_is_skipped_with_the_reason(tmp_path):
+    too_long = write_unlistable_folder(tmp_path)
+    write(tmp_path, "a.txt", b"teksti")
+    assert scan(tmp_path) == (
+        [load(tmp_path, "a.txt")],
+        [Skipped(too_long, "folder not read: file name too long")],
     )
