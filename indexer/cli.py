@@ -4,7 +4,8 @@ import html
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,13 @@ from indexer.build import BuildReport, NothingIndexed, build_index
 from indexer.lock import WriterBusy
 from indexer.search import QueryError, search
 from indexer.stats import index_stats
-from indexer.store import IndexMissing
+from indexer.store import IndexMissing, IndexUnreadable
 from indexer.update import update_index
 
 # Exit code for "another writer holds the index": scripts can retry on it.
 EXIT_BUSY = 2
+
+_REBUILD = "A build replaces it: python -m indexer build"
 
 
 def _seeds_option(f: Callable) -> Callable:
@@ -125,18 +128,13 @@ def update(seeds: Path, index_dir: Path) -> None:
 
     Example: python -m indexer update
     """
-    try:
+    with _reading(index_dir):
         report = update_index(
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
             max_seconds=settings.max_file_seconds(),
         )
-    except WriterBusy as e:
-        click.echo(str(e), err=True)
-        sys.exit(EXIT_BUSY)
-    except (IndexMissing, FileNotFoundError, AnalysisUnavailable) as e:
-        raise click.ClickException(str(e)) from None
     click.echo(
         f"Added {len(report.added)}, changed {len(report.changed)}, removed "
         f"{len(report.removed)}, unchanged {report.unchanged} in {report.seconds:.2f} s."
@@ -156,10 +154,8 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
 
     Example: python -m indexer search "sote-uudistus" --limit 5
     """
-    try:
+    with _reading(index_dir):
         result = search(index_dir, query, page=page, limit=limit)
-    except (QueryError, IndexMissing, AnalysisUnavailable) as e:
-        raise click.ClickException(str(e)) from None
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
@@ -185,10 +181,8 @@ def stats(index_dir: Path) -> None:
 
     Example: python -m indexer stats --index index
     """
-    try:
+    with _reading(index_dir):
         s = index_stats(index_dir)
-    except (IndexMissing, AnalysisUnavailable) as e:
-        raise click.ClickException(str(e)) from None
     click.echo(f"Documents:  {s.documents}")
     click.echo(f"Index size: {s.size_bytes / 1024:.0f} KiB ({s.generation})")
     click.echo(f"Built:      {s.built_at or 'unknown'}")
@@ -201,3 +195,33 @@ def stats(index_dir: Path) -> None:
         click.echo(f"Skipped {len(s.skipped)} files:")
         for item in s.skipped:
             click.echo(f"  {item['id']}: {item['reason']}")
+
+
+@contextmanager
+def _reading(index_dir: Path) -> Iterator[None]:
+    """Turn what stops a command that reads the index into a message and exit code 1 (2 when
+    another writer holds it)."""
+    try:
+        yield
+    except WriterBusy as e:
+        click.echo(str(e), err=True)
+        sys.exit(EXIT_BUSY)
+    except IndexUnreadable as e:
+        raise click.ClickException(f"{e} {_REBUILD}") from None
+    except (IndexMissing, QueryError, AnalysisUnavailable, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from None
+    except OSError as e:
+        where = f": {e.filename}" if e.filename else f" in {index_dir}"
+        raise click.ClickException(f"{_os_error(e)}{where}.") from None
+    except Exception as e:
+        # A damaged segment fails inside Whoosh with whatever its readers meet (struct.error,
+        # EOFError, UnpicklingError, zlib.error, ModuleNotFoundError, ...): name it, never hide.
+        raise click.ClickException(
+            f"The index in {index_dir} cannot be read ({type(e).__name__}: {e}); "
+            f"it may be damaged. {_REBUILD}"
+        ) from None
+
+
+def _os_error(error: OSError) -> str:
+    """Say what the system said, without the errno and path Python's str() adds."""
+    return error.strerror or str(error)

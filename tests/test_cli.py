@@ -1,14 +1,17 @@
 """The command line through click's runner."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from indexer.build import build_index
 from indexer.cli import cli
 from indexer.lock import writer_lock
-from tests.conftest import write_files, write_unlistable_folder
+from tests.conftest import ROOT, write_files, write_unlistable_folder
 
 
 @pytest.fixture()
@@ -137,3 +140,54 @@ def test_build_and_update_list_a_folder_they_could_not_read(
     assert f"  skipped {folder}: folder not read: file name too long\n" in result.output
     result = runner.invoke(cli, ["stats", "--index", str(tmp_path / "ix")])
     assert f"Skipped 1 files:\n  {folder}: folder not read: file name too long\n" in result.output
+
+
+def damage(index_dir: Path, how: str) -> None:
+    """Break a built index the way a crash, a full disk or a bad copy leaves it."""
+    live = index_dir / (index_dir / "CURRENT").read_text().strip()
+    if how == "CURRENT not UTF-8":
+        (index_dir / "CURRENT").write_bytes(b"\xff\xfe")
+    elif how == "segment zeroed":
+        for seg in live.glob("*.seg"):
+            seg.write_bytes(bytes(seg.stat().st_size))
+    elif how == "segment empty":
+        for seg in live.glob("*.seg"):
+            seg.write_bytes(b"")
+    elif how == "table of contents zeroed":
+        for toc in live.glob("*.toc"):
+            toc.write_bytes(bytes(toc.stat().st_size))
+
+
+DAMAGES = ["CURRENT not UTF-8", "segment zeroed", "segment empty", "table of contents zeroed"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_build_replaces_a_damaged_index(runner: CliRunner, tmp_path: Path, how: str) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "Otsikko\n\nVATE"})
+    args = ["--seeds", str(seeds), "--index", str(tmp_path / "ix")]
+    assert runner.invoke(cli, ["build", *args]).exit_code == 0
+    damage(tmp_path / "ix", how)
+    result = runner.invoke(cli, ["build", *args])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["search", "VATE", "--index", str(tmp_path / "ix")])
+    assert result.output.startswith("1 documents (")
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_index_is_a_message_not_a_traceback(tmp_path: Path, how: str) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "Otsikko\n\nVATE"})
+    index_dir = tmp_path / "ix"
+    build_index(seeds, index_dir)
+    damage(index_dir, how)
+    # Real processes: what a user sees on stderr, and Whoosh's files left open when it fails
+    # to read them are closed at exit, as in any command.
+    for command in (["stats"], ["search", "VATE"], ["update", "--seeds", str(seeds)]):
+        run = subprocess.run(
+            [sys.executable, "-m", "indexer", *command, "--index", str(index_dir)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert (run.returncode, run.stdout) == (1, ""), command
+        assert run.stderr.startswith("Error: ") and "cannot be read" in run.stderr, run.stderr
+        assert run.stderr.endswith("A build replaces it: python -m indexer build\n")
