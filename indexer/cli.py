@@ -23,7 +23,13 @@ from indexer.update import update_index
 # Exit code for "another writer holds the index": scripts can retry on it.
 EXIT_BUSY = 2
 
+# In a terminal ESC starts a command (set the window title, clear the screen, ...), and other
+# C0 and C1 controls move the cursor or start one too: text that comes from documents (titles,
+# snippets, file names, reasons) is printed with them as visible escapes ("\x1b").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _REBUILD = "A build replaces it: python -m indexer build"
+# json.dumps escapes C0 controls itself, but not DEL and C1.
+_JSON_UNESCAPED = re.compile(r"[\x7f-\x9f]")
 
 
 def _seeds_option(f: Callable) -> Callable:
@@ -98,7 +104,7 @@ def build(seeds: Path, index_dir: Path) -> None:
         _print_build(e.report)
         raise click.ClickException(str(e)) from None
     except FileNotFoundError as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_shown(str(e))) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -113,11 +119,11 @@ def _print_build(report: BuildReport) -> None:
         f"(analysis: {report.analyzer})."
     )
     for doc_id, note in report.notes:
-        click.echo(f"  note {doc_id}: {note}")
+        click.echo(f"  note {_shown(doc_id)}: {_shown(note)}")
     if report.skipped:
         click.echo(f"Skipped {len(report.skipped)} files:")
         for s in report.skipped:
-            click.echo(f"  {s.id}: {s.reason}")
+            click.echo(f"  {_shown(s.id)}: {_shown(s.reason)}")
 
 
 @cli.command()
@@ -140,7 +146,7 @@ def update(seeds: Path, index_dir: Path) -> None:
         f"{len(report.removed)}, unchanged {report.unchanged} in {report.seconds:.2f} s."
     )
     for s in report.skipped:
-        click.echo(f"  skipped {s.id}: {s.reason}")
+        click.echo(f"  skipped {_shown(s.id)}: {_shown(s.reason)}")
 
 
 @cli.command("search")
@@ -157,21 +163,27 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
     with _reading(index_dir):
         result = search(index_dir, query, page=page, limit=limit)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+        # Outside its strings the JSON is plain ASCII, so these are all inside strings.
+        click.echo(_JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         return
     if result.mode == "any":
         click.echo("No document has all the words; showing documents with any of them.")
     click.echo(f"{result.total} documents ({result.took_ms:.1f} ms), page {page}/{result.pages}")
     for n, hit in enumerate(result.hits, (page - 1) * limit + 1):
-        click.echo(f"\n{n}. {hit.title}" + (f" ({hit.date})" if hit.date else ""))
-        click.echo(f"   {hit.path}  score {hit.score:.2f}")
+        date = f" ({_shown(hit.date)})" if hit.date else ""
+        click.echo(f"\n{n}. {_shown(hit.title)}{date}")
+        click.echo(f"   {_shown(hit.path)}  score {hit.score:.2f}")
         click.echo(f"   {_terminal_snippet(hit.snippet)}")
 
 
 def _terminal_snippet(snippet: str) -> str:
-    """Turn a snippet's HTML into text, matched words in bold where styling shows."""
-    marked = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), snippet)
-    return html.unescape(marked)
+    """Turn a snippet's HTML into one line of text, matched words in bold where styling shows."""
+    # Split at the marks: odd pieces are matched words. Unescaping comes before showing
+    # controls, so that none hides in an entity.
+    pieces = re.split(r"<mark>(.*?)</mark>", snippet)
+    text = [_shown(" ".join(html.unescape(piece).split())) for piece in pieces]
+    return "".join(click.style(t, bold=True) if n % 2 else t for n, t in enumerate(text))
 
 
 @cli.command()
@@ -184,17 +196,17 @@ def stats(index_dir: Path) -> None:
     with _reading(index_dir):
         s = index_stats(index_dir)
     click.echo(f"Documents:  {s.documents}")
-    click.echo(f"Index size: {s.size_bytes / 1024:.0f} KiB ({s.generation})")
-    click.echo(f"Built:      {s.built_at or 'unknown'}")
+    click.echo(f"Index size: {s.size_bytes / 1024:.0f} KiB ({_shown(s.generation)})")
+    click.echo(f"Built:      {_shown(s.built_at or 'unknown')}")
     if s.updated_at:
-        click.echo(f"Updated:    {s.updated_at}")
-    click.echo(f"Analyzer:   {s.analyzer}")
+        click.echo(f"Updated:    {_shown(s.updated_at)}")
+    click.echo(f"Analyzer:   {_shown(s.analyzer)}")
     if s.warning:
         click.echo(f"Warning:    {s.warning}")
     if s.skipped:
         click.echo(f"Skipped {len(s.skipped)} files:")
         for item in s.skipped:
-            click.echo(f"  {item['id']}: {item['reason']}")
+            click.echo(f"  {_shown(item['id'])}: {_shown(item['reason'])}")
 
 
 @contextmanager
@@ -207,21 +219,28 @@ def _reading(index_dir: Path) -> Iterator[None]:
         click.echo(str(e), err=True)
         sys.exit(EXIT_BUSY)
     except IndexUnreadable as e:
-        raise click.ClickException(f"{e} {_REBUILD}") from None
+        raise click.ClickException(_shown(f"{e} {_REBUILD}")) from None
     except (IndexMissing, QueryError, AnalysisUnavailable, FileNotFoundError) as e:
-        raise click.ClickException(str(e)) from None
+        raise click.ClickException(_shown(str(e))) from None
     except OSError as e:
         where = f": {e.filename}" if e.filename else f" in {index_dir}"
-        raise click.ClickException(f"{_os_error(e)}{where}.") from None
+        raise click.ClickException(_shown(f"{_os_error(e)}{where}.")) from None
     except Exception as e:
         # A damaged segment fails inside Whoosh with whatever its readers meet (struct.error,
         # EOFError, UnpicklingError, zlib.error, ModuleNotFoundError, ...): name it, never hide.
         raise click.ClickException(
-            f"The index in {index_dir} cannot be read ({type(e).__name__}: {e}); "
-            f"it may be damaged. {_REBUILD}"
+            _shown(
+                f"The index in {index_dir} cannot be read ({type(e).__name__}: {e}); "
+                f"it may be damaged. {_REBUILD}"
+            )
         ) from None
 
 
 def _os_error(error: OSError) -> str:
     """Say what the system said, without the errno and path Python's str() adds."""
     return error.strerror or str(error)
+
+
+def _shown(text: str) -> str:
+    """Return text fit to print: control characters as visible escapes (ESC as \\x1b)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

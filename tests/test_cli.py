@@ -1,16 +1,19 @@
 """The command line through click's runner."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from indexer.build import build_index
 from indexer.cli import cli
 from indexer.lock import writer_lock
+from indexer.search import get_document
 from tests.conftest import ROOT, write_files, write_unlistable_folder
 
 
@@ -191,3 +194,82 @@ def test_a_damaged_index_is_a_message_not_a_traceback(tmp_path: Path, how: str) 
         assert (run.returncode, run.stdout) == (1, ""), command
         assert run.stderr.startswith("Error: ") and "cannot be read" in run.stderr, run.stderr
         assert run.stderr.endswith("A build replaces it: python -m indexer build\n")
+
+
+def test_a_file_name_with_a_newline_is_indexed_and_shown_on_one_line(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    seeds = write_files(tmp_path / "seeds", {"rivi\nkaksi.txt": "Otsikko\n\nVATE"})
+    index_dir = tmp_path / "ix"
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--index", str(index_dir)])
+    assert "Indexed 1 documents" in result.output
+    result = runner.invoke(cli, ["search", "VATE", "--index", str(index_dir)])
+    assert result.output.splitlines()[3].startswith(
+        f"   {seeds.as_posix()}/rivi\\nkaksi.txt  score"
+    )
+    hit = json.loads(
+        runner.invoke(cli, ["search", "VATE", "--json", "--index", str(index_dir)]).output
+    )
+    assert hit["hits"][0]["id"] == "rivi\nkaksi.txt"
+    assert get_document(index_dir, "rivi\nkaksi.txt").title == "Otsikko"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="werkzeug's path converter ('[^/].*?') does not match a newline, so webui's "
+    "/doc/<path:doc_id> route 404s for this id; the route needs a converter that does",
+)
+def test_a_file_name_with_a_newline_opens_on_the_web(tmp_path: Path) -> None:
+    from webui import create_app
+
+    seeds = write_files(tmp_path / "seeds", {"rivi\nkaksi.txt": "Otsikko\n\nVATE"})
+    build_index(seeds, tmp_path / "ix")
+    app = create_app({"TESTING": True, "INDEX_DIR": tmp_path / "ix", "SEEDS_DIR": seeds})
+    assert app.test_client().get("/doc/rivi%0Akaksi.txt").status_code == 200
+
+
+HOSTILE = "\x1b]0;pwned\x07"  # sets the terminal window's title
+CLEAR = "\x1b[2J"  # clears the screen
+
+
+def test_terminal_escapes_from_documents_are_shown_not_run(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    seeds = write_files(
+        tmp_path / "seeds",
+        {
+            f"{HOSTILE}.txt": f"Otsikko {CLEAR}loppu\n\nVATE {HOSTILE} kokous \x9b2J ja\ttab",
+            f"{CLEAR}.pdf": "x",
+        },
+    )
+    index_dir = tmp_path / "ix"
+    args = ["--seeds", str(seeds), "--index", str(index_dir)]
+    outputs = [
+        runner.invoke(cli, ["build", *args], color=True).output,
+        runner.invoke(cli, ["stats", "--index", str(index_dir)], color=True).output,
+        runner.invoke(cli, ["search", "VATE", "--index", str(index_dir)], color=True).output,
+    ]
+    write_files(seeds, {f"{HOSTILE}.md": ""})
+    outputs.append(runner.invoke(cli, ["update", *args], color=True).output)
+    for output in outputs:
+        assert "\x1b]" not in output and CLEAR not in output and "\x07" not in output
+        assert "\x9b" not in output
+    build, stats, search_output, update = outputs
+    assert "  \\x1b[2J.pdf: unsupported type .pdf\n" in build
+    assert "  \\x1b[2J.pdf: unsupported type .pdf\n" in stats
+    assert "\n1. Otsikko \\x1b[2Jloppu\n" in search_output
+    assert f"{seeds.as_posix()}/\\x1b]0;pwned\\x07.txt  score" in search_output
+    assert "kokous \\x9b2J ja tab" in click.unstyle(search_output)
+    assert "  skipped \\x1b]0;pwned\\x07.md: empty file\n" in update
+
+
+def test_search_json_escapes_every_control_character(runner: CliRunner, tmp_path: Path) -> None:
+    seeds = write_files(
+        tmp_path / "seeds", {f"{HOSTILE}.txt": "Otsikko \x9b2J\x7f\n\nVATE kokoontui taas."}
+    )
+    index_dir = tmp_path / "ix"
+    runner.invoke(cli, ["build", "--seeds", str(seeds), "--index", str(index_dir)])
+    result = runner.invoke(cli, ["search", "VATE", "--json", "--index", str(index_dir)])
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", result.output)
+    hit = json.loads(result.output)["hits"][0]
+    assert (hit["id"], hit["title"]) == (f"{HOSTILE}.txt", "Otsikko \x9b2J\x7f")
