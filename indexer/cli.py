@@ -105,6 +105,11 @@ def build(seeds: Path, index_dir: Path) -> None:
         raise click.ClickException(str(e)) from None
     except FileNotFoundError as e:
         raise click.ClickException(_shown(str(e))) from None
+    except OSError as e:
+        # The new generation is written beside the live one, which only the last step replaces.
+        raise click.ClickException(
+            f"{_os_error(e)} while writing the index; the live index was left unchanged."
+        ) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -273,3 +273,31 @@ def test_search_json_escapes_every_control_character(runner: CliRunner, tmp_path
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", result.output)
     hit = json.loads(result.output)["hits"][0]
     assert (hit["id"], hit["title"]) == (f"{HOSTILE}.txt", "Otsikko \x9b2J\x7f")
+
+
+def test_a_build_that_cannot_write_leaves_the_live_index(runner: CliRunner, tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "Otsikko\n\nVATE"})
+    index_dir = tmp_path / "ix"
+    runner.invoke(cli, ["build", "--seeds", str(seeds), "--index", str(index_dir)])
+    live = (index_dir / "CURRENT").read_text()
+    write_files(seeds, {"b.txt": "Toinen\n\n" + "Soite " * 100_000})
+    # A real write error from the kernel, as a full disk gives, without root: files may not
+    # grow past 64 kB (EFBIG, "File too large"), and the new segment is larger.
+    limited = (
+        "import resource; resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536)); "
+        "from indexer.cli import cli; cli()"
+    )
+    build = subprocess.run(
+        [sys.executable, "-c", limited, "build", "--seeds", str(seeds), "--index", str(index_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert (build.returncode, build.stderr) == (
+        1,
+        "Error: File too large while writing the index; the live index was left unchanged.\n",
+    )
+    assert (index_dir / "CURRENT").read_text() == live
+    assert sorted(p.name for p in index_dir.iterdir()) == [".writer.lock", "CURRENT", live.strip()]
+    result = runner.invoke(cli, ["search", "VATE", "--index", str(index_dir)])
+    assert result.output.startswith("1 documents (")
