@@ -21,10 +21,13 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any
 
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 _HEADER = struct.Struct("!Q")  # the length of the pickle that follows
 _READY = b"ready\n"
+_LONGEST_WAIT = 3600.0
 
 
 class TimedOut(Exception):
@@ -78,7 +81,11 @@ class Worker:
     def _running(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._owner != os.getpid():
             command = [sys.executable, "-m", "indexer.timelimit", self._module]
-            self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            # -m looks in the working folder first: start where this indexer package lives,
+            # so the worker runs the same code as its caller.
+            self._proc = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=_PACKAGE_PARENT
+            )
             self._owner = os.getpid()
             # Importing the module is start-up, not the first call's time: wait for it.
             if self._proc.stdout.readline() != _READY:
@@ -109,8 +116,11 @@ def _read(stream: IO[bytes], deadline: float) -> bytes:
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while len(data) < wanted:
-            if not selector.select(max(0.0, deadline - time.monotonic())):
-                raise TimedOut()
+            # Waits are capped: select() cannot take a timeout of years.
+            if not selector.select(min(max(0.0, deadline - time.monotonic()), _LONGEST_WAIT)):
+                if time.monotonic() >= deadline:
+                    raise TimedOut()
+                continue
             chunk = os.read(fd, min(wanted - len(data), 1 << 20))
             if not chunk:
                 raise EOFError()
