@@ -103,7 +103,7 @@ def build(seeds: Path, index_dir: Path) -> None:
     except NothingIndexed as e:
         _print_build(e.report)
         raise click.ClickException(str(e)) from None
-    except FileNotFoundError as e:
+    except (FileNotFoundError, settings.SettingError) as e:
         raise click.ClickException(_shown(str(e))) from None
     except OSError as e:
         # The new generation is written beside the live one, which only the last step replaces.
@@ -225,7 +225,13 @@ def _reading(index_dir: Path) -> Iterator[None]:
         sys.exit(EXIT_BUSY)
     except IndexUnreadable as e:
         raise click.ClickException(_shown(f"{e} {_REBUILD}")) from None
-    except (IndexMissing, QueryError, AnalysisUnavailable, FileNotFoundError) as e:
+    except (
+        IndexMissing,
+        QueryError,
+        AnalysisUnavailable,
+        FileNotFoundError,
+        settings.SettingError,
+    ) as e:
         raise click.ClickException(_shown(str(e))) from None
     except OSError as e:
         where = f": {e.filename}" if e.filename else f" in {index_dir}"

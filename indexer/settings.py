@@ -1,5 +1,6 @@
 """Settings kept as data: one table that the environment, the CLI and the docs read."""
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,11 +49,27 @@ def index_dir() -> Path:
     return Path(get("INDEX_DIR"))
 
 
+class SettingError(ValueError):
+    """A setting from the environment has a value it cannot take; the message says which."""
+
+
 def max_file_bytes() -> int:
     """Return the configured size limit for one file."""
-    return int(get("MAX_FILE_BYTES"))
+    return int(_positive("MAX_FILE_BYTES", int))
 
 
 def max_file_seconds() -> float:
     """Return the configured time limit for extracting one file's text."""
-    return float(get("MAX_FILE_SECONDS"))
+    return _positive("MAX_FILE_SECONDS", float)
+
+
+def _positive(name: str, kind: type[int] | type[float]) -> float:
+    value = get(name)
+    try:
+        number = kind(value)
+    except ValueError:
+        number = 0
+    if not (number > 0 and math.isfinite(number)):
+        env_name = _BY_NAME[name].env_name
+        raise SettingError(f"{env_name} must be a number above 0, not {value!r}.")
+    return number

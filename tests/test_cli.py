@@ -145,6 +145,22 @@ def test_build_and_update_list_a_folder_they_could_not_read(
     assert f"Skipped 1 files:\n  {folder}: folder not read: file name too long\n" in result.output
 
 
+@pytest.mark.parametrize("value", ["fast", "0", "-1", "inf", "nan"])
+@pytest.mark.parametrize("command", ["build", "update"])
+def test_a_bad_limit_in_the_environment_is_a_message(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, value: str
+) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "VATE"})
+    args = ["--seeds", str(seeds), "--index", str(tmp_path / "ix")]
+    runner.invoke(cli, ["build", *args])
+    monkeypatch.setenv("SOTEHAKU_MAX_FILE_SECONDS", value)
+    result = runner.invoke(cli, [command, *args])
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: SOTEHAKU_MAX_FILE_SECONDS must be a number above 0, not '{value}'.\n",
+    )
+
+
 def damage(index_dir: Path, how: str) -> None:
     """Break a built index the way a crash, a full disk or a bad copy leaves it."""
     live = index_dir / (index_dir / "CURRENT").read_text().strip()
