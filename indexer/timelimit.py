@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -97,7 +98,10 @@ class Worker:
         proc, self._proc = self._proc, None
         if kill:
             proc.kill()
-        proc.stdin.close()  # without kill, end of input tells the worker to exit
+        # Without kill, end of input tells the worker to exit; after a failed write the
+        # buffered rest of the request cannot be flushed to a dead worker.
+        with suppress(BrokenPipeError):
+            proc.stdin.close()
         code = proc.wait()
         proc.stdout.close()
         return code

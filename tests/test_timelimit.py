@@ -43,3 +43,12 @@ def test_a_worker_that_dies_is_reported_and_replaced(worker: Worker) -> None:
     with pytest.raises(WorkerDied, match="exit code 3"):
         worker.call(os._exit, (3,), 5)
     assert worker.call(divmod, (7, 2), 5) == (3, 1)
+
+
+@pytest.mark.parametrize("size", [1, 10_000_000])
+def test_a_worker_killed_from_outside_is_reported_and_replaced(worker: Worker, size: int) -> None:
+    os.kill(worker.call(os.getpid, (), 5), 9)
+    time.sleep(0.1)
+    with pytest.raises(WorkerDied, match="exit code -9"):
+        worker.call(len, (b"x" * size,), 5)
+    assert worker.call(len, (b"x" * size,), 5) == size
