@@ -20,7 +20,7 @@ from indexer.documents import (
     Document,
     Skipped,
     list_files,
-    load,
+    load_all,
 )
 from indexer.lock import writer_lock
 from indexer.preanalysis import PreanalysisFailed, preanalyze
@@ -90,8 +90,8 @@ def read_seeds(
     """Load every file below the seeds folder, reporting progress per file."""
     ids, skipped = list_files(seeds_dir)
     docs: list[Document] = []
-    for done, doc_id in enumerate(ids, 1):
-        loaded = load(seeds_dir, doc_id, max_bytes=max_bytes, max_seconds=max_seconds)
+    loading = load_all(seeds_dir, ids, max_bytes=max_bytes, max_seconds=max_seconds)
+    for done, loaded in enumerate(loading, 1):
         (docs if isinstance(loaded, Document) else skipped).append(loaded)
         if progress:
             progress("read", done, len(ids))

@@ -5,6 +5,8 @@ import hashlib
 import os
 import re
 import stat
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -80,6 +82,63 @@ def load(
 
     Extracting the text may take max_seconds; a file that takes longer is skipped.
     """
+    (loaded,) = load_all(seeds_dir, [doc_id], max_bytes=max_bytes, max_seconds=max_seconds)
+    return loaded
+
+
+def load_all(
+    seeds_dir: Path,
+    ids: Iterable[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+) -> Iterator[Document | Skipped]:
+    """Load each file as load() does, in order; the next files are read while the worker
+    extracts the text of one."""
+    # Files refused before extraction wait here, in order, behind the extractions before them.
+    queue: deque[Skipped | str] = deque()
+
+    def extractions() -> Iterator[tuple[str, bytes, float]]:
+        for doc_id in ids:
+            read = _read_file(seeds_dir, doc_id, max_bytes)
+            if isinstance(read, Skipped):
+                queue.append(read)
+            else:
+                queue.append(doc_id)
+                yield (doc_id, *read)
+
+    for outcome in _extraction.map(_parse, extractions(), max_seconds):
+        while isinstance(queue[0], Skipped):
+            yield queue.popleft()
+        doc_id = queue.popleft()
+        if isinstance(outcome, TimedOut):
+            yield Skipped(doc_id, f"reading its text took longer than the {max_seconds:g} s limit")
+        elif isinstance(outcome, WorkerDied):
+            yield Skipped(doc_id, f"reading its text failed: {outcome}")
+        else:
+            yield outcome
+    yield from queue
+
+
+def scan(
+    seeds_dir: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+) -> tuple[list[Document], list[Skipped]]:
+    """Load every file below seeds_dir, split into documents and skipped files and folders."""
+    documents: list[Document] = []
+    ids, skipped = list_files(seeds_dir)
+    for result in load_all(seeds_dir, ids, max_bytes=max_bytes, max_seconds=max_seconds):
+        if isinstance(result, Document):
+            documents.append(result)
+        else:
+            skipped.append(result)
+    return documents, skipped
+
+
+def _read_file(seeds_dir: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | Skipped:
+    """Return a file's bytes and mtime, or why it is skipped before its text is looked at."""
     refusal = _refuse_id(doc_id)
     if refusal:
         return Skipped(doc_id, refusal)
@@ -94,33 +153,7 @@ def load(
     if not path.is_relative_to(root):
         return Skipped(doc_id, "link pointing outside the seeds folder")
     read = _read(path, max_bytes)
-    if isinstance(read, str):
-        return Skipped(doc_id, read)
-    raw, mtime = read
-    try:
-        return _extraction.call(_parse, (doc_id, raw, mtime), max_seconds)
-    except TimedOut:
-        return Skipped(doc_id, f"reading its text took longer than the {max_seconds:g} s limit")
-    except WorkerDied as e:
-        return Skipped(doc_id, f"reading its text failed: {e}")
-
-
-def scan(
-    seeds_dir: Path,
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_seconds: float = DEFAULT_MAX_SECONDS,
-) -> tuple[list[Document], list[Skipped]]:
-    """Load every file below seeds_dir, split into documents and skipped files and folders."""
-    documents: list[Document] = []
-    ids, skipped = list_files(seeds_dir)
-    for doc_id in ids:
-        result = load(seeds_dir, doc_id, max_bytes=max_bytes, max_seconds=max_seconds)
-        if isinstance(result, Document):
-            documents.append(result)
-        else:
-            skipped.append(result)
-    return documents, skipped
+    return Skipped(doc_id, read) if isinstance(read, str) else read
 
 
 def _refuse_id(doc_id: str) -> str | None:

@@ -46,9 +46,32 @@ def test_a_worker_that_dies_is_reported_and_replaced(worker: Worker) -> None:
 
 
 @pytest.mark.parametrize("size", [1, 10_000_000])
-def test_a_worker_killed_from_outside_is_reported_and_replaced(worker: Worker, size: int) -> None:
-    os.kill(worker.call(os.getpid, (), 5), 9)
+def test_a_worker_killed_while_idle_is_replaced(worker: Worker, size: int) -> None:
+    first = worker.call(os.getpid, (), 5)
+    os.kill(first, 9)
     time.sleep(0.1)
-    with pytest.raises(WorkerDied, match="exit code -9"):
-        worker.call(len, (b"x" * size,), 5)
     assert worker.call(len, (b"x" * size,), 5) == size
+    assert worker.call(os.getpid, (), 5) != first
+
+
+def test_map_answers_in_order_and_stops_only_the_slow_call(worker: Worker) -> None:
+    calls = [(0.0,), (30.0,), (0.0,), (0.0,)]
+    outcomes = list(worker.map(time.sleep, calls, 0.5))
+    assert [type(o) for o in outcomes] == [type(None), TimedOut, type(None), type(None)]
+
+
+def test_map_goes_on_in_a_new_worker_after_one_dies(worker: Worker) -> None:
+    own = worker.call(os.getpid, (), 5)
+    # Signal 0 only checks that this test's process exists; signal 9 ends the worker.
+    calls = [(os.getpid(), 0), (own, 9), (os.getpid(), 0)]
+    outcomes = list(worker.map(os.kill, calls, 5))
+    assert outcomes[0] is None and outcomes[2] is None
+    assert str(outcomes[1]) == "the worker process ended with exit code -9"
+    assert worker.call(os.getpid, (), 5) != own
+
+
+def test_a_map_left_early_leaves_no_stale_answers(worker: Worker) -> None:
+    for value in worker.map(divmod, [(n, 1) for n in range(1000)], 5):
+        if value == (10, 0):
+            break
+    assert worker.call(divmod, (7, 2), 5) == (3, 1)
