@@ -98,7 +98,7 @@ def build(seeds: Path, index_dir: Path) -> None:
             progress=progress if sys.stderr.isatty() else None,
         )
     except WriterBusy as e:
-        click.echo(str(e), err=True)
+        click.echo(_shown(str(e)), err=True)
         sys.exit(EXIT_BUSY)
     except NothingIndexed as e:
         _print_build(e.report)
@@ -221,7 +221,7 @@ def _reading(index_dir: Path) -> Iterator[None]:
     try:
         yield
     except WriterBusy as e:
-        click.echo(str(e), err=True)
+        click.echo(_shown(str(e)), err=True)
         sys.exit(EXIT_BUSY)
     except IndexUnreadable as e:
         raise click.ClickException(_shown(f"{e} {_REBUILD}")) from None

@@ -317,3 +317,16 @@ def test_a_build_that_cannot_write_leaves_the_live_index(runner: CliRunner, tmp_
     assert sorted(p.name for p in index_dir.iterdir()) == [".writer.lock", "CURRENT", live.strip()]
     result = runner.invoke(cli, ["search", "VATE", "--index", str(index_dir)])
     assert result.output.startswith("1 documents (")
+
+
+def test_a_note_in_the_writer_lock_is_shown_not_run(runner: CliRunner, tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "VATE"})
+    with writer_lock(tmp_path / "ix"):
+        (tmp_path / "ix" / ".writer.lock").write_text(f"pid 1 {HOSTILE}")
+        args = ["--seeds", str(seeds), "--index", str(tmp_path / "ix")]
+        outputs = [
+            runner.invoke(cli, [command, *args], color=True) for command in ("build", "update")
+        ]
+    for result in outputs:
+        assert result.exit_code == 2
+        assert "(pid 1 \\x1b]0;pwned\\x07)" in result.output
