@@ -14,7 +14,14 @@ from whoosh.analysis import Analyzer
 
 from indexer import store
 from indexer.analysis import analyzer_name, finnish_analyzer, mine_abbreviations
-from indexer.documents import DEFAULT_MAX_BYTES, Document, Skipped, list_files, load
+from indexer.documents import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_SECONDS,
+    Document,
+    Skipped,
+    list_files,
+    load_all,
+)
 from indexer.lock import writer_lock
 from indexer.preanalysis import PreanalysisFailed, preanalyze
 from indexer.schema import make_schema
@@ -75,14 +82,16 @@ def document_fields(doc: Document, seeds_dir: Path) -> dict[str, Any]:
 
 
 def read_seeds(
-    seeds_dir: Path, max_bytes: int, progress: Progress | None = None
+    seeds_dir: Path,
+    max_bytes: int,
+    progress: Progress | None = None,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> tuple[list[Document], list[Skipped]]:
     """Load every file below the seeds folder, reporting progress per file."""
-    ids = list_files(seeds_dir)
+    ids, skipped = list_files(seeds_dir)
     docs: list[Document] = []
-    skipped: list[Skipped] = []
-    for done, doc_id in enumerate(ids, 1):
-        loaded = load(seeds_dir, doc_id, max_bytes=max_bytes)
+    loading = load_all(seeds_dir, ids, max_bytes=max_bytes, max_seconds=max_seconds)
+    for done, loaded in enumerate(loading, 1):
         (docs if isinstance(loaded, Document) else skipped).append(loaded)
         if progress:
             progress("read", done, len(ids))
@@ -95,6 +104,7 @@ def build_index(
     *,
     analyzer: Analyzer | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Rebuild the index from scratch beside the live one, check it, then switch to it.
@@ -107,7 +117,7 @@ def build_index(
         raise FileNotFoundError(f"Seeds folder {seeds_dir} does not exist.")
     with writer_lock(index_dir):
         store.remove_stale(index_dir)
-        docs, skipped = read_seeds(seeds_dir, max_bytes, progress)
+        docs, skipped = read_seeds(seeds_dir, max_bytes, progress, max_seconds)
         abbreviations: dict[str, str] = {}
         if analyzer is None:
             for doc in docs:

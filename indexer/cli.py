@@ -4,7 +4,8 @@ import html
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,19 @@ from indexer.build import BuildReport, NothingIndexed, build_index
 from indexer.lock import WriterBusy
 from indexer.search import QueryError, search
 from indexer.stats import index_stats
-from indexer.store import IndexMissing
+from indexer.store import IndexMissing, IndexUnreadable
 from indexer.update import update_index
 
 # Exit code for "another writer holds the index": scripts can retry on it.
 EXIT_BUSY = 2
+
+# In a terminal ESC starts a command (set the window title, clear the screen, ...), and other
+# C0 and C1 controls move the cursor or start one too: text that comes from documents (titles,
+# snippets, file names, reasons) is printed with them as visible escapes ("\x1b").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_REBUILD = "A build replaces it: python -m indexer build"
+# json.dumps escapes C0 controls itself, but not DEL and C1.
+_JSON_UNESCAPED = re.compile(r"[\x7f-\x9f]")
 
 
 def _seeds_option(f: Callable) -> Callable:
@@ -85,16 +94,22 @@ def build(seeds: Path, index_dir: Path) -> None:
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
+            max_seconds=settings.max_file_seconds(),
             progress=progress if sys.stderr.isatty() else None,
         )
     except WriterBusy as e:
-        click.echo(str(e), err=True)
+        click.echo(_shown(str(e)), err=True)
         sys.exit(EXIT_BUSY)
     except NothingIndexed as e:
         _print_build(e.report)
         raise click.ClickException(str(e)) from None
-    except FileNotFoundError as e:
-        raise click.ClickException(str(e)) from None
+    except (FileNotFoundError, settings.SettingError) as e:
+        raise click.ClickException(_shown(str(e))) from None
+    except OSError as e:
+        # The new generation is written beside the live one, which only the last step replaces.
+        raise click.ClickException(
+            f"{_os_error(e)} while writing the index; the live index was left unchanged."
+        ) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -109,11 +124,11 @@ def _print_build(report: BuildReport) -> None:
         f"(analysis: {report.analyzer})."
     )
     for doc_id, note in report.notes:
-        click.echo(f"  note {doc_id}: {note}")
+        click.echo(f"  note {_shown(doc_id)}: {_shown(note)}")
     if report.skipped:
         click.echo(f"Skipped {len(report.skipped)} files:")
         for s in report.skipped:
-            click.echo(f"  {s.id}: {s.reason}")
+            click.echo(f"  {_shown(s.id)}: {_shown(s.reason)}")
 
 
 @cli.command()
@@ -124,19 +139,19 @@ def update(seeds: Path, index_dir: Path) -> None:
 
     Example: python -m indexer update
     """
-    try:
-        report = update_index(seeds, index_dir, max_bytes=settings.max_file_bytes())
-    except WriterBusy as e:
-        click.echo(str(e), err=True)
-        sys.exit(EXIT_BUSY)
-    except (IndexMissing, FileNotFoundError, AnalysisUnavailable) as e:
-        raise click.ClickException(str(e)) from None
+    with _reading(index_dir):
+        report = update_index(
+            seeds,
+            index_dir,
+            max_bytes=settings.max_file_bytes(),
+            max_seconds=settings.max_file_seconds(),
+        )
     click.echo(
         f"Added {len(report.added)}, changed {len(report.changed)}, removed "
         f"{len(report.removed)}, unchanged {report.unchanged} in {report.seconds:.2f} s."
     )
     for s in report.skipped:
-        click.echo(f"  skipped {s.id}: {s.reason}")
+        click.echo(f"  skipped {_shown(s.id)}: {_shown(s.reason)}")
 
 
 @cli.command("search")
@@ -150,26 +165,30 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
 
     Example: python -m indexer search "sote-uudistus" --limit 5
     """
-    try:
+    with _reading(index_dir):
         result = search(index_dir, query, page=page, limit=limit)
-    except (QueryError, IndexMissing, AnalysisUnavailable) as e:
-        raise click.ClickException(str(e)) from None
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+        # Outside its strings the JSON is plain ASCII, so these are all inside strings.
+        click.echo(_JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         return
     if result.mode == "any":
         click.echo("No document has all the words; showing documents with any of them.")
     click.echo(f"{result.total} documents ({result.took_ms:.1f} ms), page {page}/{result.pages}")
     for n, hit in enumerate(result.hits, (page - 1) * limit + 1):
-        click.echo(f"\n{n}. {hit.title}" + (f" ({hit.date})" if hit.date else ""))
-        click.echo(f"   {hit.path}  score {hit.score:.2f}")
+        date = f" ({_shown(hit.date)})" if hit.date else ""
+        click.echo(f"\n{n}. {_shown(hit.title)}{date}")
+        click.echo(f"   {_shown(hit.path)}  score {hit.score:.2f}")
         click.echo(f"   {_terminal_snippet(hit.snippet)}")
 
 
 def _terminal_snippet(snippet: str) -> str:
-    """Turn a snippet's HTML into text, matched words in bold where styling shows."""
-    marked = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), snippet)
-    return html.unescape(marked)
+    """Turn a snippet's HTML into one line of text, matched words in bold where styling shows."""
+    # Split at the marks: odd pieces are matched words. Unescaping comes before showing
+    # controls, so that none hides in an entity.
+    pieces = re.split(r"<mark>(.*?)</mark>", snippet)
+    text = [_shown(" ".join(html.unescape(piece).split())) for piece in pieces]
+    return "".join(click.style(t, bold=True) if n % 2 else t for n, t in enumerate(text))
 
 
 @cli.command()
@@ -179,19 +198,60 @@ def stats(index_dir: Path) -> None:
 
     Example: python -m indexer stats --index index
     """
-    try:
+    with _reading(index_dir):
         s = index_stats(index_dir)
-    except (IndexMissing, AnalysisUnavailable) as e:
-        raise click.ClickException(str(e)) from None
     click.echo(f"Documents:  {s.documents}")
-    click.echo(f"Index size: {s.size_bytes / 1024:.0f} KiB ({s.generation})")
-    click.echo(f"Built:      {s.built_at or 'unknown'}")
+    click.echo(f"Index size: {s.size_bytes / 1024:.0f} KiB ({_shown(s.generation)})")
+    click.echo(f"Built:      {_shown(s.built_at or 'unknown')}")
     if s.updated_at:
-        click.echo(f"Updated:    {s.updated_at}")
-    click.echo(f"Analyzer:   {s.analyzer}")
+        click.echo(f"Updated:    {_shown(s.updated_at)}")
+    click.echo(f"Analyzer:   {_shown(s.analyzer)}")
     if s.warning:
         click.echo(f"Warning:    {s.warning}")
     if s.skipped:
         click.echo(f"Skipped {len(s.skipped)} files:")
         for item in s.skipped:
-            click.echo(f"  {item['id']}: {item['reason']}")
+            click.echo(f"  {_shown(item['id'])}: {_shown(item['reason'])}")
+
+
+@contextmanager
+def _reading(index_dir: Path) -> Iterator[None]:
+    """Turn what stops a command that reads the index into a message and exit code 1 (2 when
+    another writer holds it)."""
+    try:
+        yield
+    except WriterBusy as e:
+        click.echo(_shown(str(e)), err=True)
+        sys.exit(EXIT_BUSY)
+    except IndexUnreadable as e:
+        raise click.ClickException(_shown(f"{e} {_REBUILD}")) from None
+    except (
+        IndexMissing,
+        QueryError,
+        AnalysisUnavailable,
+        FileNotFoundError,
+        settings.SettingError,
+    ) as e:
+        raise click.ClickException(_shown(str(e))) from None
+    except OSError as e:
+        where = f": {e.filename}" if e.filename else f" in {index_dir}"
+        raise click.ClickException(_shown(f"{_os_error(e)}{where}.")) from None
+    except Exception as e:
+        # A damaged segment fails inside Whoosh with whatever its readers meet (struct.error,
+        # EOFError, UnpicklingError, zlib.error, ModuleNotFoundError, ...): name it, never hide.
+        raise click.ClickException(
+            _shown(
+                f"The index in {index_dir} cannot be read ({type(e).__name__}: {e}); "
+                f"it may be damaged. {_REBUILD}"
+            )
+        ) from None
+
+
+def _os_error(error: OSError) -> str:
+    """Say what the system said, without the errno and path Python's str() adds."""
+    return error.strerror or str(error)
+
+
+def _shown(text: str) -> str:
+    """Return text fit to print: control characters as visible escapes (ESC as \\x1b)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

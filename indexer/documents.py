@@ -5,13 +5,17 @@ import hashlib
 import os
 import re
 import stat
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from indexer.extract import extract_date, extract_title
-from indexer.html_text import parse_html
+from indexer.html_text import HtmlUnreadable, parse_html
+from indexer.timelimit import TimedOut, Worker, WorkerDied
 
 DEFAULT_MAX_BYTES: int = 10 * 1024 * 1024
+DEFAULT_MAX_SECONDS: float = 5.0
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 _HTML_SUFFIXES = (".html", ".htm")
@@ -21,6 +25,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # O_NOFOLLOW: a link swapped in after the check is not followed; O_NONBLOCK: a FIFO cannot
 # hang the scan before fstat shows it is not a regular file.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+# Text is extracted in this worker, so that a file that makes it slow can be stopped.
+_extraction = Worker(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,21 +51,94 @@ class Skipped:
     reason: str
 
 
-def list_files(seeds_dir: Path) -> list[str]:
-    """List every non-hidden file below seeds_dir as sorted ids; raise if there is no folder."""
+def list_files(seeds_dir: Path) -> tuple[list[str], list[Skipped]]:
+    """List every non-hidden file below seeds_dir as sorted ids, and the folders that could
+    not be listed (their ids end in "/"); raise if there is no folder."""
     if not seeds_dir.is_dir():
         raise NotADirectoryError(f"no seeds folder at {seeds_dir}")
     ids = []
+    unlisted = []
+
+    def unlistable(error: OSError) -> None:
+        folder = Path(error.filename).relative_to(seeds_dir).as_posix()
+        unlisted.append(Skipped(f"{folder}/", f"folder not read: {_strerror(error)}"))
+
     # Linked folders are not entered (os.walk's default): they may lead outside or loop.
-    for folder, dirs, files in os.walk(seeds_dir):
+    for folder, dirs, files in os.walk(seeds_dir, onerror=unlistable):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         relative = Path(folder).relative_to(seeds_dir)
         ids.extend((relative / name).as_posix() for name in files if not name.startswith("."))
-    return sorted(ids)
+    return sorted(ids), sorted(unlisted, key=lambda s: s.id)
 
 
-def load(seeds_dir: Path, doc_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped:
-    """Read one file below seeds_dir as a Document, or say why it is skipped."""
+def load(
+    seeds_dir: Path,
+    doc_id: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+) -> Document | Skipped:
+    """Read one file below seeds_dir as a Document, or say why it is skipped.
+
+    Extracting the text may take max_seconds; a file that takes longer is skipped.
+    """
+    (loaded,) = load_all(seeds_dir, [doc_id], max_bytes=max_bytes, max_seconds=max_seconds)
+    return loaded
+
+
+def load_all(
+    seeds_dir: Path,
+    ids: Iterable[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+) -> Iterator[Document | Skipped]:
+    """Load each file as load() does, in order; the next files are read while the worker
+    extracts the text of one."""
+    # Files refused before extraction wait here, in order, behind the extractions before them.
+    queue: deque[Skipped | str] = deque()
+
+    def extractions() -> Iterator[tuple[str, bytes, float]]:
+        for doc_id in ids:
+            read = _read_file(seeds_dir, doc_id, max_bytes)
+            if isinstance(read, Skipped):
+                queue.append(read)
+            else:
+                queue.append(doc_id)
+                yield (doc_id, *read)
+
+    for outcome in _extraction.map(_parse, extractions(), max_seconds):
+        while isinstance(queue[0], Skipped):
+            yield queue.popleft()
+        doc_id = queue.popleft()
+        if isinstance(outcome, TimedOut):
+            yield Skipped(doc_id, f"reading its text took longer than the {max_seconds:g} s limit")
+        elif isinstance(outcome, WorkerDied):
+            yield Skipped(doc_id, f"reading its text failed: {outcome}")
+        else:
+            yield outcome
+    yield from queue
+
+
+def scan(
+    seeds_dir: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+) -> tuple[list[Document], list[Skipped]]:
+    """Load every file below seeds_dir, split into documents and skipped files and folders."""
+    documents: list[Document] = []
+    ids, skipped = list_files(seeds_dir)
+    for result in load_all(seeds_dir, ids, max_bytes=max_bytes, max_seconds=max_seconds):
+        if isinstance(result, Document):
+            documents.append(result)
+        else:
+            skipped.append(result)
+    return documents, skipped
+
+
+def _read_file(seeds_dir: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | Skipped:
+    """Return a file's bytes and mtime, or why it is skipped before its text is looked at."""
     refusal = _refuse_id(doc_id)
     if refusal:
         return Skipped(doc_id, refusal)
@@ -74,25 +153,7 @@ def load(seeds_dir: Path, doc_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if not path.is_relative_to(root):
         return Skipped(doc_id, "link pointing outside the seeds folder")
     read = _read(path, max_bytes)
-    if isinstance(read, str):
-        return Skipped(doc_id, read)
-    raw, mtime = read
-    return _parse(doc_id, raw, mtime)
-
-
-def scan(
-    seeds_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
-) -> tuple[list[Document], list[Skipped]]:
-    """Load every file below seeds_dir, split into documents and skipped files."""
-    documents: list[Document] = []
-    skipped: list[Skipped] = []
-    for doc_id in list_files(seeds_dir):
-        result = load(seeds_dir, doc_id, max_bytes=max_bytes)
-        if isinstance(result, Document):
-            documents.append(result)
-        else:
-            skipped.append(result)
-    return documents, skipped
+    return Skipped(doc_id, read) if isinstance(read, str) else read
 
 
 def _refuse_id(doc_id: str) -> str | None:
@@ -149,7 +210,10 @@ def _parse(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
     if PurePosixPath(doc_id).suffix.lower() in _HTML_SUFFIXES:
-        page = parse_html(text)
+        try:
+            page = parse_html(text)
+        except HtmlUnreadable as e:
+            return Skipped(doc_id, f"HTML the parser gave up on: {e}")
         body = page.text
         title = extract_title(page.title) or extract_title(page.h1) or extract_title(body)
     else:
@@ -187,7 +251,11 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
 
 
 def _unreadable(error: OSError) -> str:
-    return f"unreadable: {(error.strerror or str(error)).lower()}"
+    return f"unreadable: {_strerror(error)}"
+
+
+def _strerror(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
 
 
 def _too_large(size: int, max_bytes: int) -> str:

@@ -1,7 +1,12 @@
-"""Visible text, <title> and first <h1> of an HTML page, with the standard library's parser."""
+"""Visible text, <title> and first <h1> of an HTML page, read with libxml2's HTML parser (lxml).
+
+CPython's html.parser takes quadratic time on some unclosed markup ('<a' * 100000 took
+minutes); libxml2's parser is linear and recovers from broken markup the way browsers do.
+"""
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
+
+from lxml import etree
 
 # Never shown to a reader; <template> content is inert until a script uses it.
 _HIDDEN = frozenset({"script", "style", "noscript", "template"})
@@ -15,6 +20,10 @@ _BLOCK = frozenset(
 )  # fmt: skip
 
 
+class HtmlUnreadable(ValueError):
+    """The parser gave up on the page, so part of its text would be lost."""
+
+
 @dataclass(frozen=True)
 class HtmlText:
     title: str  # the first <title>, "" if none
@@ -23,20 +32,41 @@ class HtmlText:
 
 
 def parse_html(markup: str) -> HtmlText:
-    """Split an HTML page into its title, first heading and visible text."""
-    parser = _Parser()
-    parser.feed(markup)
-    parser.close()
+    """Split an HTML page into its title, first heading and visible text.
+
+    Raises HtmlUnreadable when the parser stops before the end of the page.
+    """
+    # The text is decoded already: given as UTF-8 bytes, a <meta charset> cannot re-decode
+    # it, and an XML declaration naming an encoding is no error. huge_tree lifts libxml2's
+    # 10 MB text-node and 256-level depth limits, which would otherwise cut pages short.
+    parser = etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+    )
+    root = etree.fromstring(markup.encode("utf-8"), parser)
+    fatal = [e.message for e in parser.error_log if e.level == etree.ErrorLevels.FATAL]
+    if fatal:
+        # The advice libxml2 appends names an option that is on already.
+        raise HtmlUnreadable(fatal[0].split(", use XML_PARSE_HUGE")[0].lower())
+    page = _Page()
+    if root is not None:
+        for event, element in etree.iterwalk(root, events=("start", "end")):
+            if event == "start":
+                page.start(element.tag)
+                page.data(element.text)
+            else:
+                page.end(element.tag)
+                page.data(element.tail)  # the tail follows the element, in its parent
     return HtmlText(
-        title=" ".join("".join(parser.title).split()),
-        h1=" ".join("".join(parser.h1).split()),
-        text=_normalise("".join(parser.text)),
+        title=" ".join("".join(page.title).split()),
+        h1=" ".join("".join(page.h1).split()),
+        text=_normalise("".join(page.text)),
     )
 
 
-class _Parser(HTMLParser):
+class _Page:
+    """Collects a page's title, first heading and visible text from its elements in order."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.title: list[str] = []
         self.h1: list[str] = []
         self.text: list[str] = []
@@ -48,16 +78,13 @@ class _Parser(HTMLParser):
         self._title_done = False
         self._h1_done = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str) -> None:
         if tag in _HIDDEN:
             self._hidden += 1
         elif tag == "svg":
             self._svg += 1
         elif tag == "head":
             self._in_head = True
-        elif tag == "body":
-            # </head> is optional in HTML, so <body> ends the head too.
-            self._in_head = False
         elif tag == "title" and not self._svg and not self._title_done:
             self._in_title = True
         elif tag == "h1" and not self._h1_done:
@@ -65,11 +92,11 @@ class _Parser(HTMLParser):
         if tag in _BLOCK:
             self.text.append("\n")
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag in _HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
+            self._hidden -= 1
         elif tag == "svg":
-            self._svg = max(0, self._svg - 1)
+            self._svg -= 1
         elif tag == "head":
             self._in_head = False
         elif tag == "title" and self._in_title:
@@ -81,8 +108,8 @@ class _Parser(HTMLParser):
         if tag in _BLOCK:
             self.text.append("\n")
 
-    def handle_data(self, data: str) -> None:
-        if self._hidden:
+    def data(self, data: str | None) -> None:
+        if not data or self._hidden:
             return
         if self._in_title:
             self.title.append(data)

@@ -1,5 +1,6 @@
 """Settings kept as data: one table that the environment, the CLI and the docs read."""
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEEDS_DIR", "seeds", "Folder whose documents are indexed."),
     Setting("INDEX_DIR", "index", "Folder that holds the index generations."),
     Setting("MAX_FILE_BYTES", str(10 * 1024 * 1024), "Files larger than this are skipped."),
+    Setting(
+        "MAX_FILE_SECONDS", "5", "Files whose text takes longer than this to extract are skipped."
+    ),
     Setting(
         "ADMIN_TOKEN",
         "",
@@ -59,6 +63,27 @@ def index_dir() -> Path:
     return Path(get("INDEX_DIR"))
 
 
+class SettingError(ValueError):
+    """A setting from the environment has a value it cannot take; the message says which."""
+
+
 def max_file_bytes() -> int:
     """Return the configured size limit for one file."""
-    return int(get("MAX_FILE_BYTES"))
+    return int(_positive("MAX_FILE_BYTES", int))
+
+
+def max_file_seconds() -> float:
+    """Return the configured time limit for extracting one file's text."""
+    return _positive("MAX_FILE_SECONDS", float)
+
+
+def _positive(name: str, kind: type[int] | type[float]) -> float:
+    value = get(name)
+    try:
+        number = kind(value)
+    except ValueError:
+        number = 0
+    if not (number > 0 and math.isfinite(number)):
+        env_name = _BY_NAME[name].env_name
+        raise SettingError(f"{env_name} must be a number above 0, not {value!r}.")
+    return number

@@ -7,6 +7,7 @@ Layout of the index folder::
     .writer.lock     held by the one running build or update
 """
 
+import atexit
 import json
 import os
 import secrets
@@ -252,6 +253,19 @@ def _give_back(pool: _Pool, searcher: Searcher) -> None:
             pool.idle.append(searcher)
             return
     searcher.close()
+
+
+def close_pools() -> None:
+    """Close every searcher this process keeps open; the next request opens new ones."""
+    with _pools_lock:
+        for pool in _pools.values():
+            _retire(pool)
+        _pools.clear()
+
+
+# Searchers kept open until the process ends close their files first, so that nothing warns of
+# files left open at exit.
+atexit.register(close_pools)
 
 
 def _retire(pool: _Pool) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from indexer import store
 from indexer.build import document_fields
-from indexer.documents import DEFAULT_MAX_BYTES, Skipped, list_files, load
+from indexer.documents import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Skipped, list_files, load
 from indexer.lock import writer_lock
 
 
@@ -24,7 +24,11 @@ class UpdateReport:
 
 
 def update_index(
-    seeds_dir: Path, index_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+    seeds_dir: Path,
+    index_dir: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> UpdateReport:
     """Add new files, re-index changed ones and remove deleted ones in the live generation.
 
@@ -40,15 +44,15 @@ def update_index(
             indexed = {
                 f["id"]: (f["hash"], f["size"], f["mtime"]) for f in searcher.all_stored_fields()
             }
-        report = UpdateReport([], [], [], [], 0, 0.0)
-        on_disk = list_files(seeds_dir)
+        on_disk, unlisted = list_files(seeds_dir)
+        report = UpdateReport([], [], [], unlisted, 0, 0.0)
         with ix.writer(limitmb=128, compound=False) as writer:
             for doc_id in on_disk:
                 known = indexed.get(doc_id)
                 if known and _same_stat(seeds_dir / doc_id, known[1], known[2]):
                     report.unchanged += 1
                     continue
-                loaded = load(seeds_dir, doc_id, max_bytes=max_bytes)
+                loaded = load(seeds_dir, doc_id, max_bytes=max_bytes, max_seconds=max_seconds)
                 if isinstance(loaded, Skipped):
                     report.skipped.append(loaded)
                     if known:

@@ -2,6 +2,7 @@
 
 import contextlib
 import http.client
+import os
 import shutil
 from email.message import Message
 from pathlib import Path
@@ -37,6 +38,13 @@ SECURITY_HEADERS = {
 needs_voikko = pytest.mark.skipif(
     not voikko_available(), reason="Voikko (Debian: libvoikko1 voikko-fi) is not installed"
 )
+
+
+@pytest.fixture(autouse=True)
+def _close_searchers():
+    """Close the searchers a test left open, so that temporary indexes do not pile up files."""
+    yield
+    store.close_pools()
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +91,26 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return folder
+
+
+def write_unlistable_folder(folder: Path) -> str:
+    """Create folders below folder, the deepest of them with a file, until one is too deep to
+    list (its path is longer than the system allows, which stops root too); return its id."""
+    name = "k" * 250
+    path_max = os.pathconf(folder, "PC_PATH_MAX")
+    depth = next(d for d in range(1, 100) if len(str(folder)) + (len(name) + 1) * d >= path_max)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        # Relative to an open folder: the full path is too long for mkdir and open.
+        for _ in range(depth + 1):
+            os.mkdir(name, dir_fd=fd)
+            deeper = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = deeper
+        os.close(os.open("b.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd))
+    finally:
+        os.close(fd)
+    return "/".join([name] * depth) + "/"
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from indexer import documents
 from indexer.documents import Document, Skipped, extract_date, extract_title, list_files, load, scan
 from indexer.html_text import parse_html
+from tests.conftest import write_unlistable_folder
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -283,7 +285,7 @@ def test_list_files_nested_and_hidden(tmp_path):
     for doc_id in ["b.txt", "a/z.md", "a/b/c.html", "x.pdf", ".hidden.txt", ".git/config.txt"]:
         write(tmp_path, doc_id, b"teksti")
     write(tmp_path, "a/.cache/d.txt", b"teksti")
-    assert list_files(tmp_path) == ["a/b/c.html", "a/z.md", "b.txt", "x.pdf"]
+    assert list_files(tmp_path) == (["a/b/c.html", "a/z.md", "b.txt", "x.pdf"], [])
 
 
 def test_file_name_not_utf8(tmp_path):
@@ -325,3 +327,90 @@ def test_unreadable(tmp_path, monkeypatch):
     monkeypatch.setattr(documents.os, "open", deny)
     found, skipped = scan(tmp_path)
     assert (found, skipped) == ([], [Skipped("locked.txt", "unreadable: permission denied")])
+
+
+def test_hostile_html_is_read_in_linear_time(tmp_path):
+    # CPython's html.parser took minutes over this (quadratic in unclosed tags).
+    write(tmp_path, "evil.html", b"<a" * 200_000 + b"<p>Sote-uudistus")
+    started = time.perf_counter()
+    document = load(tmp_path, "evil.html", max_seconds=60)
+    assert time.perf_counter() - started < 5
+    assert isinstance(document, Document)
+
+
+def test_extraction_past_the_time_limit_is_stopped_and_skipped(tmp_path):
+    raw = "<p>Äänekoski".encode() * 300_000
+    write(tmp_path, "slow.html", raw)
+    write(tmp_path, "ok.html", b"<p>Nopea")
+    started = time.perf_counter()
+    documents._parse("slow.html", raw, 0.0)
+    in_process = time.perf_counter() - started
+    started = time.perf_counter()
+    assert load(tmp_path, "slow.html", max_seconds=0.01) == Skipped(
+        "slow.html", "reading its text took longer than the 0.01 s limit"
+    )
+    assert time.perf_counter() - started < in_process / 2
+    assert load(tmp_path, "ok.html", max_seconds=5).body == "Nopea"
+
+
+@pytest.mark.parametrize(
+    ("markup", "title", "body"),
+    [
+        # Decoded already: neither the declaration nor <meta> may decode the text again.
+        (
+            '<?xml version="1.0" encoding="iso-8859-1"?><html><head>'
+            '<meta charset="iso-8859-1"><title>Äänekoski</title></head><body>Jyväskylä',
+            "Äänekoski",
+            "Jyväskylä",
+        ),
+        (
+            "<title>Ä &amp; Ö &#228; &auml;</title><p>x&lt;y &unknown; 5&nbsp;%",
+            "Ä & Ö ä ä",
+            "x<y &unknown; 5 %",
+        ),
+        (
+            "<p>Avoin <b>kappale<p>toinen <div>kolmas</span>",
+            "Avoin kappale",
+            "Avoin kappale\ntoinen\nkolmas",
+        ),
+        (
+            "<style>p{}</style><p>Näkyvä<script>alert('<p>')</script><template>t</template>",
+            "Näkyvä",
+            "Näkyvä",
+        ),
+        ("<!-- <p>kommentti</p> --><?php echo 1 ?><p>Teksti", "Teksti", "Teksti"),
+        ("<div>" * 1000 + "Syvällä" + "</div>" * 1000, "Syvällä", "Syvällä"),
+    ],
+)
+def test_html_parsing(tmp_path, markup, title, body):
+    write(tmp_path, "sivu.html", markup.encode())
+    document = load(tmp_path, "sivu.html")
+    assert (document.title, document.body) == (title, body)
+
+
+def test_html_nested_too_deep_is_skipped_not_cut_short(tmp_path):
+    write(tmp_path, "deep.html", b"<p>Alku" + b"<div>" * 5000 + b"Loppu")
+    assert load(tmp_path, "deep.html") == Skipped(
+        "deep.html",
+        "HTML the parser gave up on: excessive depth in document: 2048",
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can list a folder without permissions")
+def test_unreadable_folder_by_permissions(tmp_path):
+    write(tmp_path, "a.txt", b"teksti")
+    write(tmp_path, "sub/locked/b.txt", b"teksti")
+    (tmp_path / "sub" / "locked").chmod(0)
+    try:
+        assert scan(tmp_path)[1] == [Skipped("sub/locked/", "folder not read: permission denied")]
+    finally:
+        (tmp_path / "sub" / "locked").chmod(0o700)
+
+
+def test_folder_that_cannot_be_listed_is_skipped_with_the_reason(tmp_path):
+    too_long = write_unlistable_folder(tmp_path)
+    write(tmp_path, "a.txt", b"teksti")
+    assert scan(tmp_path) == (
+        [load(tmp_path, "a.txt")],
+        [Skipped(too_long, "folder not read: file name too long")],
+    )

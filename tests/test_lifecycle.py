@@ -185,10 +185,10 @@ def test_readers_never_fail_while_generations_switch_under_them(tmp_path: Path) 
 # itself with SIGKILL on its nth call: a deterministic crash point, with no hook in the library.
 _KILLED_BUILD = """
 import os, signal, sys
-from indexer import build, store
+from indexer import build, documents, store
 from indexer.cli import cli
 
-module = {"build": build, "store": store, "os": os}[sys.argv[1]]
+module = {"build": build, "documents": documents, "store": store, "os": os}[sys.argv[1]]
 name, nth = sys.argv[2], int(sys.argv[3])
 real, calls = getattr(module, name), 0
 
@@ -205,7 +205,7 @@ cli(sys.argv[4:], prog_name="python -m indexer")
 
 # (where the build dies, module, function, nth call, whether the new generation is live after)
 KILL_POINTS = [
-    ("reading files", "build", "load", 150, False),
+    ("reading files", "documents", "_read_file", 150, False),
     ("adding documents", "build", "document_fields", 150, False),
     ("checking the written generation", "build", "_check", 1, False),
     ("renamed to gen-, CURRENT not yet replaced", "store", "_fsync_dir", 1, False),

@@ -1,11 +1,27 @@
 """The search page and the document page."""
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import PathConverter
 
 from indexer.search import QueryError, get_document, search
 from webui.params import BadParameter, int_arg
 
 bp = Blueprint("pages", __name__)
+
+
+class DocIdConverter(PathConverter):
+    """A document id: a path below the seeds folder, whose file names may hold a newline
+    (werkzeug's path converter stops at one)."""
+
+    regex = r"[^/][\s\S]*?"
+
+
+@bp.record_once
+def _register_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters["docid"] = DocIdConverter
+
+
 PER_PAGE = 10
 # Parts of a long document; a larger number is shown as its last part.
 MAX_PART = 100_000
@@ -25,7 +41,7 @@ def index():
     return render_template("search.html", q=q, result=result, error=None)
 
 
-@bp.get("/doc/<path:doc_id>")
+@bp.get("/doc/<docid:doc_id>")
 def document(doc_id: str):
     """Show a whole document with the query's words highlighted."""
     q = request.args.get("q", "")

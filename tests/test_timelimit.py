@@ -1,0 +1,77 @@
+"""The worker process that runs a function under a time limit, with real processes."""
+
+import json
+import os
+import time
+
+import pytest
+
+from indexer.timelimit import TimedOut, Worker, WorkerDied
+
+
+@pytest.fixture()
+def worker():
+    worker = Worker("time")
+    yield worker
+    worker.close()
+
+
+def test_a_call_returns_the_functions_value(worker: Worker) -> None:
+    assert worker.call(divmod, (17, 5), 5) == (3, 2)
+    assert worker.call(os.getpid, (), 5) != os.getpid()
+
+
+def test_a_slow_call_is_stopped_and_the_next_one_runs(worker: Worker) -> None:
+    first = worker.call(os.getpid, (), 5)
+    started = time.monotonic()
+    with pytest.raises(TimedOut):
+        worker.call(time.sleep, (30,), 0.2)
+    assert time.monotonic() - started < 10
+    second = worker.call(os.getpid, (), 5)
+    assert second != first
+    with pytest.raises(ProcessLookupError):
+        os.kill(first, 0)
+
+
+def test_an_error_in_the_worker_is_raised_with_its_traceback(worker: Worker) -> None:
+    with pytest.raises(json.JSONDecodeError) as caught:
+        worker.call(json.loads, ("{",), 5)
+    assert "In the worker process:\nTraceback" in caught.value.__notes__[0]
+
+
+def test_a_worker_that_dies_is_reported_and_replaced(worker: Worker) -> None:
+    with pytest.raises(WorkerDied, match="exit code 3"):
+        worker.call(os._exit, (3,), 5)
+    assert worker.call(divmod, (7, 2), 5) == (3, 1)
+
+
+@pytest.mark.parametrize("size", [1, 10_000_000])
+def test_a_worker_killed_while_idle_is_replaced(worker: Worker, size: int) -> None:
+    first = worker.call(os.getpid, (), 5)
+    os.kill(first, 9)
+    time.sleep(0.1)
+    assert worker.call(len, (b"x" * size,), 5) == size
+    assert worker.call(os.getpid, (), 5) != first
+
+
+def test_map_answers_in_order_and_stops_only_the_slow_call(worker: Worker) -> None:
+    calls = [(0.0,), (30.0,), (0.0,), (0.0,)]
+    outcomes = list(worker.map(time.sleep, calls, 0.5))
+    assert [type(o) for o in outcomes] == [type(None), TimedOut, type(None), type(None)]
+
+
+def test_map_goes_on_in_a_new_worker_after_one_dies(worker: Worker) -> None:
+    own = worker.call(os.getpid, (), 5)
+    # Signal 0 only checks that this test's process exists; signal 9 ends the worker.
+    calls = [(os.getpid(), 0), (own, 9), (os.getpid(), 0)]
+    outcomes = list(worker.map(os.kill, calls, 5))
+    assert outcomes[0] is None and outcomes[2] is None
+    assert str(outcomes[1]) == "the worker process ended with exit code -9"
+    assert worker.call(os.getpid, (), 5) != own
+
+
+def test_a_map_left_early_leaves_no_stale_answers(worker: Worker) -> None:
+    for value in worker.map(divmod, [(n, 1) for n in range(1000)], 5):
+        if value == (10, 0):
+            break
+    assert worker.call(divmod, (7, 2), 5) == (3, 1)
