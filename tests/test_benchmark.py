@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.benchmark import lifecycle, write_seeds
+from indexer.benchmark import HOSTILE_QUERIES, hostile, lifecycle, search_benchmark, write_seeds
 
 
 def make_corpus(path: Path, rows: int) -> Path:
@@ -41,3 +41,28 @@ def test_lifecycle_benchmark_prints_every_measure(
     assert " 0 errors" in out
     assert "Update, 1 file changed" in out and "changed 1, unchanged 29" in out
     assert "Update, nothing changed" in out
+
+
+def test_search_benchmark_prints_both_sides_and_the_http_figure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    search_benchmark(make_corpus(tmp_path / "corpus.csv.gz", 60), 50, False, 1, 2, 1.0)
+    out = capsys.readouterr().out
+    assert "Corpus: 50 documents" in out
+    for row in ("build docs/s", "index MB", "build peak RSS MB", "query p50 ms", "query p95 ms"):
+        line = next(line for line in out.splitlines() if line.startswith(row))
+        assert line.endswith("x") and len(line.split()) >= 4, line
+    http = next(line for line in out.splitlines() if line.startswith("HTTP /api/search"))
+    assert http.endswith(" 0 errors")
+
+
+def test_hostile_benchmark_answers_or_refuses_every_query(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile(make_corpus(tmp_path / "corpus.csv.gz", 40), 30, None)
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len([line for line in lines if " library " in line]) == len(HOSTILE_QUERIES) + 1
+    assert all(" HTTP 200 " in line or " HTTP 400 " in line for line in lines if " HTTP " in line)
+    assert "refused: The query could not be understood." in out
+    assert lines[-1].startswith("Worst latency: ")
