@@ -33,11 +33,24 @@ _tokens = itertools.count()
 _watchdog: threading.Thread | None = None
 
 
-def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
-    """Make `exc` pending in a thread, or with None clear the one pending there."""
+def _raise_in(thread_id: int) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None
+        ctypes.c_ulong(thread_id), ctypes.py_object(OutOfTime)
     )
+
+
+def _absorb() -> None:
+    """Take delivery of a limit that fired just as its block ended, so it arrives nowhere else.
+
+    A pending exception is raised at the next check of the interpreter's loop, which every
+    turn of a Python loop makes. (Clearing it with PyThreadState_SetAsyncExc(id, NULL) would
+    leave the interpreter checking for it on every instruction from then on.)
+    """
+    try:
+        for _ in range(10_000):
+            pass
+    except OutOfTime:
+        pass
 
 
 def _watch() -> None:
@@ -54,7 +67,7 @@ def _watch() -> None:
                 _wakeup.wait(left)
                 continue
             heapq.heappop(_deadlines)
-            _raise_in(_armed.pop(token), OutOfTime)
+            _raise_in(_armed.pop(token))
 
 
 @contextmanager
@@ -77,11 +90,15 @@ def time_limit(seconds: float) -> Iterator[None]:
         heapq.heappush(_deadlines, (time.monotonic() + seconds, token))
         _armed[token] = thread_id
         _wakeup.notify()
+    delivered = False
     try:
         yield
+    except OutOfTime:
+        delivered = True
+        raise
     finally:
         with _lock:
-            _armed.pop(token, None)
-            # The watchdog may have fired just now, with the exception not yet delivered:
-            # once disarmed, nothing may arrive after the block.
-            _raise_in(thread_id, None)
+            fired = _armed.pop(token, None) is None
+        # The watchdog may have fired just now, the exception not delivered yet.
+        if fired and not delivered:
+            _absorb()

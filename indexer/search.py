@@ -19,7 +19,7 @@ from whoosh.searching import Searcher
 
 from indexer import snippets, store
 from indexer.deadline import OutOfTime, time_limit
-from indexer.ranking import CachedBM25F
+from indexer.ranking import CachedBM25F, rank_termwise
 
 MAX_QUERY_CHARS = 500
 # More words than this make no better search, only a slower one.
@@ -384,6 +384,10 @@ def _find(
 ) -> _Found:
     parsed = parse(searcher.schema, text, any_word=any_word)
     q, notices = expand_wildcards(parsed, searcher.reader(), known)
+    termwise = rank_termwise(searcher, q, _WEIGHTING, keep)
+    if termwise is not None:
+        total, ranked = termwise
+        return _Found(q, total, ranked, False, notices)
     collector = _PageCollector(keep, deadline)
     searcher.search_with_collector(q, collector, searcher.context(weighting=_WEIGHTING))
     return _Found(q, collector.total, collector.ranked(), collector.timed_out, notices)
