@@ -18,6 +18,7 @@ from indexer.search import QueryError, search
 from indexer.stats import index_stats
 from indexer.store import IndexMissing
 from indexer.update import update_index
+from indexer.workers import WorkerFailed
 
 # Exit code for "another writer holds the index": scripts can retry on it.
 EXIT_BUSY = 2
@@ -74,7 +75,8 @@ def build(seeds: Path, index_dir: Path) -> None:
             shown = stage
             bar = click.progressbar(length=total, label=stages[stage], file=sys.stderr)
             bar.__enter__()
-        bar.update(1)
+        # Worker processes report in steps of more than one.
+        bar.update(done - bar.pos)
         if stage == "index" and done == total:
             bar.__exit__(None, None, None)
             bar = None
@@ -93,7 +95,7 @@ def build(seeds: Path, index_dir: Path) -> None:
     except NothingIndexed as e:
         _print_build(e.report)
         raise click.ClickException(str(e)) from None
-    except FileNotFoundError as e:
+    except (FileNotFoundError, WorkerFailed, settings.SettingInvalid) as e:
         raise click.ClickException(str(e)) from None
     finally:
         if bar is not None:

@@ -1,6 +1,7 @@
 """The Whoosh schema: which document fields are indexed, stored and boosted."""
 
 from whoosh.analysis import Analyzer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 # Matches in the title say more about a document than matches in its body (BM25F).
@@ -23,3 +24,8 @@ def make_schema(analyzer: Analyzer) -> Schema:
         hash=ID(stored=True),
         note=STORED(),
     )
+
+
+def make_codec() -> W3Codec:
+    """Return the codec that builds write segments with (each segment records its own)."""
+    return W3Codec()

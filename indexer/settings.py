@@ -7,6 +7,10 @@ from pathlib import Path
 ENV_PREFIX = "SOTEHAKU_"
 
 
+class SettingInvalid(ValueError):
+    """A setting's value cannot be used; the message names the variable."""
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -22,6 +26,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEEDS_DIR", "seeds", "Folder whose documents are indexed."),
     Setting("INDEX_DIR", "index", "Folder that holds the index generations."),
     Setting("MAX_FILE_BYTES", str(10 * 1024 * 1024), "Files larger than this are skipped."),
+    Setting(
+        "BUILD_WORKERS",
+        "",
+        "Worker processes of a full build; empty: one per core, none for a small build.",
+    ),
+    Setting(
+        "BUILD_MEMORY_MB",
+        "512",
+        "Memory for the postings a full build sorts before spilling them to disk, in MB, "
+        "shared by its workers.",
+    ),
     Setting("ADMIN_TOKEN", "", "Token that unlocks /admin; the admin page is off when empty."),
     Setting("SECRET_KEY", "", "Key that signs web sessions; random per process when empty."),
 )
@@ -48,3 +63,22 @@ def index_dir() -> Path:
 def max_file_bytes() -> int:
     """Return the configured size limit for one file."""
     return int(get("MAX_FILE_BYTES"))
+
+
+def build_workers() -> int | None:
+    """Return the configured number of build workers, or None for one per core."""
+    return _whole_number("BUILD_WORKERS") if get("BUILD_WORKERS").strip() else None
+
+
+def build_memory_mb() -> int:
+    """Return the configured memory for a build's sorted postings, in MB."""
+    return _whole_number("BUILD_MEMORY_MB")
+
+
+def _whole_number(name: str) -> int:
+    value = get(name).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise SettingInvalid(
+            f"{_BY_NAME[name].env_name} must be a whole number of 1 or more: {value!r}"
+        )
+    return int(value)

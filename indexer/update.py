@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from indexer import store
-from indexer.build import document_fields
 from indexer.documents import DEFAULT_MAX_BYTES, Skipped, list_files, load
 from indexer.lock import writer_lock
+from indexer.shares import document_fields
 
 
 @dataclass

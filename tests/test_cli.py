@@ -110,3 +110,14 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: str)
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: python -m indexer " + command in result.output
+
+
+def test_a_bad_build_setting_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = write_files(tmp_path / "docs", {"a.txt": "Otsikko\n\nVATE"})
+    monkeypatch.setenv("SOTEHAKU_BUILD_MEMORY_MB", "paljon")
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1
+    assert "SOTEHAKU_BUILD_MEMORY_MB must be a whole number of 1 or more: 'paljon'" in result.output
+    assert "Traceback" not in result.output
