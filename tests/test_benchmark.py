@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.benchmark import lifecycle, write_seeds
+from indexer.analysis import analyzer_name, finnish_analyzer
+from indexer.benchmark import lifecycle, rebuild, write_seeds
 
 
 def make_corpus(path: Path, rows: int) -> Path:
@@ -41,3 +42,16 @@ def test_lifecycle_benchmark_prints_every_measure(
     assert " 0 errors" in out
     assert "Update, 1 file changed" in out and "changed 1, unchanged 29" in out
     assert "Update, nothing changed" in out
+
+
+def test_rebuild_benchmark_prints_speed_size_and_memory_of_each_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    analyzer = analyzer_name(finnish_analyzer())
+    rebuild(make_corpus(tmp_path / "corpus.csv.gz", 40), 30, 1)
+    out = capsys.readouterr().out
+    assert "Corpus: first 30 rows" in out
+    lines = [line for line in out.splitlines() if "docs/s (" in line]
+    assert [line.split()[0] for line in lines] == ["naive-whoosh", "snowball-baseline", analyzer]
+    assert all(" MB, peak RSS " in line and "largest child" in line for line in lines)
+    assert f"{analyzer} / naive-whoosh: speed " in out
