@@ -1,8 +1,9 @@
 """The Whoosh schema: which document fields are indexed, stored and boosted."""
 
 from whoosh.analysis import Analyzer
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from indexer.postings import InliningCodec, VarintCharacters, VarintPositions
 
 # Matches in the title say more about a document than matches in its body (BM25F).
 TITLE_BOOST = 2.5
@@ -10,22 +11,26 @@ TITLE_BOOST = 2.5
 
 def make_schema(analyzer: Analyzer) -> Schema:
     """Return the schema whose title and body use the given analyzer."""
+    title = TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=TITLE_BOOST)
+    title.format = VarintPositions(field_boost=TITLE_BOOST)
+    # Character offsets let snippets mark the words without analysing the text again.
+    body = TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True)
+    body.format = VarintCharacters()
     return Schema(
         id=ID(unique=True, stored=True),
         path=STORED(),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=TITLE_BOOST),
-        # chars=True keeps character offsets so snippets can mark the words without re-reading.
-        body=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
+        title=title,
+        body=body,
         date=DATETIME(stored=True, sortable=True),
-        # Stored only: the update compares them, nothing searches them, and an indexed number
-        # costs eight or more postings a document.
+        # Stored only: the update compares them, nothing searches them, and an indexed value
+        # costs postings (eight or more for a number) and, for a unique hash, a term a document.
         size=STORED(),
         mtime=STORED(),
-        hash=ID(stored=True),
+        hash=STORED(),
         note=STORED(),
     )
 
 
-def make_codec() -> W3Codec:
-    """Return the codec that builds write segments with (each segment records its own)."""
-    return W3Codec()
+def make_codec() -> InliningCodec:
+    """Return the codec that builds and updates write segments with."""
+    return InliningCodec()

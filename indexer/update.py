@@ -8,6 +8,7 @@ from pathlib import Path
 from indexer import store
 from indexer.documents import DEFAULT_MAX_BYTES, Skipped, list_files, load
 from indexer.lock import writer_lock
+from indexer.schema import make_codec
 from indexer.shares import document_fields
 
 
@@ -42,7 +43,7 @@ def update_index(
             }
         report = UpdateReport([], [], [], [], 0, 0.0)
         on_disk = list_files(seeds_dir)
-        with ix.writer(limitmb=128) as writer:
+        with ix.writer(limitmb=128, codec=make_codec()) as writer:
             for doc_id in on_disk:
                 known = indexed.get(doc_id)
                 if known and _same_stat(seeds_dir / doc_id, known[1], known[2]):
