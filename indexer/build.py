@@ -105,7 +105,9 @@ def build_index(
         build_dir = store.new_build_dir(index_dir)
         try:
             run = shares.LocalShares if count == 1 else WorkerShares
-            with run(seeds_dir, build_dir, split(ids, count), max_bytes, memory_mb // count) as job:
+            with run(
+                seeds_dir, build_dir, split(ids, count), max_bytes, max(1, memory_mb // count)
+            ) as job:
                 found = job.read(progress or _ignore)
                 abbreviations: dict[str, str] = {}
                 if analyzer is None:

@@ -82,8 +82,8 @@ class LocalShares:
         """Read every share's files; return what each found."""
         total = sum(len(ids) for ids in self._id_shares)
         found: list[ShareRead] = []
+        before = 0
         for share_dir, ids in zip(self.dirs, self._id_shares, strict=True):
-            before = sum(len(ids) for ids in self._id_shares[: len(found)])
             found.append(
                 read_share(
                     self._seeds_dir,
@@ -93,6 +93,7 @@ class LocalShares:
                     lambda done, before=before: progress("read", before + done, total),
                 )
             )
+            before += len(ids)
         return found
 
     def index(self, documents: int, progress: Progress) -> None:
@@ -209,24 +210,24 @@ class _ShareWriter(SegmentWriter):
         return _LengthsOnce(super().per_document_reader())
 
 
-def join(build_dir: Path, share_dirs: list[Path]) -> None:
-    """Move the shares' segments into the build folder and list them all in its TOC.
+def join(build_dir: Path, folders: list[Path]) -> None:
+    """Move the segments of the shares' folders into the build folder, listing them all in its
+    table of contents, and remove the folders.
 
-    Segments keep the order of the shares, so documents are numbered in file order. The
-    share folders are removed.
+    Segments keep the order of the shares, so documents are numbered in file order.
     """
     storage = FileStorage(str(build_dir))
-    schema = TOC.read(storage, _INDEX_NAME).schema
+    created = TOC.read(storage, _INDEX_NAME)
     segments = []
-    for share_dir in share_dirs:
-        for segment in TOC.read(FileStorage(str(share_dir)), _INDEX_NAME).segments:
+    for folder in folders:
+        for segment in TOC.read(FileStorage(str(folder)), _INDEX_NAME).segments:
             prefix = segment.segment_id() + "."
-            for name in os.listdir(share_dir):
+            for name in os.listdir(folder):
                 if name.startswith(prefix):
-                    os.replace(share_dir / name, build_dir / name)
+                    os.replace(folder / name, build_dir / name)
             segments.append(segment)
-        shutil.rmtree(share_dir)
-    generation = TOC._latest_generation(storage, _INDEX_NAME) + 1
-    TOC(schema, segments, generation).write(storage, _INDEX_NAME)
-    # Removes the empty TOC the build folder was created with.
+        shutil.rmtree(folder)
+    generation = created.generation + 1
+    TOC(created.schema, segments, generation).write(storage, _INDEX_NAME)
+    # Removes the empty table of contents the build folder was created with.
     clean_files(storage, _INDEX_NAME, generation, segments)
