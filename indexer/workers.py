@@ -178,6 +178,8 @@ def _found_from_json(path: Path) -> ShareRead:
 
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this process when its parent dies; exit if that happened already."""
+    # Linux sends the signal when the thread that started the worker ends: a build in a
+    # thread of a web process waits in that thread for its workers.
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
