@@ -19,6 +19,7 @@ import http.client
 import os
 import re
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -290,24 +291,43 @@ def build_once(seeds_dir: Path, index_dir: Path, which: str) -> None:
     print(f"{name} {docs} {seconds:.3f} {own:.0f} {child:.0f}")
 
 
+BUILDS = ("naive", "baseline", "finnish")
+
+
 def rebuild(corpus: Path, docs: int, runs: int) -> None:
-    """Print full-rebuild times with the Snowball-only baseline and the default analyzer."""
+    """Print full-rebuild speed, index size and peak memory: plain Whoosh, the Snowball-only
+    baseline and the default analyzer, each built in a fresh process."""
     with tempfile.TemporaryDirectory(prefix="sotehaku-bench-") as tmp:
-        seeds_dir, index_dir = Path(tmp) / "seeds", Path(tmp) / "index"
+        seeds_dir = Path(tmp) / "seeds"
         written = write_seeds(corpus, seeds_dir, docs)
         print(f"Corpus: first {written} rows of {corpus}, written to a temporary folder.")
-        times: dict[str, list[float]] = {}
-        # Alternate the two so that disk caches and machine load favour neither.
+        results: dict[str, list[tuple[TimedBuild, float]]] = {}
+        # Alternate the builds so that disk caches and machine load favour none of them.
         for _ in range(runs):
-            for which in ("baseline", "finnish"):
+            for which in BUILDS:
+                index_dir = Path(tmp) / f"index-{which}"
+                shutil.rmtree(index_dir, ignore_errors=True)
                 built = timed_build(seeds_dir, index_dir, which)
-                times.setdefault(built.name, []).append(built.seconds)
-        (base_name, base), (name, real) = times.items()
-        for label, values in times.items():
-            shown = ", ".join(f"{v:.2f}" for v in values)
-            print(f"Full rebuild, {label}: median {statistics.median(values):.2f} s ({shown})")
-        ratio = statistics.median(real) / statistics.median(base)
-        print(f"Ratio {name} / {base_name}: {ratio:.2f}x")
+                megabytes = store.folder_bytes(index_dir) / 1e6
+                results.setdefault(built.name, []).append((built, megabytes))
+        print(f"Full rebuild, median of {runs} (docs/s of each run in brackets):")
+        medians = {}
+        for name, values in results.items():
+            speeds = [b.docs_per_second for b, _ in values]
+            medians[name] = (statistics.median(speeds), statistics.median(mb for _, mb in values))
+            shown = ", ".join(f"{v:.0f}" for v in speeds)
+            own = max(b.peak_rss_mb for b, _ in values)
+            child = max(b.peak_child_rss_mb for b, _ in values)
+            print(
+                f"  {name:<18} {medians[name][0]:7.0f} docs/s ({shown}), "
+                f"{medians[name][1]:7.1f} MB, peak RSS {own:.0f} MB, largest child {child:.0f} MB"
+            )
+        (naive_speed, naive_mb), *_ = medians.values()
+        for name, (speed, megabytes) in list(medians.items())[1:]:
+            print(
+                f"  {name} / naive-whoosh: speed {speed / naive_speed:.2f}x, "
+                f"size {megabytes / naive_mb:.2f}x"
+            )
 
 
 # What people search a sote archive for: the seed queries, everyday news words, an acronym with
@@ -528,7 +548,7 @@ def main(argv: list[str] | None = None) -> None:
     life.add_argument("--docs", type=int, default=20000, help="How many rows to index.")
     life.add_argument("--query", default="hallitus", help="The word the clients search for.")
     life.add_argument("--clients", type=int, default=4, help="Threads searching at once.")
-    again = commands.add_parser("rebuild", help="Full rebuild: Snowball baseline vs default.")
+    again = commands.add_parser("rebuild", help="Full rebuilds: plain Whoosh, baseline, default.")
     again.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
     again.add_argument("--docs", type=int, default=20000, help="How many rows to index.")
     again.add_argument("--runs", type=int, default=3, help="Builds with each analyzer.")

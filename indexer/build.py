@@ -1,6 +1,6 @@
 """Full rebuilds: every file in the seeds folder into a new generation, switched in atomically."""
 
-import contextlib
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -12,28 +12,21 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer
 
-from indexer import store
-from indexer.analysis import analyzer_name, finnish_analyzer, mine_abbreviations
-from indexer.documents import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_SECONDS,
-    Document,
-    Skipped,
-    list_files,
-    load_all,
-)
+from indexer import settings, shares, store
+from indexer.analysis import analyzer_name, finnish_analyzer
+from indexer.documents import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Skipped, list_files
 from indexer.lock import writer_lock
-from indexer.preanalysis import PreanalysisFailed, preanalyze
 from indexer.schema import make_schema
+from indexer.workers import WorkerShares
 
 # progress(stage, done, total): stage "read" counts files read, then "index" counts documents
-# given to the writer; writing the index out comes after the last "index" call.
+# given to the writers; writing the index out comes after the last "index" call. With worker
+# processes done may grow by more than one between calls.
 Progress = Callable[[str, int, int], None]
 
-# Whoosh's estimate of the postings it sorts in memory before spilling them to temporary runs
-# on disk. Spilled postings are pickled one by one and merged back, which nearly doubled the
-# time of a 20,000-document Voikko build at 256 MB; 1 GB holds about six million postings.
-WRITER_LIMIT_MB = 1024
+# Below this many files per worker, starting a worker (each loads Voikko and analyses the
+# words of its share afresh) costs more than it saves.
+MIN_FILES_PER_WORKER = 1000
 
 
 @dataclass
@@ -57,45 +50,27 @@ class NothingIndexed(Exception):
         self.report = report
 
 
-def display_path(seeds_dir: Path, doc_id: str) -> str:
-    """Return a document's path as users see it: relative to the working folder if inside."""
-    path = (seeds_dir / doc_id).absolute()
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def worker_count(files: int, workers: int | None = None) -> int:
+    """Return how many worker processes a build of this many files uses; 1 means none.
+
+    workers=None is one per core, fewer for a small build; a number is used as it is.
+    """
+    if workers is None:
+        workers = settings.build_workers()
+    if workers is None:
+        workers = min(os.cpu_count() or 1, files // MIN_FILES_PER_WORKER)
+    return max(1, min(workers, files))
 
 
-def document_fields(doc: Document, seeds_dir: Path) -> dict[str, Any]:
-    """Return the index fields of a document."""
-    return {
-        "id": doc.id,
-        "path": display_path(seeds_dir, doc.id),
-        "title": doc.title,
-        "body": doc.body,
-        "date": datetime(doc.date.year, doc.date.month, doc.date.day) if doc.date else None,
-        "size": doc.size,
-        "mtime": doc.mtime,
-        "hash": doc.hash,
-        "note": doc.note,
-    }
+def split(ids: list[str], parts: int) -> list[list[str]]:
+    """Split sorted ids into parts contiguous shares of nearly equal length.
 
-
-def read_seeds(
-    seeds_dir: Path,
-    max_bytes: int,
-    progress: Progress | None = None,
-    max_seconds: float = DEFAULT_MAX_SECONDS,
-) -> tuple[list[Document], list[Skipped]]:
-    """Load every file below the seeds folder, reporting progress per file."""
-    ids, skipped = list_files(seeds_dir)
-    docs: list[Document] = []
-    loading = load_all(seeds_dir, ids, max_bytes=max_bytes, max_seconds=max_seconds)
-    for done, loaded in enumerate(loading, 1):
-        (docs if isinstance(loaded, Document) else skipped).append(loaded)
-        if progress:
-            progress("read", done, len(ids))
-    return docs, skipped
+    >>> split(["a", "b", "c", "d", "e"], 2)
+    [['a', 'b', 'c'], ['d', 'e']]
+    """
+    size, extra = divmod(len(ids), parts)
+    bounds = [n * size + min(n, extra) for n in range(parts + 1)]
+    return [ids[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def build_index(
@@ -106,47 +81,60 @@ def build_index(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_seconds: float = DEFAULT_MAX_SECONDS,
     progress: Progress | None = None,
+    workers: int | None = None,
+    memory_mb: int | None = None,
 ) -> BuildReport:
     """Rebuild the index from scratch beside the live one, check it, then switch to it.
 
+    workers: processes that read and index a share of the files each (see worker_count;
+    default $SOTEHAKU_BUILD_WORKERS); memory_mb: memory for postings sorted before spilling
+    to disk, shared by the workers (default $SOTEHAKU_BUILD_MEMORY_MB).
+
     Raises WriterBusy when another build or update runs, NothingIndexed when no file could
-    be indexed. Whatever happens, the live generation keeps serving until the switch.
+    be indexed, WorkerFailed when a worker process fails. Whatever happens, the live
+    generation keeps serving until the switch.
     """
     started = time.perf_counter()
     if not seeds_dir.is_dir():
         raise FileNotFoundError(f"Seeds folder {seeds_dir} does not exist.")
+    if memory_mb is None:
+        memory_mb = settings.build_memory_mb()
     with writer_lock(index_dir):
         store.remove_stale(index_dir)
-        docs, skipped = read_seeds(seeds_dir, max_bytes, progress, max_seconds)
-        abbreviations: dict[str, str] = {}
-        if analyzer is None:
-            for doc in docs:
-                abbreviations.update(mine_abbreviations(doc.body))
-            analyzer = finnish_analyzer(abbreviations=abbreviations)
-            # Only a head start: if it fails, the writer analyses what the cache lacks itself.
-            with contextlib.suppress(PreanalysisFailed):
-                preanalyze(analyzer, (text for doc in docs for text in (doc.title, doc.body)))
-        report = BuildReport(
-            indexed=len(docs),
-            skipped=skipped,
-            notes=[(d.id, d.note) for d in docs if d.note],
-            seconds=0.0,
-            analyzer=analyzer_name(analyzer),
-            abbreviations=abbreviations,
-        )
-        if not docs:
-            report.seconds = time.perf_counter() - started
-            raise NothingIndexed(report)
-
+        ids, unlisted = list_files(seeds_dir)
+        count = worker_count(len(ids), workers)
         build_dir = store.new_build_dir(index_dir)
         try:
-            ix = whoosh_index.create_in(str(build_dir), make_schema(analyzer))
-            with ix.writer(limitmb=WRITER_LIMIT_MB, compound=False) as writer:
-                for done, doc in enumerate(docs, 1):
-                    writer.add_document(**document_fields(doc, seeds_dir))
-                    if progress:
-                        progress("index", done, len(docs))
-            _check(build_dir, len(docs))
+            run = shares.LocalShares if count == 1 else WorkerShares
+            with run(
+                seeds_dir,
+                build_dir,
+                split(ids, count),
+                max_bytes,
+                max_seconds,
+                max(1, memory_mb // count),
+            ) as job:
+                found = job.read(progress or _ignore)
+                abbreviations: dict[str, str] = {}
+                if analyzer is None:
+                    for share in found:
+                        abbreviations.update(share.abbreviations)
+                    analyzer = finnish_analyzer(abbreviations=abbreviations)
+                report = BuildReport(
+                    indexed=sum(share.documents for share in found),
+                    skipped=unlisted + [s for share in found for s in share.skipped],
+                    notes=[note for share in found for note in share.notes],
+                    seconds=0.0,
+                    analyzer=analyzer_name(analyzer),
+                    abbreviations=abbreviations,
+                )
+                if not report.indexed:
+                    report.seconds = time.perf_counter() - started
+                    raise NothingIndexed(report)
+                whoosh_index.create_in(str(build_dir), make_schema(analyzer))
+                job.index(report.indexed, progress or _ignore)
+            shares.join(build_dir, job.dirs)
+            _check(build_dir, report.indexed)
             report.seconds = time.perf_counter() - started
             store.write_meta(build_dir, _meta(report, seeds_dir))
             gen = store.publish(index_dir, build_dir)
@@ -155,6 +143,10 @@ def build_index(
             raise
         report.generation = gen.name
         return report
+
+
+def _ignore(stage: str, done: int, total: int) -> None:
+    return None
 
 
 def _check(build_dir: Path, expected: int) -> None:

@@ -19,6 +19,7 @@ from indexer.search import QueryError, search
 from indexer.stats import index_stats
 from indexer.store import IndexMissing, IndexUnreadable
 from indexer.update import update_index
+from indexer.workers import WorkerFailed
 
 # Exit code for "another writer holds the index": scripts can retry on it.
 EXIT_BUSY = 2
@@ -83,7 +84,8 @@ def build(seeds: Path, index_dir: Path) -> None:
             shown = stage
             bar = click.progressbar(length=total, label=stages[stage], file=sys.stderr)
             bar.__enter__()
-        bar.update(1)
+        # Worker processes report in steps of more than one.
+        bar.update(done - bar.pos)
         if stage == "index" and done == total:
             bar.__exit__(None, None, None)
             bar = None
@@ -103,7 +105,7 @@ def build(seeds: Path, index_dir: Path) -> None:
     except NothingIndexed as e:
         _print_build(e.report)
         raise click.ClickException(str(e)) from None
-    except (FileNotFoundError, settings.SettingError) as e:
+    except (FileNotFoundError, WorkerFailed, settings.SettingError) as e:
         raise click.ClickException(_shown(str(e))) from None
     except OSError as e:
         # The new generation is written beside the live one, which only the last step replaces.

@@ -42,6 +42,17 @@ SETTINGS: tuple[Setting, ...] = (
         "false",
         "true: browsers send the admin session cookie over HTTPS only (set it behind TLS).",
     ),
+    Setting(
+        "BUILD_WORKERS",
+        "",
+        "Worker processes of a full build; empty: one per core, none for a small build.",
+    ),
+    Setting(
+        "BUILD_MEMORY_MB",
+        "512",
+        "Memory for the postings a full build sorts before spilling them to disk, in MB, "
+        "shared by its workers.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -87,3 +98,22 @@ def _positive(name: str, kind: type[int] | type[float]) -> float:
         env_name = _BY_NAME[name].env_name
         raise SettingError(f"{env_name} must be a number above 0, not {value!r}.")
     return number
+
+
+def build_workers() -> int | None:
+    """Return the configured number of build workers, or None for one per core."""
+    return _whole_number("BUILD_WORKERS") if get("BUILD_WORKERS").strip() else None
+
+
+def build_memory_mb() -> int:
+    """Return the configured memory for a build's sorted postings, in MB."""
+    return _whole_number("BUILD_MEMORY_MB")
+
+
+def _whole_number(name: str) -> int:
+    value = get(name).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise SettingError(
+            f"{_BY_NAME[name].env_name} must be a whole number of 1 or more: {value!r}"
+        )
+    return int(value)

@@ -36,6 +36,10 @@ _HEADER = struct.Struct("!Q")  # the length of the pickle that follows
 _LONGEST_WAIT = 3600.0
 
 
+# How long a worker told to stop may take before it is killed.
+_EXIT_SECONDS = 5
+
+
 class TimedOut(Exception):
     """The call ran past its time limit; the worker was killed."""
 
@@ -181,10 +185,15 @@ class Worker:
         # buffered rest of the request cannot be flushed to a dead worker.
         with suppress(BrokenPipeError):
             proc.stdin.close()
-        code = proc.wait()
-        proc.stdout.close()
+        # Replies nobody will read: a worker blocked writing one (its caller failed while
+        # requests were in flight) gets a broken pipe and ends, instead of waiting forever.
         self._replies.close()
-        return code
+        proc.stdout.close()
+        try:
+            return proc.wait(timeout=_EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
 
 
 class _Sent:

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from indexer import store
-from indexer.build import document_fields
 from indexer.documents import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Skipped, list_files, load
 from indexer.lock import writer_lock
+from indexer.schema import make_codec
+from indexer.shares import document_fields
 
 
 @dataclass
@@ -46,7 +47,7 @@ def update_index(
             }
         on_disk, unlisted = list_files(seeds_dir)
         report = UpdateReport([], [], [], unlisted, 0, 0.0)
-        with ix.writer(limitmb=128, compound=False) as writer:
+        with ix.writer(limitmb=128, compound=False, codec=make_codec()) as writer:
             for doc_id in on_disk:
                 known = indexed.get(doc_id)
                 if known and _same_stat(seeds_dir / doc_id, known[1], known[2]):

@@ -284,3 +284,9 @@ def test_phrase_matches_across_inflection(searcher):
 )
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
+
+
+def test_only_the_newest_configurations_keep_a_cache() -> None:
+    for n in range(indexer.morphology._CACHES_KEPT + 3):
+        indexer.morphology.Morphology(use_voikko=True, lexicon_words=[f"lyhenne{n}"])
+    assert len(indexer.morphology._caches) == indexer.morphology._CACHES_KEPT

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from indexer.benchmark import HOSTILE_QUERIES, hostile, lifecycle, search_benchmark, write_seeds
+from indexer.analysis import analyzer_name, finnish_analyzer
+from indexer.benchmark import (
+    HOSTILE_QUERIES,
+    hostile,
+    lifecycle,
+    rebuild,
+    search_benchmark,
+    write_seeds,
+)
 
 
 def make_corpus(path: Path, rows: int) -> Path:
@@ -66,3 +74,16 @@ def test_hostile_benchmark_answers_or_refuses_every_query(
     assert all(" HTTP 200 " in line or " HTTP 400 " in line for line in lines if " HTTP " in line)
     assert "refused: The query could not be understood." in out
     assert lines[-1].startswith("Worst latency: ")
+
+
+def test_rebuild_benchmark_prints_speed_size_and_memory_of_each_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    analyzer = analyzer_name(finnish_analyzer())
+    rebuild(make_corpus(tmp_path / "corpus.csv.gz", 40), 30, 1)
+    out = capsys.readouterr().out
+    assert "Corpus: first 30 rows" in out
+    lines = [line for line in out.splitlines() if "docs/s (" in line]
+    assert [line.split()[0] for line in lines] == ["naive-whoosh", "snowball-baseline", analyzer]
+    assert all(" MB, peak RSS " in line and "largest child" in line for line in lines)
+    assert f"{analyzer} / naive-whoosh: speed " in out

@@ -325,3 +325,14 @@ def test_a_note_in_the_writer_lock_is_shown_not_run(runner: CliRunner, tmp_path:
     for result in outputs:
         assert result.exit_code == 2
         assert "(pid 1 \\x1b]0;pwned\\x07)" in result.output
+
+
+def test_a_bad_build_setting_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = write_files(tmp_path / "docs", {"a.txt": "Otsikko\n\nVATE"})
+    monkeypatch.setenv("SOTEHAKU_BUILD_MEMORY_MB", "paljon")
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1
+    assert "SOTEHAKU_BUILD_MEMORY_MB must be a whole number of 1 or more: 'paljon'" in result.output
+    assert "Traceback" not in result.output

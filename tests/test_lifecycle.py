@@ -185,10 +185,12 @@ def test_readers_never_fail_while_generations_switch_under_them(tmp_path: Path) 
 # itself with SIGKILL on its nth call: a deterministic crash point, with no hook in the library.
 _KILLED_BUILD = """
 import os, signal, sys
-from indexer import build, documents, store
+from indexer import build, documents, shares, store
 from indexer.cli import cli
 
-module = {"build": build, "documents": documents, "store": store, "os": os}[sys.argv[1]]
+module = {
+    "build": build, "documents": documents, "shares": shares, "store": store, "os": os
+}[sys.argv[1]]
 name, nth = sys.argv[2], int(sys.argv[3])
 real, calls = getattr(module, name), 0
 
@@ -206,11 +208,13 @@ cli(sys.argv[4:], prog_name="python -m indexer")
 # (where the build dies, module, function, nth call, whether the new generation is live after)
 KILL_POINTS = [
     ("reading files", "documents", "_read_file", 150, False),
-    ("adding documents", "build", "document_fields", 150, False),
+    ("adding documents", "shares", "document_fields", 150, False),
+    ("joining the segments", "shares", "join", 1, False),
     ("checking the written generation", "build", "_check", 1, False),
     ("renamed to gen-, CURRENT not yet replaced", "store", "_fsync_dir", 1, False),
     ("CURRENT replaced, old generation not yet removed", "store", "_fsync_dir", 2, True),
-    ("removing the old generation, one file deleted", "os", "unlink", 2, True),
+    # The first three unlinks remove what is left of the build's one share folder.
+    ("removing the old generation, one file deleted", "os", "unlink", 5, True),
 ]
 OLD_COUNT, NEW_COUNT = 20, 300
 

@@ -23,6 +23,7 @@ from indexer.build import NothingIndexed, build_index
 from indexer.lock import WriterBusy, is_locked
 from indexer.store import IndexMissing
 from indexer.update import update_index
+from indexer.workers import WorkerFailed
 
 JOB_FILE = ".admin-job.json"
 JOB_LOCK = ".admin-job.lock"
@@ -161,6 +162,8 @@ def _failure(e: Exception) -> str:
         return BUSY_MESSAGE
     if isinstance(e, NothingIndexed):
         return "Yhtäkään asiakirjaa ei voitu indeksoida; hakemisto jätettiin ennalleen."
+    if isinstance(e, WorkerFailed):
+        return f"Hakemiston rakennus epäonnistui; hakemisto jätettiin ennalleen. ({e})"
     if isinstance(e, IndexMissing):
         return "Hakemistoa ei ole vielä rakennettu: rakenna se ensin."
     if isinstance(e, OSError):

@@ -1,0 +1,245 @@
+"""One share of a build's files: read into a spill file, then indexed into a segment of its own.
+
+A build splits its sorted files into contiguous shares. Reading a share loads each file,
+mines the abbreviations it defines and appends the documents to a spill file in the share's
+folder, so no process holds the whole corpus. Once every share is read (the analyzer needs
+every mined abbreviation), each share is indexed from its spill file into a Whoosh index in
+its own folder, and join() moves the segments into the build folder under one table of
+contents. The functions run in the build process or in worker processes (indexer.workers).
+"""
+
+import os
+import pickle
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, clean_files
+from whoosh.writing import SegmentWriter
+
+from indexer.documents import Document, Skipped, load_all
+from indexer.lexicon import mine_abbreviations
+from indexer.schema import make_codec
+
+SPILL = "documents.pickle"
+# Whoosh's name for the one index in a folder.
+_INDEX_NAME = "MAIN"
+
+# progress(stage, done, total): "read" counts files read, "index" documents indexed.
+Progress = Callable[[str, int, int], None]
+# Called with how many files (reading) or documents (indexing) the share has done so far.
+Count = Callable[[int], None]
+
+
+@dataclass
+class ShareRead:
+    """What reading a share found: documents spilled, files skipped, abbreviations defined."""
+
+    documents: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+
+
+def share_dirs(build_dir: Path, shares: int) -> list[Path]:
+    """Return the folders of a build's shares, created empty."""
+    dirs = [build_dir / f"share-{n}" for n in range(shares)]
+    for share_dir in dirs:
+        share_dir.mkdir()
+    return dirs
+
+
+class LocalShares:
+    """The shares of one build, read and indexed one after the other in this process.
+
+    The same interface as indexer.workers.WorkerShares, for one core or a small build.
+    """
+
+    def __init__(
+        self,
+        seeds_dir: Path,
+        build_dir: Path,
+        id_shares: list[list[str]],
+        max_bytes: int,
+        max_seconds: float,
+        limit_mb: int,
+    ) -> None:
+        self.dirs = share_dirs(build_dir, len(id_shares))
+        self._seeds_dir, self._build_dir = seeds_dir, build_dir
+        self._id_shares, self._max_bytes, self._limit_mb = id_shares, max_bytes, limit_mb
+        self._max_seconds = max_seconds
+
+    def __enter__(self) -> "LocalShares":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def read(self, progress: Progress) -> list[ShareRead]:
+        """Read every share's files; return what each found."""
+        total = sum(len(ids) for ids in self._id_shares)
+        found: list[ShareRead] = []
+        before = 0
+        for share_dir, ids in zip(self.dirs, self._id_shares, strict=True):
+            found.append(
+                read_share(
+                    self._seeds_dir,
+                    ids,
+                    self._max_bytes,
+                    self._max_seconds,
+                    share_dir,
+                    lambda done, before=before: progress("read", before + done, total),
+                )
+            )
+            before += len(ids)
+        return found
+
+    def index(self, documents: int, progress: Progress) -> None:
+        """Index every share's documents into its folder."""
+        before = 0
+        for share_dir in self.dirs:
+            before += index_share(
+                share_dir,
+                self._build_dir,
+                self._seeds_dir,
+                self._limit_mb,
+                lambda done, before=before: progress("index", before + done, documents),
+            )
+
+
+def display_path(seeds_dir: Path, doc_id: str) -> str:
+    """Return a document's path as users see it: relative to the working folder if inside."""
+    path = (seeds_dir / doc_id).absolute()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def document_fields(doc: Document, seeds_dir: Path) -> dict[str, Any]:
+    """Return the index fields of a document."""
+    return {
+        "id": doc.id,
+        "path": display_path(seeds_dir, doc.id),
+        "title": doc.title,
+        "body": doc.body,
+        "date": datetime(doc.date.year, doc.date.month, doc.date.day) if doc.date else None,
+        "size": doc.size,
+        "mtime": doc.mtime,
+        "hash": doc.hash,
+        "note": doc.note,
+    }
+
+
+def read_share(
+    seeds_dir: Path,
+    ids: list[str],
+    max_bytes: int,
+    max_seconds: float,
+    share_dir: Path,
+    count: Count,
+) -> ShareRead:
+    """Load the share's files into its spill file; return what was found."""
+    found = ShareRead()
+    loading = load_all(seeds_dir, ids, max_bytes=max_bytes, max_seconds=max_seconds)
+    # Closed on an error too (a full disk while spilling), so that the extraction worker it
+    # talks to is released at once rather than left holding its lock.
+    with closing(loading), (share_dir / SPILL).open("wb") as spill:
+        for done, loaded in enumerate(loading, 1):
+            if isinstance(loaded, Document):
+                pickle.dump(loaded, spill, pickle.HIGHEST_PROTOCOL)
+                found.documents += 1
+                found.abbreviations.update(mine_abbreviations(loaded.body))
+                if loaded.note:
+                    found.notes.append((loaded.id, loaded.note))
+            else:
+                found.skipped.append(loaded)
+            count(done)
+    return found
+
+
+def _spilled(share_dir: Path) -> Iterator[Document]:
+    with (share_dir / SPILL).open("rb") as spill:
+        while True:
+            try:
+                yield pickle.load(spill)
+            except EOFError:
+                return
+
+
+def index_share(
+    share_dir: Path, build_dir: Path, seeds_dir: Path, limit_mb: int, count: Count
+) -> int:
+    """Index the share's spilled documents into a Whoosh index in its folder; return how many.
+
+    The schema, with the analyzer the whole build uses, is read from the build folder.
+    """
+    schema = whoosh_index.open_dir(str(build_dir)).schema
+    ix = whoosh_index.create_in(str(share_dir), schema)
+    done = 0
+    # Separate files, not one compound file: see store._open_lazy_files.
+    with _ShareWriter(ix, limitmb=limit_mb, codec=make_codec(), compound=False) as writer:
+        for doc in _spilled(share_dir):
+            writer.add_document(**document_fields(doc, seeds_dir))
+            done += 1
+            count(done)
+    return done
+
+
+class _LengthsOnce:
+    """A new segment's per-document reader that reads each field's lengths once.
+
+    Writing the postings asks for the length of the document of every posting, which W3
+    reads from the segment's file each time: a seventh of a build's time.
+    """
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._lengths: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            read = self._reader.doc_field_length
+            count = self._reader.doc_count_all()
+            lengths = self._lengths[fieldname] = [read(n, fieldname, default) for n in range(count)]
+        return lengths[docnum]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+
+class _ShareWriter(SegmentWriter):
+    """Whoosh's segment writer, giving the postings writer the lengths from memory."""
+
+    def per_document_reader(self) -> _LengthsOnce:
+        return _LengthsOnce(super().per_document_reader())
+
+
+def join(build_dir: Path, folders: list[Path]) -> None:
+    """Move the segments of the shares' folders into the build folder, listing them all in its
+    table of contents, and remove the folders.
+
+    Segments keep the order of the shares, so documents are numbered in file order.
+    """
+    storage = FileStorage(str(build_dir))
+    created = TOC.read(storage, _INDEX_NAME)
+    segments = []
+    for folder in folders:
+        for segment in TOC.read(FileStorage(str(folder)), _INDEX_NAME).segments:
+            prefix = segment.segment_id() + "."
+            for name in os.listdir(folder):
+                if name.startswith(prefix):
+                    os.replace(folder / name, build_dir / name)
+            segments.append(segment)
+        shutil.rmtree(folder)
+    generation = created.generation + 1
+    TOC(created.schema, segments, generation).write(storage, _INDEX_NAME)
+    # Removes the empty table of contents the build folder was created with.
+    clean_files(storage, _INDEX_NAME, generation, segments)

@@ -1,0 +1,150 @@
+"""Builds in worker processes: the same index as in one process, and clean failures."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer import store
+from indexer.build import build_index, split, worker_count
+from indexer.search import search
+from indexer.workers import WorkerFailed
+from tests.conftest import ROOT
+from tests.test_lifecycle import EVERYWHERE, OLD_COUNT, assert_recovers, make_seeds
+
+QUERIES = ["VATE", "sote-uudistus", "hyvinvointialue", '"väliaikainen valmistelutoimielin"']
+
+
+def worker_pids(parent: int) -> list[int]:
+    """Return the running build workers whose parent is the given process."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        # The fields after the command name, which may hold spaces: state, ppid, ...
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == parent and state != "Z" and b"indexer.workers" in command:
+            pids.append(int(entry.name))
+    return pids
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def hits(index_dir: Path) -> dict[str, list[str]]:
+    return {q: [h.id for h in search(index_dir, q).hits] for q in QUERIES}
+
+
+@pytest.mark.parametrize(
+    ("files", "workers", "cores", "expected"),
+    [(5, None, 2, 1), (2500, None, 2, 2), (2500, None, 1, 1), (5, 2, 2, 2), (1, 4, 2, 1)],
+)
+def test_worker_count(
+    monkeypatch: pytest.MonkeyPatch, files: int, workers: int | None, cores: int, expected: int
+) -> None:
+    monkeypatch.delenv("SOTEHAKU_BUILD_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert worker_count(files, workers) == expected
+
+
+def test_split_keeps_order_and_evens_out() -> None:
+    assert split(list("abcdefg"), 3) == [["a", "b", "c"], ["d", "e"], ["f", "g"]]
+    assert split(list("ab"), 1) == [["a", "b"]]
+
+
+def test_workers_build_the_index_one_process_builds(tmp_path: Path, seeds_copy: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    alone = build_index(seeds_copy, one, workers=1)
+    shared = build_index(seeds_copy, two, workers=2)
+    assert (shared.indexed, shared.skipped, shared.notes) == (
+        alone.indexed,
+        alone.skipped,
+        alone.notes,
+    )
+    assert shared.abbreviations == alone.abbreviations and "VATE" in alone.abbreviations
+    assert hits(two) == hits(one)
+    assert hits(one)["VATE"]
+    ix = whoosh_index.open_dir(str(store.require_generation(two)))
+    assert len(ix._segments()) == 2
+    ix.close()
+    assert sorted(p.name for p in two.iterdir()) == [".writer.lock", "CURRENT", shared.generation]
+
+
+def test_workers_report_progress_up_to_the_totals(tmp_path: Path) -> None:
+    seeds = make_seeds(tmp_path / "seeds", 240)
+    (seeds / "empty.txt").write_text("")
+    calls: list[tuple[str, int, int]] = []
+    build_index(seeds, tmp_path / "index", workers=2, progress=lambda *c: calls.append(c))
+    reads = [c for c in calls if c[0] == "read"]
+    indexed = [c for c in calls if c[0] == "index"]
+    assert calls == reads + indexed
+    assert reads[-1] == ("read", 241, 241) and indexed[-1] == ("index", 240, 240)
+    assert [c[1] for c in calls] == sorted(c[1] for c in reads) + sorted(c[1] for c in indexed)
+
+
+def test_a_small_memory_budget_spills_and_gives_the_same_index(tmp_path: Path) -> None:
+    seeds = make_seeds(tmp_path / "seeds", 300, 100)
+    build_index(seeds, tmp_path / "roomy", workers=2)
+    build_index(seeds, tmp_path / "tight", workers=2, memory_mb=2)
+    assert search(tmp_path / "tight", EVERYWHERE).total == 300
+    for q in ("sairaalassa", "kunta", '"potilas lääkäri"'):
+        assert search(tmp_path / "tight", q).total == search(tmp_path / "roomy", q).total > 0
+
+
+def test_a_worker_that_dies_fails_the_build_and_leaves_the_live_index(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(make_seeds(tmp_path / "old", OLD_COUNT), index_dir)
+    live = store.require_generation(index_dir)
+    killed: list[int] = []
+
+    def kill_a_worker(stage: str, done: int, total: int) -> None:
+        if not killed:
+            killed.append(worker_pids(os.getpid())[0])
+            os.kill(killed[0], signal.SIGKILL)
+
+    with pytest.raises(WorkerFailed, match=r"Build worker \d was killed by SIGKILL"):
+        build_index(make_seeds(tmp_path / "new", 600), index_dir, workers=2, progress=kill_a_worker)
+    assert worker_pids(os.getpid()) == []
+    assert store.require_generation(index_dir) == live
+    assert sorted(p.name for p in index_dir.iterdir()) == [".writer.lock", "CURRENT", live.name]
+    assert search(index_dir, EVERYWHERE).total == OLD_COUNT
+
+
+def test_a_killed_build_leaves_no_worker_and_no_temporary_file(tmp_path: Path) -> None:
+    old, new = make_seeds(tmp_path / "old", OLD_COUNT), make_seeds(tmp_path / "new", 3000)
+    index_dir, tmp = tmp_path / "index", tmp_path / "tmp"
+    tmp.mkdir()
+    build_index(old, index_dir)
+    env = {**os.environ, "SOTEHAKU_BUILD_WORKERS": "2", "TMPDIR": str(tmp)}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "build", "--seeds", str(new), "--index", str(index_dir)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while len(workers := worker_pids(build.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) == 2
+    build.kill()
+    assert build.wait(timeout=10) == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(running, workers))
+    assert list(tmp.iterdir()) == []
+    assert_recovers(index_dir, old, {OLD_COUNT})
