@@ -1,4 +1,4 @@
-"""A hard time limit for a block of pure-Python work in any thread.
+"""A hard limit on the CPU time a block of pure-Python work in any thread may take.
 
 Whoosh matches a query inside its own loops: an AND of common words that no document has
 together runs through every posting of them without giving control back, so no collector can
@@ -7,12 +7,14 @@ PyThreadState_SetAsyncExc; the exception arrives between two bytecodes, so it st
 code only (a long C call finishes first). Signals (SIGALRM, as Whoosh's TimeLimitCollector
 uses) work in the main thread only, and gunicorn's threaded workers search in others.
 
+The limit counts the thread's own CPU time, so that a query waiting its turn on a busy server
+is not stopped for the others' work; a limit on wall time backs it up.
+
 Whatever the block was working on when the exception arrived may be half-done: its caller
 throws that away (the store closes a searcher whose block raised).
 """
 
 import ctypes
-import heapq
 import itertools
 import threading
 import time
@@ -26,11 +28,13 @@ class OutOfTime(Exception):
 
 _lock = threading.Lock()
 _wakeup = threading.Condition(_lock)
-# (deadline, token) of every limit set, and the thread of each one still armed.
-_deadlines: list[tuple[float, int]] = []
-_armed: dict[int, int] = {}
+# The limits set and not yet reached: token -> (thread, its CPU clock, CPU deadline, wall
+# deadline).
+_armed: dict[int, tuple[int, int, float, float]] = {}
 _tokens = itertools.count()
 _watchdog: threading.Thread | None = None
+# How often the watchdog looks at the clocks while a limit is set, in seconds.
+_POLL = 0.02
 
 
 def _raise_in(thread_id: int) -> None:
@@ -56,23 +60,21 @@ def _absorb() -> None:
 def _watch() -> None:
     with _lock:
         while True:
-            while _deadlines and _deadlines[0][1] not in _armed:
-                heapq.heappop(_deadlines)
-            if not _deadlines:
+            if not _armed:
                 _wakeup.wait()
                 continue
-            deadline, token = _deadlines[0]
-            left = deadline - time.monotonic()
-            if left > 0:
-                _wakeup.wait(left)
-                continue
-            heapq.heappop(_deadlines)
-            _raise_in(_armed.pop(token))
+            now = time.monotonic()
+            for token, (thread_id, clock, cpu_deadline, wall_deadline) in list(_armed.items()):
+                if time.clock_gettime(clock) > cpu_deadline or now > wall_deadline:
+                    del _armed[token]
+                    _raise_in(thread_id)
+            _wakeup.wait(_POLL)
 
 
 @contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise OutOfTime inside the block if it runs longer than `seconds`.
+def time_limit(seconds: float, *, wall_seconds: float | None = None) -> Iterator[None]:
+    """Raise OutOfTime inside the block once this thread has spent `seconds` of CPU time in it,
+    or `wall_seconds` (default ten times as long) have passed.
 
     >>> with time_limit(1.0):
     ...     sum(range(10))
@@ -80,15 +82,21 @@ def time_limit(seconds: float) -> Iterator[None]:
     """
     global _watchdog
     thread_id = threading.get_ident()
+    clock = time.pthread_getcpuclockid(thread_id)
     token = next(_tokens)
+    wall = seconds * 10 if wall_seconds is None else wall_seconds
     with _lock:
         # Started on first use, so that it runs in the process that searches (a gunicorn
         # worker forked after the app was imported) and not in the one that forked it.
         if _watchdog is None or not _watchdog.is_alive():
             _watchdog = threading.Thread(target=_watch, name="sotehaku-deadline", daemon=True)
             _watchdog.start()
-        heapq.heappush(_deadlines, (time.monotonic() + seconds, token))
-        _armed[token] = thread_id
+        _armed[token] = (
+            thread_id,
+            clock,
+            time.clock_gettime(clock) + seconds,
+            time.monotonic() + wall,
+        )
         _wakeup.notify()
     delivered = False
     try:

@@ -1,36 +1,43 @@
-"""BM25F as Whoosh scores it, with each document's length part computed once per open reader.
+"""BM25F as Whoosh scores it, with each document's length part computed once per segment.
 
 Whoosh's BM25F looks each matched document's field length up through five calls (searcher,
 reader, per-document reader, column, file) for every term it scores: two thirds of the time
 of a query that matches thousands of documents. The length part of BM25,
 K1 * ((1 - B) + B * length / average length), depends only on the document, so it is computed
-for every document of a segment on the first query and kept while the reader stays open (the
-store keeps readers open per generation).
+for every document of a segment on the first query and kept for every searcher of the
+segment (a segment's lengths never change; the average changes with each commit).
 """
 
 import heapq
-import weakref
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from whoosh import query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
-# Length parts by reader, then by (field, B, K1, average length); gone with the reader.
-_norms: weakref.WeakKeyDictionary[IndexReader, dict[tuple, list[float]]] = (
-    weakref.WeakKeyDictionary()
-)
+# Length parts by (segment folder, segment, field, B, K1, average length), the most recently
+# used last. A few generations' worth; a rebuild's new segments push the old ones out.
+_NORMS_KEPT = 32
+_norms: OrderedDict[tuple, list[float]] = OrderedDict()
+_norms_lock = threading.Lock()
 
 
 def _length_norms(reader: Any, fieldname: str, B: float, K1: float, avgfl: float) -> list[float]:
-    cache = _norms.setdefault(reader, {})
-    key = (fieldname, B, K1, avgfl)
-    norms = cache.get(key)
-    if norms is None:
-        by_byte = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
-        norms = cache[key] = [by_byte[b] for b in _length_bytes(reader, fieldname)]
+    key = (reader._storage.folder, reader._segment.segment_id(), fieldname, B, K1, avgfl)
+    with _norms_lock:
+        norms = _norms.get(key)
+        if norms is not None:
+            _norms.move_to_end(key)
+            return norms
+    by_byte = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
+    norms = [by_byte[b] for b in _length_bytes(reader, fieldname)]
+    with _norms_lock:
+        _norms[key] = norms
+        while len(_norms) > _NORMS_KEPT:
+            _norms.popitem(last=False)
     return norms
 
 

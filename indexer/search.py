@@ -34,8 +34,9 @@ MAX_WILDCARD_TERMS = 32
 MAX_WILDCARD_SCAN = 20_000
 MAX_BOOST = 100.0
 # Collecting and ranking the matches of one query stops after this long; the page then says
-# that the results are partial. A query still running after HARD_SECONDS (Whoosh can match
-# for long without finding anything) is stopped and refused.
+# that the results are partial. A query that has used HARD_SECONDS of CPU time (Whoosh can
+# match for long without finding anything), or ten times as long on the clock, is stopped and
+# refused. CPU time, so that on a busy server a query is not stopped for waiting its turn.
 SEARCH_SECONDS = 0.4
 HARD_SECONDS = 0.8
 # The document page shows a long document in parts of this many characters.
@@ -420,7 +421,7 @@ def search(index_dir: Path, text: str, *, page: int = 1, limit: int = 10) -> Sea
             hits = _hits(searcher, found, found.ranked[(page - 1) * limit :])
     except OutOfTime:
         raise QueryError(
-            f"The query took longer than {HARD_SECONDS:g} s and was stopped. Make it more "
+            f"The query needed more than {HARD_SECONDS:g} s of work and was stopped. Make it more "
             "specific: fewer very common words, or a rarer word with them."
         ) from None
     took_ms = round((time.perf_counter() - started) * 1000, 2)

@@ -56,7 +56,7 @@ def test_a_search_out_of_time_is_refused_and_its_searcher_not_lent_again(
     with store.live_searcher(seed_index) as (_, before):
         pass
     monkeypatch.setattr(search_module, "HARD_SECONDS", 0.0)
-    with pytest.raises(QueryError, match="took longer than 0 s"):
+    with pytest.raises(QueryError, match="needed more than 0 s of work"):
         for _ in range(100):
             search(seed_index, "VATE")
     monkeypatch.undo()
@@ -64,3 +64,14 @@ def test_a_search_out_of_time_is_refused_and_its_searcher_not_lent_again(
     assert before.is_closed
     with store.live_searcher(seed_index) as (_, after):
         assert after is not before
+
+
+def test_a_block_that_waits_is_stopped_by_the_wall_limit_only() -> None:
+    # Waiting uses no CPU: a query queued behind others is not stopped for their work.
+    with time_limit(0.05, wall_seconds=5):
+        time.sleep(0.2)
+    started = time.monotonic()
+    with pytest.raises(OutOfTime), time_limit(0.05, wall_seconds=0.1):
+        for _ in range(100):
+            time.sleep(0.01)
+    assert time.monotonic() - started < 1
