@@ -66,15 +66,23 @@ class Job:
 
 def read(index_dir: Path) -> Job | None:
     """Return the latest job, or None when none was started or its file is unreadable."""
-    try:
-        data = json.loads((index_dir / JOB_FILE).read_text(encoding="utf-8"))
-        job = Job(**data)
-    except (OSError, ValueError, TypeError):
-        return None
-    if job.state == "running" and not is_locked(index_dir, JOB_LOCK):
+    job = _load(index_dir)
+    if job is None or job.state != "running" or is_locked(index_dir, JOB_LOCK):
+        return job
+    # The job may have written its outcome and let go of its lock between the two looks.
+    job = _load(index_dir)
+    if job is not None and job.state == "running":
         job.state = "interrupted"
         job.message = "Työ keskeytyi: sen ajanut prosessi pysähtyi ennen kuin työ valmistui."
     return job
+
+
+def _load(index_dir: Path) -> Job | None:
+    try:
+        data = json.loads((index_dir / JOB_FILE).read_text(encoding="utf-8"))
+        return Job(**data)
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def start(action: str, seeds_dir: Path, index_dir: Path, max_bytes: int) -> threading.Thread:
