@@ -10,7 +10,7 @@ from indexer import store
 from indexer.build import build_index
 from indexer.search import search
 from indexer.update import update_index
-from tests.conftest import write_files
+from tests.conftest import leaks_segment_file, write_files
 
 DOCS = {"a.txt": "Ensimmäinen\n\nVATE kokoontuu.", "b.txt": "Toinen\n\nKuntaliitto lausuu."}
 
@@ -57,6 +57,7 @@ def test_an_update_in_place_is_seen_by_the_next_request(built: tuple[Path, Path]
     assert search(index_dir, "sairaala").total == 1
 
 
+@leaks_segment_file
 def test_threads_searching_through_rebuilds_and_updates_see_no_error(
     built: tuple[Path, Path],
 ) -> None:
