@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import (
@@ -540,21 +541,27 @@ def hostile(corpus: Path, docs: int, index: Path | None) -> None:
         print(f"Worst latency: {worst * 1000:.1f} ms")
 
 
+def _command(commands: Any, name: str, help_text: str, *, docs: int) -> argparse.ArgumentParser:
+    """Add a subcommand that reads the first `docs` rows of a corpus."""
+    command = commands.add_parser(name, help=help_text)
+    command.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
+    command.add_argument("--docs", type=int, default=docs, help="How many rows to index.")
+    return command
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m indexer.benchmark", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    life = commands.add_parser("lifecycle", help="Build, search during a rebuild, update.")
-    life.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
-    life.add_argument("--docs", type=int, default=20000, help="How many rows to index.")
+    life = _command(commands, "lifecycle", "Build, search during a rebuild, update.", docs=20000)
     life.add_argument("--query", default="hallitus", help="The word the clients search for.")
     life.add_argument("--clients", type=int, default=4, help="Threads searching at once.")
-    again = commands.add_parser("rebuild", help="Full rebuilds: plain Whoosh, baseline, default.")
-    again.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
-    again.add_argument("--docs", type=int, default=20000, help="How many rows to index.")
+    again = _command(
+        commands, "rebuild", "Full rebuilds: plain Whoosh, baseline, default.", docs=20000
+    )
     again.add_argument("--runs", type=int, default=3, help="Builds with each analyzer.")
-    find = commands.add_parser("search", help="Plain Whoosh vs Sotehaku: build, size, queries.")
-    find.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
-    find.add_argument("--docs", type=int, default=100000, help="How many rows to index.")
+    find = _command(
+        commands, "search", "Plain Whoosh vs Sotehaku: build, size, queries.", docs=100000
+    )
     find.add_argument(
         "--long",
         type=int,
@@ -564,9 +571,7 @@ def main(argv: list[str] | None = None) -> None:
     find.add_argument("--rounds", type=int, default=3, help="Timed rounds of the queries.")
     find.add_argument("--clients", type=int, default=8, help="HTTP clients at once.")
     find.add_argument("--seconds", type=float, default=20.0, help="How long the HTTP load runs.")
-    bad = commands.add_parser("hostile", help="Hostile queries: outcome and worst latency.")
-    bad.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
-    bad.add_argument("--docs", type=int, default=100000, help="How many rows to index.")
+    bad = _command(commands, "hostile", "Hostile queries: outcome and worst latency.", docs=100000)
     bad.add_argument(
         "--index", type=Path, help="An index already built from the same rows, to reuse."
     )
