@@ -33,8 +33,6 @@ _wakeup = threading.Condition(_lock)
 _armed: dict[int, tuple[int, int, float, float]] = {}
 _tokens = itertools.count()
 _watchdog: threading.Thread | None = None
-# How often the watchdog looks at the clocks while a limit is set, in seconds.
-_POLL = 0.02
 
 
 def _raise_in(thread_id: int) -> None:
@@ -64,11 +62,17 @@ def _watch() -> None:
                 _wakeup.wait()
                 continue
             now = time.monotonic()
+            soonest = None
             for token, (thread_id, clock, cpu_deadline, wall_deadline) in list(_armed.items()):
-                if time.clock_gettime(clock) > cpu_deadline or now > wall_deadline:
+                # A thread's CPU time grows no faster than the clock: the CPU time it has left
+                # is the least time on the clock before it can run out.
+                left = min(cpu_deadline - time.clock_gettime(clock), wall_deadline - now)
+                if left <= 0:
                     del _armed[token]
                     _raise_in(thread_id)
-            _wakeup.wait(_POLL)
+                elif soonest is None or left < soonest:
+                    soonest = left
+            _wakeup.wait(soonest)
 
 
 @contextmanager
