@@ -27,6 +27,8 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            # gunicorn's workers share one stderr: the pid tells their lines apart.
+            "pid": record.process,
             "message": record.getMessage(),
         }
         fields = getattr(record, "fields", None)
