@@ -342,3 +342,9 @@ def test_a_bad_build_setting_is_a_clear_error(
     assert result.exit_code == 1
     assert "SOTEHAKU_BUILD_MEMORY_MB must be a whole number of 1 or more: 'paljon'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_readme_covers_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sorted(cli.commands) == ["build", "search", "serve", "stats", "update", "watch"]
+    assert [c for c in cli.commands if f"| `sotehaku {c}" not in readme] == []

@@ -14,7 +14,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -145,9 +144,11 @@ http {{
 
 
 @pytest.fixture(scope="module")
-def deployment(seed_index: Path, seeds_copy: Path) -> Iterator[Deployment]:
+def deployment(
+    seed_index: Path, seeds_copy: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
     """gunicorn as the rendered unit runs it, and nginx with the rendered site in front."""
-    folder = Path(tempfile.mkdtemp(prefix="sotehaku-deploy-"))
+    folder = tmp_path_factory.mktemp("deploy")
     index_dir = folder / "index"
     shutil.copytree(seed_index, index_dir)
     certificate, key = folder / "cert.pem", folder / "key.pem"
@@ -232,7 +233,6 @@ def deployment(seed_index: Path, seeds_copy: Path) -> Iterator[Deployment]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def gunicorn_requests(deployment: Deployment) -> list[dict]:
