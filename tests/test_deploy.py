@@ -329,13 +329,13 @@ def test_slow_clients_do_not_stall_the_server(deployment: Deployment) -> None:
         for sock in slow:
             sock.close()
     assert (status, json.loads(body)["total"]) == (200, 2)
-    assert took < 1.0
+    assert took < 2.0
 
 
 @needs_nginx
 def test_a_flood_from_one_address_gets_429(deployment: Deployment) -> None:
     with contextlib.closing(deployment.https(FLOOD_ADDRESS)) as conn:
-        statuses = [deployment.request("/nowhere", connection=conn)[0] for _ in range(60)]
+        statuses = [deployment.request("/nowhere", connection=conn)[0] for _ in range(80)]
     # A burst of 40 beyond the first; a few more pass as the rate refills.
     assert statuses[:41] == [404] * 41
     assert statuses[-1] == 429
