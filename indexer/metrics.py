@@ -8,6 +8,7 @@ worker), and whatever process answers /metrics must see them all alike.
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -26,19 +27,22 @@ class IndexCollector(Collector):
         up = GaugeMetricFamily(
             "sotehaku_index_up", "1 when the live index generation can be found, else 0."
         )
+        meta = None
         try:
             gen = store.current_generation(self.index_dir)
-        except store.IndexUnreadable:
+            if gen is not None:
+                meta = store.read_meta(gen)
+        except (store.IndexUnreadable, OSError, ValueError):
+            # A damaged index is what monitoring is for: say so, and answer the scrape.
             gen = None
         up.add_metric([], 1 if gen is not None else 0)
         yield up
-        if gen is not None:
-            yield from _generation_metrics(gen)
+        if gen is not None and meta is not None:
+            yield from _generation_metrics(gen, meta)
         yield from _run_metrics(runs.last_runs(self.index_dir))
 
 
-def _generation_metrics(gen: Path) -> Iterator[Metric]:
-    meta = store.read_meta(gen)
+def _generation_metrics(gen: Path, meta: dict[str, Any]) -> Iterator[Metric]:
     yield GaugeMetricFamily(
         "sotehaku_index_documents", "Documents in the live index.", meta.get("documents", 0)
     )

@@ -3,6 +3,7 @@ with its two gunicorn workers counting into one /metrics, JSON logs, and `serve 
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer import store
 from tests.conftest import ROOT, http_request, write_files
 from tests.test_metrics import samples
 
@@ -87,11 +89,20 @@ def test_two_workers_count_into_one_metrics_page(
             for _ in range(20):
                 assert http_request(url, "/api/search?q=VATE")[0] == 200
 
-        threads = [threading.Thread(target=client) for _ in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        def served_by() -> set[int]:
+            return {
+                line["pid"] for line in json_lines(log) if line.get("endpoint") == "api.api_search"
+            }
+
+        # Rounds until both workers have served some: which one accepts is the kernel's say.
+        rounds = 0
+        while rounds < 10 and (rounds == 0 or len(served_by()) < 2):
+            threads = [threading.Thread(target=client) for _ in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            rounds += 1
         assert http_request(url, "/?q=" + "sote")[0] == 200
         # Whichever worker answers /metrics adds up both.
         pages = [samples(http_request(url, "/metrics")[2]) for _ in range(6)]
@@ -101,13 +112,12 @@ def test_two_workers_count_into_one_metrics_page(
         assert proc.wait(timeout=30) == 0
     searched = ("sotehaku_http_requests_total", (("endpoint", "api.api_search"), ("status", "200")))
     timed = ("sotehaku_search_duration_seconds_count", (("endpoint", "api.api_search"),))
-    assert {(page[searched], page[timed]) for page in pages} == {(120, 120)}
+    assert {(page[searched], page[timed]) for page in pages} == {(120 * rounds, 120 * rounds)}
     assert pages[0][("sotehaku_index_documents", ())] == 5
 
     lines = json_lines(log)
     requests = [line for line in lines if line["logger"] == "sotehaku.request"]
-    served_by = {line["pid"] for line in requests if line["endpoint"] == "api.api_search"}
-    assert len(served_by) == 2, "one worker served every search"
+    assert len(served_by()) == 2, "one worker served every search"
     assert {
         (line["status"], line["hits"]) for line in requests if line["endpoint"] == "api.api_search"
     } == {(200, 2)}
@@ -115,6 +125,32 @@ def test_two_workers_count_into_one_metrics_page(
     # Neither the app nor gunicorn writes the query text: no access log with the URL.
     assert "VATE" not in log.read_text()
     assert any(line["message"].startswith("Booting worker") for line in lines)
+
+
+def test_a_traceback_goes_to_the_log_as_one_json_line_never_to_the_client(
+    seed_index: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    log = tmp_path / "serve.log"
+    with sotehaku_serve(["--workers", "1", "--index", str(index_dir)], log) as (url, _):
+        # What no code expects: the generation's facts are not JSON.
+        (store.require_generation(index_dir) / store.META).write_text("{")
+        status, _, body = http_request(url, "/healthz")
+        metrics_status, _, metrics = http_request(url, "/metrics")
+    assert (status, json.loads(body)) == (
+        503,
+        {"status": "unavailable", "error": "The index cannot be opened."},
+    )
+    failure = next(line for line in json_lines(log) if "exception" in line)
+    assert (failure["level"], failure["message"]) == (
+        "error",
+        "The health check could not open the index",
+    )
+    assert failure["exception"].startswith("Traceback (most recent call last):\n")
+    assert "JSONDecodeError" in failure["exception"]
+    # A scrape still answers, and says the index is not serving.
+    assert (metrics_status, samples(metrics)[("sotehaku_index_up", ())]) == (200, 0)
 
 
 def test_serve_with_watch_picks_up_files_and_stops_both_on_ctrl_c(tmp_path: Path) -> None:
