@@ -5,7 +5,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -19,16 +18,11 @@ from pathlib import Path
 import pytest
 
 from indexer import store
+from indexer.benchmark import _free_port as free_port
 from tests.conftest import ROOT, http_request, write_files
 from tests.test_metrics import samples
 
 SOTEHAKU = Path(sys.executable).with_name("sotehaku")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -90,7 +90,7 @@ def test_added_changed_and_deleted_files_are_indexed_within_seconds(
     watcher: Watcher, folders: tuple[Path, Path]
 ) -> None:
     seeds, index_dir = folders
-    write_files(seeds, {"b.txt": "Toinen\n\nHyvinvointialue aloitti."})
+    write_files(seeds, {"b.txt": "Toinen\n\nHyvinvointialue aloitti.", "tyhjä.txt": ""})
     added = wait_for(lambda: hits(index_dir, "hyvinvointialue") == ["b.txt"], "added file")
     write_files(seeds, {"b.txt": "Toinen\n\nSoite aloitti."})
     changed = wait_for(lambda: hits(index_dir, "soite") == ["b.txt"], "changed file")
@@ -106,6 +106,10 @@ def test_added_changed_and_deleted_files_are_indexed_within_seconds(
         ("succeeded", 0, 1, 0),
         ("succeeded", 0, 0, 1),
     ]
+    # Each update's line lists what it skipped, and counts it by kind of reason.
+    assert [(r["skipped_by_reason"], r["skipped_files"]) for r in watcher.runs()][1:] == [
+        ({"empty": 1}, [{"id": "tyhjä.txt", "reason": "empty file"}])
+    ] * 3
 
 
 def test_a_copy_of_500_files_in_progress_is_one_update(
