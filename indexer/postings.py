@@ -26,8 +26,11 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
 )
 from whoosh.formats import Characters, Positions
+from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from indexer import blocks
 
 # Terms with fewer postings than this are inlined. At 100,000 news documents, with the
 # entries below, limits of 8 and 32 gave indexes of 165.6 and 156.9 MB (from 197.8 with W3's
@@ -304,7 +307,7 @@ class _CompactTermsReader(W3TermsReader):
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
 
 
-class _InliningPostingsWriter(W3PostingsWriter):
+class _InliningPostingsWriter(blocks.BlockWriter):
     def start_postings(self, format_: Any, terminfo: W3TermInfo) -> None:
         # W3's field writer hands every term a plain W3TermInfo.
         super().start_postings(format_, CompactTermInfo())
@@ -337,6 +340,17 @@ class InliningCodec(W3Codec):
             compression=self._compression,
             inlinelimit=self._inlinelimit,
         )
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return ListMatcher(
+                ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo
+            )
+        offset, length = terminfo.extent()
+        return blocks.postings_reader(dbfile, offset, length, format_, term=term, scorer=scorer)
 
     def terms_reader(self, storage: Any, segment: Any) -> W3TermsReader:
         name = segment.make_filename(self.TERMS_EXT)
