@@ -14,10 +14,12 @@ index built before them keeps working.
 import struct
 import zlib
 from array import array
+from bisect import bisect_left
 from itertools import accumulate
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3PostingsWriter
+from whoosh.matching import ReadTooFar
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -165,6 +167,21 @@ class BlockMatcher(W3LeafMatcher):
         self._compression = None
         self._minlength = byte_to_length(minlength)
         self._maxlength = byte_to_length(maxlength)
+
+    def skip_to(self, targetid: int) -> None:
+        # W3 steps through a block one posting at a time; a phrase or an AND skips a common
+        # word's postings to each candidate document, so search the block's numbers instead.
+        if not self.is_active():
+            raise ReadTooFar
+        if targetid <= self.id():
+            return
+        if targetid > self._maxid:
+            self._skip_to_block(lambda: targetid > self._maxid)
+            if not self.is_active():
+                return
+            if self._ids is None:
+                self._read_data()
+        self._i = bisect_left(self._ids, targetid, self._i)
 
     def _read_data(self) -> None:
         block = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
