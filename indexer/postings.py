@@ -15,7 +15,7 @@ entry here writes them as varints, about 5.
 
 import struct
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import (
@@ -25,6 +25,7 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     W3TermsReader,
 )
+from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.formats import Characters, Positions
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
@@ -279,8 +280,40 @@ class _CompactFieldCursor(W3FieldCursor):
         return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
 
 
+# Term lookups a segment's reader remembers: a one-word query looks each of its terms up four
+# times (is it there, its document frequency, its entry, its postings for the snippet), each a
+# hash, seeks and reads in Python, and the same words come again in the next queries.
+_LOOKUPS_KEPT = 4096
+
+
+class _RememberingHashReader(OrderedHashReader):
+    """Whoosh's ordered hash file reader, keeping the places of the keys it was asked for.
+
+    A segment's files never change, so a place found stays true for the reader's life.
+    """
+
+    def __init__(self, dbfile: Any, length: int) -> None:
+        super().__init__(dbfile, length)
+        self._places: dict[bytes, tuple] = {}
+
+    def ranges_for_key(self, key: bytes) -> Iterator[tuple[int, int]]:
+        places = self._places.get(key)
+        if places is None:
+            places = tuple(super().ranges_for_key(key))
+            if len(self._places) >= _LOOKUPS_KEPT:
+                self._places.clear()
+            self._places[key] = places
+        return iter(places)
+
+
 class _CompactTermsReader(W3TermsReader):
-    """W3's terms reader, reading term entries as CompactTermInfo (old entries too)."""
+    """W3's terms reader, reading term entries as CompactTermInfo (old entries too) and
+    remembering where the terms asked for are."""
+
+    def __init__(self, codec: Any, dbfile: Any, length: int, postfile: Any) -> None:
+        super().__init__(codec, dbfile, length, postfile)
+        # The same file, read through a reader that remembers lookups.
+        self._tindex = _RememberingHashReader(dbfile, length)
 
     def cursor(self, fieldname: str, fieldobj: Any) -> W3FieldCursor:
         return _CompactFieldCursor(

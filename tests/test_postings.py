@@ -188,3 +188,23 @@ def test_many_blocks_read_and_skip_as_whoosh_blocks_do(tmp_path: Path, w3_blocks
     finally:
         plain.close()
         ours.close()
+
+
+def test_remembered_lookups_give_what_the_file_says(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(indexer.postings, "_LOOKUPS_KEPT", 3)
+    ix = index.create_in(str(tmp_path), make_schema(finnish_analyzer()))
+    with ix.writer(codec=make_codec()) as writer:
+        for n, text in enumerate(["sote uudistus", "lapsi sote", "rahoitus"]):
+            writer.add_document(id=str(n), title="", body=text)
+    with ix.reader() as reader:
+        terms = reader._terms
+        assert isinstance(terms._tindex, indexer.postings._RememberingHashReader)
+        for _ in range(2):
+            assert [("body", t) in reader for t in ("sote", "lapsi", "kunta", "rahoitus")] == [
+                True,
+                True,
+                False,
+                True,
+            ]
+            assert reader.doc_frequency("body", "sote") == 2
+            assert len(terms._tindex._places) <= 3
