@@ -345,6 +345,24 @@ class _InliningPostingsWriter(blocks.BlockWriter):
         # W3's field writer hands every term a plain W3TermInfo.
         super().start_postings(format_, CompactTermInfo())
 
+    def add_posting(
+        self, id_: int, weight: float, vbytes: bytes, length: int | None = None
+    ) -> None:
+        # W3's, without its four type assertions a posting: the writer's own pool made these.
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
     def finish_postings(self) -> W3TermInfo:
         if self.written() or len(self) >= self._inlinelimit:
             return super().finish_postings()
