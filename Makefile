@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
-OS_PACKAGES := libvoikko1 voikko-fi
+OS_PACKAGES := libvoikko1 voikko-fi tesseract-ocr tesseract-ocr-fin tesseract-ocr-swe
 
 .PHONY: run test lint build os-packages clean
 
