@@ -65,6 +65,7 @@ def read_docx(raw: bytes) -> OfficeText:
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise Unreadable(f"damaged DOCX ({error})") from None
     except etree.XMLSyntaxError as error:
+        _raise_memory_error(error)
         raise Unreadable(f"damaged DOCX: its XML does not parse ({error})") from None
     return OfficeText("\n".join(_docx_blocks(body)), title.strip(), stamp.date() if stamp else None)
 
@@ -73,8 +74,8 @@ def read_odt(raw: bytes) -> OfficeText:
     """Return the paragraphs, headings, lists and tables of an ODT in order; raise Unreadable."""
     with _check_zip(raw, "ODT") as package:
         try:
-            if package.read("mimetype").strip() != _ODT_MIMETYPE:
-                raise Unreadable("not an OpenDocument text (its mimetype is another)")
+            if "mimetype" not in package.namelist() or package.read("mimetype") != _ODT_MIMETYPE:
+                raise Unreadable("not an OpenDocument text (its mimetype says otherwise)")
             content = etree.fromstring(package.read("content.xml"), _PARSER)
             names = package.namelist()
             meta = (
@@ -85,6 +86,7 @@ def read_odt(raw: bytes) -> OfficeText:
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             raise Unreadable(f"damaged ODT ({error})") from None
         except etree.XMLSyntaxError as error:
+            _raise_memory_error(error)
             raise Unreadable(f"damaged ODT: its XML does not parse ({error})") from None
     lines = []
     for text in content.iterfind(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text"):
@@ -96,6 +98,13 @@ def read_odt(raw: bytes) -> OfficeText:
             meta.findtext(f".//{{{_DC}}}date") or meta.findtext(f".//{{{_META}}}creation-date")
         )
     return OfficeText("\n".join(lines), title.strip(), date)
+
+
+def _raise_memory_error(error: etree.XMLSyntaxError) -> None:
+    """Raise MemoryError for libxml2's failure to allocate, which lxml reports as a syntax
+    error ("unknown error"): the file is too big for the memory limit, not damaged."""
+    if error.code == etree.ErrorTypes.ERR_NO_MEMORY:
+        raise MemoryError(str(error)) from None
 
 
 def _check_zip(raw: bytes, kind: str) -> zipfile.ZipFile:

@@ -122,12 +122,17 @@ def _drop_running_lines(pages: list[list[str]]) -> None:
     running = {key for key, count in seen.items() if count >= 2 and count * 2 > len(pages)}
     if not running:
         return
-    for n, page in enumerate(pages):
-        pages[n] = [
+    kept = [
+        [
             line
             for i, line in enumerate(page)
             if not (_is_edge(i, len(page)) and _edge_key(line) in running)
         ]
+        for page in pages
+    ]
+    # Pages that are all alike (a form printed many times) are text, not running lines.
+    if any(kept):
+        pages[:] = kept
 
 
 def _join_broken_words(pages: list[list[str]], is_word: IsWord) -> None:
