@@ -34,6 +34,8 @@ _LINE_END_WORD = re.compile(r"([^\W\d_]|\d)([^\W_]*)([" + _HYPHENS + r"\u00ad])$
 # The rest of a broken word, and the punctuation after it, which goes along with it.
 _LINE_START_WORD = re.compile(r"^([^\W_]+)(\S*)")
 
+# Words after which a line-end hyphen is a compound's shared part, not a break.
+_CONJUNCTIONS = frozenset({"ja", "tai", "sekä", "eli", "ynnä", "taikka", "och", "eller", "samt"})
 # is_word(text) tells whether a dictionary knows a word (Voikko), or None when there is none.
 IsWord = Callable[[str], bool] | None
 
@@ -158,6 +160,9 @@ def _joined(head: str, tail: str, *, soft: bool, is_word: IsWord) -> str:
     """Return a word broken at a line end as "head-" + "tail", with or without its hyphen."""
     if soft:
         return head + tail
+    # "sosiaali- ja terveyspalvelut": the hyphen stands for a part the next word shares.
+    if tail.casefold() in _CONJUNCTIONS:
+        return f"{head}- {tail}"
     # An abbreviation, a number or a name on either side keeps the hyphen: EU-maat,
     # 2020-luvulla, Keski-Suomi.
     if not head[-1].islower() or not tail[0].islower():

@@ -33,6 +33,8 @@ def pages_of(body: list[str], header: str = "Kunta – Pöytäkirja 3/2021") -> 
         ("hyvinvointi\x02alueella toimii", "hyvinvointialueella\ntoimii"),
         # A soft hyphen at a line end is a break; inside a line it is dropped.
         ("hyvin\u00ad\nvointialue ja vam\u00admaispalvelu", "hyvinvointialue\nja vammaispalvelu"),
+        # A shared part of two compounds keeps its hyphen and its space.
+        ("sosiaali-\nja terveyspalvelut", "sosiaali- ja\nterveyspalvelut"),
         # A dash that ends a sentence's line is not a broken word.
         ("kaksi vaihtoehtoa –\nkumpi", "kaksi vaihtoehtoa –\nkumpi"),
     ],
