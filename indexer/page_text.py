@@ -19,9 +19,11 @@ EDGE_LINES = 3
 # PDFium writes a hyphen that ends a line as one of these and joins the two lines itself.
 _PDFIUM_LINE_END_HYPHEN = ("\ufffe", "\x02")
 _HYPHENS = "-\u2010\u2011"
-# Invisible characters that only hint at layout; a soft hyphen marks a possible break.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BREAKS = _HYPHENS + "\u00ad"
+# Control characters, and invisible ones that only hint at layout (zero-width spaces and
+# joiners, byte-order marks). A soft hyphen marks a possible break: it is dropped, unless it
+# ends a line.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # "3", "- 3 -", "Sivu 3", "Sivu 3 (12)", "s. 3/12", "Page 3 of 12", "3 (12)".
 _PAGE_NUMBER = re.compile(
@@ -91,15 +93,14 @@ def _normal_lines(page: str) -> list[str]:
     page = page.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     # NFKC: ligatures (ﬁ -> fi), full-width and superscript forms, non-breaking spaces.
     page = unicodedata.normalize("NFKC", page)
-    lines = []
-    for raw in page.split("\n"):
-        # A soft hyphen at a line end is where the word was broken: keep it as a hyphen for
-        # _join_broken_words, which joins such a break whatever the dictionary says.
-        soft_break = raw.rstrip().endswith("\u00ad")
-        line = _SPACES.sub(" ", _CONTROL.sub("", raw.translate(_INVISIBLE))).strip()
-        if soft_break and line:
-            line += "\u00ad"
-        lines.append(line)
+    page = _SPACES.sub(" ", _INVISIBLE.sub("", page))
+    lines = [line.strip() for line in page.split("\n")]
+    if "\u00ad" in page:
+        for n, line in enumerate(lines):
+            # A soft hyphen at a line end is where the word was broken: keep it for
+            # _join_broken_words, which joins such a break whatever the dictionary says.
+            rest = line.replace("\u00ad", "").rstrip()
+            lines[n] = rest + "\u00ad" if line.endswith("\u00ad") and rest else rest
     return lines
 
 
@@ -143,6 +144,8 @@ def _join_broken_words(pages: list[list[str]], is_word: IsWord) -> None:
     flat = [(p, i) for p, page in enumerate(pages) for i in range(len(page))]
     for (p, i), (q, j) in zip(flat, flat[1:], strict=False):
         line, following = pages[p][i], pages[q][j]
+        if not line or line[-1] not in _BREAKS:
+            continue
         end = _LINE_END_WORD.search(line.rsplit(" ", 1)[-1])
         start = _LINE_START_WORD.match(following)
         if not end or not start:
