@@ -97,7 +97,7 @@ def finish_pdf(pdf: PdfPages, read: OcrResult) -> Extracted:
 
 def describe_failure(suffix: str, error: Exception) -> str:
     """Return the reason for a file whose reader failed in a way it does not foresee."""
-    return f"{_KINDS[suffix]} its reader failed on ({type(error).__name__}: {error})"
+    return f"{_KINDS[suffix]} that its reader failed on ({type(error).__name__}: {error})"
 
 
 def _page_list(pages: list[int] | dict[int, str]) -> str:

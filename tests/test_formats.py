@@ -279,3 +279,14 @@ def _joined_pdfs(*parts: bytes) -> bytes:
     out = io.BytesIO()
     joined.save(out)
     return out.getvalue()
+
+
+def test_a_failure_no_reader_foresaw_is_the_files_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(raw: bytes) -> None:
+        raise KeyError("word/footnotes.xml")
+
+    monkeypatch.setattr(documents.formats, "read_docx", broken)
+    # _parse is what the worker runs; here it runs in this process, with the reader patched.
+    assert documents._parse("a.docx", sd.docx_bytes(BLOCKS), 0.0) == Skipped(
+        "a.docx", "DOCX that its reader failed on (KeyError: 'word/footnotes.xml')"
+    )
