@@ -65,17 +65,23 @@ def pdf_bytes(
     header: str | None = None,
     footer: str | None = "Sivu {page} ({pages})",
     password: str | None = None,
+    owner_password: str | None = None,
     created: datetime.date | None = None,
 ) -> bytes:
     """Return a PDF whose pages have the given lines, under a running header and above a
-    footer ("{page}" and "{pages}" are filled in); password encrypts it."""
+    footer ("{page}" and "{pages}" are filled in); password encrypts it, owner_password alone
+    forbids copying and printing, as many published PDFs do, without a password to open."""
     from reportlab.lib import pdfencrypt
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     _register_font()
     out = io.BytesIO()
-    encrypt = pdfencrypt.StandardEncryption(password, strength=128) if password else None
+    encrypt = None
+    if password or owner_password:
+        encrypt = pdfencrypt.StandardEncryption(
+            password or "", owner_password, canPrint=0, canCopy=0, strength=128
+        )
     pdf = canvas.Canvas(out, pagesize=A4, encrypt=encrypt, invariant=created is not None)
     if title is not None:
         pdf.setTitle(title)

@@ -162,6 +162,12 @@ def test_an_encrypted_pdf_is_skipped_with_the_reason(tmp_path: Path) -> None:
     )
 
 
+def test_a_pdf_protected_only_against_copying_is_indexed(tmp_path: Path) -> None:
+    raw = sd.pdf_bytes([["Kopiosuojattu pöytäkirja"]], owner_password="omistaja", footer=None)
+    sd.write(tmp_path / "suojattu.pdf", raw)
+    assert load(tmp_path, "suojattu.pdf").body == "Kopiosuojattu pöytäkirja"
+
+
 @pytest.mark.parametrize("keep", [0.5, 0.1])
 def test_a_truncated_pdf_is_skipped_with_the_reason(tmp_path: Path, keep: float) -> None:
     raw = sd.pdf_bytes(MINUTES)
