@@ -126,6 +126,8 @@ def test_the_result_list_links_to_the_page_and_the_document_marks_its_pages(fold
     assert re.findall(r'id="(sivu-\d+)"', document) == ["sivu-1", "sivu-2", "sivu-3"]
     second = document[document.index('id="sivu-2"') : document.index('id="sivu-3"')]
     assert "s. 2" in second and "<mark>peruskorjauksesta</mark>" in second
+    scan = client.get("/doc/skannattu.pdf").get_data(as_text=True)
+    assert '<p class="meta note">read by OCR (Tesseract fin+swe)</p>' in scan
     docx = client.get("/doc/muistio.docx").get_data(as_text=True)
     assert "sivu-" not in docx and "puheenjohtaja" in docx
 
