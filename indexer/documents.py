@@ -106,7 +106,8 @@ def load_all(
     # Files refused before extraction wait here, in order, behind the extractions before them;
     # a file being extracted waits with its bytes, which OCR may need.
     queue: deque[Skipped | tuple[str, bytes]] = deque()
-    max_pages = settings.max_pdf_pages()
+    # Read before the first file, so that a setting without meaning stops at once.
+    max_pages, page_seconds = settings.max_pdf_pages(), settings.ocr_page_seconds()
 
     def extractions() -> Iterator[tuple[str, bytes, float, int]]:
         for doc_id in ids:
@@ -126,7 +127,7 @@ def load_all(
         elif isinstance(outcome, WorkerDied):
             yield Skipped(doc_id, f"reading its text failed: {_died(outcome)}")
         elif isinstance(outcome, _Scan):
-            yield _read_scan(outcome, raw, max_seconds)
+            yield _read_scan(outcome, raw, max_seconds, page_seconds)
         else:
             yield outcome
     yield from queue
@@ -272,11 +273,12 @@ def _binary_document(
     )
 
 
-def _read_scan(scan: _Scan, raw: bytes, max_seconds: float) -> Document | Skipped:
-    """Read a PDF's scanned pages by OCR, a page at a time with its own time limit, and
+def _read_scan(
+    scan: _Scan, raw: bytes, max_seconds: float, page_seconds: float
+) -> Document | Skipped:
+    """Read a PDF's scanned pages by OCR, a page at a time within page_seconds each, and
     return the whole document; a page that fails is named in its note."""
     read = formats.OcrResult()
-    page_seconds = settings.ocr_page_seconds()
     for index in scan.scanned.pdf.scanned:
         # Rendering the page comes on top of reading it; Tesseract is stopped at its limit.
         try:

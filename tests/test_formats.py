@@ -12,6 +12,7 @@ from indexer import documents
 from indexer import sample_documents as sd
 from indexer.documents import Document, Skipped, load
 from indexer.office_text import MAX_UNPACKED_BYTES
+from indexer.settings import SettingError
 from tests.conftest import needs_voikko
 
 MINUTES = [
@@ -296,3 +297,19 @@ def test_a_failure_no_reader_foresaw_is_the_files_reason(monkeypatch: pytest.Mon
     assert documents._parse("a.docx", sd.docx_bytes(BLOCKS), 0.0) == Skipped(
         "a.docx", "DOCX that its reader failed on (KeyError: 'word/footnotes.xml')"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MAX_PDF_PAGES", "many", "SOTEHAKU_MAX_PDF_PAGES must be a whole number of 1 or more"),
+        ("OCR_PAGE_SECONDS", "-1", "SOTEHAKU_OCR_PAGE_SECONDS must be a number above 0"),
+    ],
+)
+def test_a_limit_without_meaning_stops_before_the_first_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(f"SOTEHAKU_{name}", value)
+    sd.write(tmp_path / "a.odt", sd.odt_bytes(BLOCKS))
+    with pytest.raises(SettingError, match=message):
+        load(tmp_path, "a.odt")
