@@ -76,14 +76,14 @@ def render_page(raw: bytes, index: int, dpi: int = OCR_DPI) -> tuple[bytes, int]
         scale = dpi / 72
         if width * height * scale * scale > MAX_PIXELS:
             scale = math.sqrt(MAX_PIXELS / (width * height))
+        # Greyscale is one byte a pixel; rows may be padded to a stride.
         with closing(page.render(scale=scale, grayscale=True)) as bitmap:
-            rows = bitmap.buffer
+            rows = memoryview(bitmap.buffer).cast("B")
             w, h, stride = bitmap.width, bitmap.height, bitmap.stride
-            pixels = (
-                bytes(rows)
-                if stride == w
-                else b"".join(bytes(rows[y * stride : y * stride + w]) for y in range(h))
-            )
+            if stride == w:
+                pixels = bytes(rows[: w * h])
+            else:
+                pixels = b"".join(rows[y * stride : y * stride + w] for y in range(h))
     return b"P5\n%d %d\n255\n" % (w, h) + pixels, round(scale * 72)
 
 

@@ -12,6 +12,7 @@ from indexer import documents
 from indexer import sample_documents as sd
 from indexer.documents import Document, Skipped, load
 from indexer.office_text import MAX_UNPACKED_BYTES
+from indexer.pdf_text import render_page
 from indexer.settings import SettingError
 from tests.conftest import needs_voikko
 
@@ -313,3 +314,16 @@ def test_a_limit_without_meaning_stops_before_the_first_file(
     sd.write(tmp_path / "a.odt", sd.odt_bytes(BLOCKS))
     with pytest.raises(SettingError, match=message):
         load(tmp_path, "a.odt")
+
+
+@pytest.mark.parametrize("width", [1000, 1001])
+def test_a_scanned_page_renders_as_a_greyscale_image_without_row_padding(width: int) -> None:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (width, 700), 255).save(out, "PDF", resolution=100)
+    image, dpi = render_page(out.getvalue(), 0, dpi=100)
+    header, pixels = image.split(b"\n255\n", 1)
+    w, h = map(int, header.removeprefix(b"P5\n").split())
+    assert (abs(w - width) <= 1, abs(h - 700) <= 1, dpi) == (True, True, 100)
+    assert pixels == b"\xff" * (w * h)
