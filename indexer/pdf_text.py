@@ -24,6 +24,11 @@ MAX_PIXELS = 40_000_000
 # A page with fewer letters than this in its text layer but a picture on it is a scan
 # (some scanners add a stray character or a page number as text).
 _SCANNED_BELOW_CHARS = 20
+# A text layer of which less than this share is letters, digits and punctuation comes from
+# fonts that do not say which character a glyph is (PDFium gives "\ufffd" or private-use
+# characters): the page is read by OCR as a scan is.
+_READABLE_SHARE = 0.5
+_READABLE = re.compile(r"[\w.,:;!?()\[\]\-–—%/&\"'’”§€+*=<>#@|]")
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
 
 
@@ -32,7 +37,9 @@ class PdfPages:
     """What a PDF's text layer holds, page by page."""
 
     pages: list[str]  # each page's text as PDFium gives it; "" for a page to be read by OCR
-    scanned: list[int]  # pages (from 0) with no text but a picture: OCR reads them
+    # Pages (from 0) with no text but a picture, or with an unreadable text layer: OCR reads
+    # them.
+    scanned: list[int]
     damaged: list[int]  # pages (from 0) PDFium could not read
     title: str  # from the document's metadata, as it is written there
     date: datetime.date | None  # the metadata's creation date
@@ -50,12 +57,12 @@ def read_pdf(raw: bytes, *, max_pages: int) -> PdfPages:
         pages, scanned, damaged = [], [], []
         for index in range(count):
             try:
-                text, has_picture = _page_text(pdf, index)
+                text, needs_ocr = _page_text(pdf, index)
             except pdfium.PdfiumError:
                 pages.append("")
                 damaged.append(index)
                 continue
-            if has_picture:
+            if needs_ocr:
                 scanned.append(index)
                 text = ""
             pages.append(text)
@@ -102,16 +109,24 @@ def _open(raw: bytes) -> pdfium.PdfDocument:
 
 
 def _page_text(pdf: pdfium.PdfDocument, index: int) -> tuple[str, bool]:
-    """Return a page's text and whether it has a picture on it."""
+    """Return a page's text and whether OCR must read the page instead: a scan, or a page
+    whose text layer is unreadable."""
     with closing(pdf[index]) as page:
         with closing(page.get_textpage()) as textpage:
             text = textpage.get_text_range()
+        if _unreadable(text):
+            return text, True
         # Looking for pictures costs a fifth of the page's time: only where text is scarce.
-        has_picture = False
         if len(re.findall(r"\w", text)) < _SCANNED_BELOW_CHARS:
             pictures = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)
-            has_picture = next(pictures, None) is not None
-    return text, has_picture
+            return text, next(pictures, None) is not None
+    return text, False
+
+
+def _unreadable(text: str) -> bool:
+    """Tell a text layer of glyphs without characters from text."""
+    shown = len(text) - sum(map(str.isspace, text))
+    return shown >= _SCANNED_BELOW_CHARS and len(_READABLE.findall(text)) < _READABLE_SHARE * shown
 
 
 def _pdf_date(value: str) -> datetime.date | None:

@@ -115,6 +115,39 @@ def text_pages(text: str, *, hyphenate: bool = True) -> list[list[str]]:
     return [lines[n : n + LINES_PER_PAGE] for n in range(0, len(lines), LINES_PER_PAGE)] or [[]]
 
 
+def unmapped_pdf_bytes(capitals: str) -> bytes:
+    """Return a one-page PDF whose text (A to Z and spaces) is drawn in a font that maps its
+    letters to private-use characters, as broken producers' fonts do: it reads as text on
+    paper and as nothing in the text layer."""
+    content = b"BT /F1 24 Tf 72 700 Td (%s) Tj ET" % capitals.encode("ascii")
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n"
+        b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+        b"1 beginbfrange <41> <5A> <E000> endbfrange\n"
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R"
+        b" /Resources << /Font << /F1 4 0 R >> >> >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
 def scanned_pdf_bytes(pages: Sequence[Sequence[str]], *, dpi: int = 200) -> bytes:
     """Return a PDF of pictures of text only, as a scanner makes, with no text layer."""
     from PIL import Image, ImageDraw, ImageFont

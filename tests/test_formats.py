@@ -126,6 +126,12 @@ def test_only_the_scanned_pages_of_a_pdf_are_read_by_ocr(tmp_path: Path) -> None
     assert doc.note == "page 2 read by OCR (Tesseract fin+swe)"
 
 
+def test_a_page_whose_font_hides_its_letters_is_read_by_ocr(tmp_path: Path) -> None:
+    sd.write(tmp_path / "fontti.pdf", sd.unmapped_pdf_bytes("KUNNANHALLITUS KOKOONTUI"))
+    doc = load(tmp_path, "fontti.pdf")
+    assert (doc.body, doc.note) == ("KUNNANHALLITUS KOKOONTUI", "read by OCR (Tesseract fin+swe)")
+
+
 def test_without_tesseract_a_scanned_pdf_is_skipped_with_the_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_workers: None
 ) -> None:
