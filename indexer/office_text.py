@@ -27,6 +27,9 @@ from indexer.unreadable import Unreadable
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_FOOTNOTES = f"{_RELATIONSHIPS}/footnotes"
+_ENDNOTES = f"{_RELATIONSHIPS}/endnotes"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -61,13 +64,20 @@ def read_docx(raw: bytes) -> OfficeText:
         properties = document.core_properties
         title = properties.title or ""
         stamp = properties.modified or properties.created
-        body = document.element.body
+        lines = list(_docx_blocks(document.element.body))
+        # Footnotes and endnotes are the document's text too: after the body, as printed.
+        for rel in document.part.rels.values():
+            if rel.reltype in (_FOOTNOTES, _ENDNOTES) and not rel.is_external:
+                notes = etree.fromstring(rel.target_part.blob, _PARSER)
+                for note in notes:
+                    if note.get(f"{{{_W}}}type") in (None, "normal"):
+                        lines.extend(_docx_blocks(note))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise Unreadable(f"damaged DOCX ({error})") from None
     except etree.XMLSyntaxError as error:
         _raise_memory_error(error)
         raise Unreadable(f"damaged DOCX: its XML does not parse ({error})") from None
-    return OfficeText("\n".join(_docx_blocks(body)), title.strip(), stamp.date() if stamp else None)
+    return OfficeText("\n".join(lines), title.strip(), stamp.date() if stamp else None)
 
 
 def read_odt(raw: bytes) -> OfficeText:
@@ -91,6 +101,9 @@ def read_odt(raw: bytes) -> OfficeText:
     lines = []
     for text in content.iterfind(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text"):
         lines.extend(_odt_blocks(text))
+        # Footnotes and endnotes, left out of their paragraphs' running text, come after it.
+        for note in text.iter(f"{{{_TEXT}}}note-body"):
+            lines.extend(_odt_blocks(note))
     title, date = "", None
     if meta is not None:
         title = meta.findtext(f".//{{{_DC}}}title") or ""

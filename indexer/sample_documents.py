@@ -201,7 +201,8 @@ def docx_bytes(
 def odt_bytes(
     blocks: Sequence[tuple[str, object]], *, title: str = "", date: str | None = None
 ) -> bytes:
-    """Return an ODT of blocks in order, of the kinds docx_bytes takes."""
+    """Return an ODT of blocks in order, of the kinds docx_bytes takes, and ("footnote",
+    (paragraph, note))."""
     body = []
     for kind, content in blocks:
         if kind == "heading":
@@ -220,6 +221,13 @@ def odt_bytes(
                 for row in content  # type: ignore[attr-defined]
             )
             body.append(f"<table:table>{rows}</table:table>")
+        elif kind == "footnote":
+            text, note = content  # type: ignore[misc]
+            body.append(
+                f'<text:p>{escape(text)}<text:note text:note-class="footnote">'
+                "<text:note-citation>1</text:note-citation><text:note-body>"
+                f"<text:p>{escape(note)}</text:p></text:note-body></text:note></text:p>"
+            )
         else:
             body.append(f"<text:p>{escape(str(content))}</text:p>")
     namespaces = " ".join(f'xmlns:{k}="{v}"' for k, v in _ODT_NS.items())

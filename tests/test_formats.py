@@ -98,6 +98,14 @@ def test_a_docx_without_a_meaningful_title_takes_it_from_the_text(tmp_path: Path
     assert (doc.title, doc.date) == ("Vammaispalvelujen muistio", datetime.date(2022, 5, 5))
 
 
+def test_footnotes_come_after_the_body(tmp_path: Path) -> None:
+    sd.write(tmp_path / "a.docx", _docx_with_footnote(sd.docx_bytes(BLOCKS), "Lähde: THL 2021."))
+    assert load(tmp_path, "a.docx").body == BLOCKS_TEXT + "\nLähde: THL 2021."
+    odt = sd.odt_bytes([("footnote", ("Kotihoito kasvoi.", "Lähde: THL 2021."))])
+    sd.write(tmp_path / "a.odt", odt)
+    assert load(tmp_path, "a.odt").body == "Kotihoito kasvoi.\nLähde: THL 2021."
+
+
 def test_an_odt_keeps_headings_paragraphs_lists_and_tables_in_order(tmp_path: Path) -> None:
     sd.write(tmp_path / "r.odt", sd.odt_bytes(BLOCKS, title="Muistio", date="2022-05-06T10:00:00"))
     doc = load(tmp_path, "r.odt")
@@ -280,6 +288,37 @@ def _docx_with_body(raw: bytes, body: bytes) -> bytes:
                     + b"</w:body></w:document>"
                 )
             package.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _docx_with_footnote(raw: bytes, note: str) -> bytes:
+    """Return a DOCX with a footnotes part, as Word writes it (python-docx writes none)."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    footnotes = (
+        f'<w:footnotes xmlns:w="{w}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f'</w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>{note}</w:t></w:r></w:p>'
+        "</w:footnote></w:footnotes>"
+    )
+    relationship = (
+        '<Relationship Id="rIdNotes" Target="footnotes.xml" Type="http://schemas.openxmlformats'
+        '.org/officeDocument/2006/relationships/footnotes"/></Relationships>'
+    )
+    override = (
+        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.footnotes+xml"/></Types>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", relationship.encode())
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", override.encode())
+            package.writestr(info.filename, data)
+        package.writestr("word/footnotes.xml", footnotes)
     return out.getvalue()
 
 
