@@ -24,11 +24,10 @@ MAX_PIXELS = 40_000_000
 # A page with fewer letters than this in its text layer but a picture on it is a scan
 # (some scanners add a stray character or a page number as text).
 _SCANNED_BELOW_CHARS = 20
-# A text layer of which less than this share is letters, digits and punctuation comes from
-# fonts that do not say which character a glyph is (PDFium gives "\ufffd" or private-use
-# characters): the page is read by OCR as a scan is.
-_READABLE_SHARE = 0.5
-_READABLE = re.compile(r"[\w.,:;!?()\[\]\-–—%/&\"'’”§€+*=<>#@|]")
+# A text layer more than half of whose characters are replacement or private-use ones comes
+# from fonts that do not say which character a glyph is: the page is read by OCR as a scan is.
+_UNREADABLE_SHARE = 0.5
+_NO_CHARACTER = re.compile("[\ufffd\ue000-\uf8ff]")
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
 
 
@@ -125,8 +124,13 @@ def _page_text(pdf: pdfium.PdfDocument, index: int) -> tuple[str, bool]:
 
 def _unreadable(text: str) -> bool:
     """Tell a text layer of glyphs without characters from text."""
+    if not _NO_CHARACTER.search(text):
+        return False  # nearly every page: one scan of the text in C
     shown = len(text) - sum(map(str.isspace, text))
-    return shown >= _SCANNED_BELOW_CHARS and len(_READABLE.findall(text)) < _READABLE_SHARE * shown
+    return (
+        shown >= _SCANNED_BELOW_CHARS
+        and len(_NO_CHARACTER.findall(text)) > _UNREADABLE_SHARE * shown
+    )
 
 
 def _pdf_date(value: str) -> datetime.date | None:
