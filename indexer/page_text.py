@@ -27,7 +27,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\uf
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # "3", "- 3 -", "Sivu 3", "Sivu 3 (12)", "s. 3/12", "3 (12)", "Page 3 of 12", "Sida 3 av 12".
 _PAGE_NUMBER = re.compile(
-    r"[-–—]?\s*(?:(?:sivu|sida|page|s\.)\s*)?(?P<n>\d{1,4})"
+    r"[-–—]?\s*(?:(?:sivu|sida|page|s\.)\s*)?(\d{1,4})"
     r"(?:\s*(?:\(\s*\d{1,4}\s*\)|/\s*\d{1,4}|(?:of|/|av)\s+\d{1,4}))?\s*[-–—]?",
     re.IGNORECASE,
 )

@@ -198,6 +198,21 @@ def docx_bytes(
     return out.getvalue()
 
 
+def docx_with_body(raw: bytes, body: bytes) -> bytes:
+    """Return a DOCX whose body is the given XML instead (a zip bomb, a body that swells)."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    # The fastest compression: a bomb's body is hundreds of megabytes of one pattern.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                head = data.split(b"<w:body>")[0]
+                data = head + b"<w:body>" + body + b"</w:body></w:document>"
+            package.writestr(info.filename, data)
+    return out.getvalue()
+
+
 def odt_bytes(
     blocks: Sequence[tuple[str, object]], *, title: str = "", date: str | None = None
 ) -> bytes:

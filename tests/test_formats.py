@@ -225,7 +225,7 @@ def test_a_truncated_docx_is_skipped_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_a_docx_zip_bomb_is_skipped_before_it_is_unpacked(tmp_path: Path) -> None:
-    bomb = _docx_with_body(sd.docx_bytes(BLOCKS), b"<w:p/>" * (MAX_UNPACKED_BYTES // 6 + 200_000))
+    bomb = sd.docx_with_body(sd.docx_bytes(BLOCKS), b"<w:p/>" * (MAX_UNPACKED_BYTES // 6 + 200_000))
     assert len(bomb) < 1024 * 1024
     sd.write(tmp_path / "pommi.docx", bomb)
     started = time.perf_counter()
@@ -240,7 +240,7 @@ def test_a_docx_that_needs_more_memory_than_the_limit_is_skipped(
 ) -> None:
     monkeypatch.setenv("SOTEHAKU_MAX_FILE_MEMORY_MB", "300")
     # Under the unpacked size limit, but ten million paragraphs swell as a tree.
-    hog = _docx_with_body(sd.docx_bytes(BLOCKS), b"<w:p/>" * 10_000_000)
+    hog = sd.docx_with_body(sd.docx_bytes(BLOCKS), b"<w:p/>" * 10_000_000)
     sd.write(tmp_path / "ahne.docx", hog)
     sd.write(tmp_path / "ok.docx", sd.docx_bytes(BLOCKS))
     loaded = list(documents.load_all(tmp_path, ["ahne.docx", "ok.docx"], max_seconds=60))
@@ -269,26 +269,6 @@ def test_files_without_text_are_skipped_with_the_reason(
 ) -> None:
     sd.write(tmp_path / doc_id, content)
     assert load(tmp_path, doc_id) == Skipped(doc_id, reason)
-
-
-def _docx_with_body(raw: bytes, body: bytes) -> bytes:
-    """Return a DOCX whose body is replaced by the given XML."""
-    source = zipfile.ZipFile(io.BytesIO(raw))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "word/document.xml":
-                head, rest = data.split(b"<w:body>")
-                data = (
-                    head
-                    + b"<w:body>"
-                    + body
-                    + rest.split(b"</w:body>")[0][-0:]
-                    + b"</w:body></w:document>"
-                )
-            package.writestr(info.filename, data)
-    return out.getvalue()
 
 
 def _docx_with_footnote(raw: bytes, note: str) -> bytes:

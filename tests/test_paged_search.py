@@ -13,7 +13,6 @@ from indexer.search import get_document, search
 from indexer.stats import index_stats
 from indexer.update import update_index
 from tests.test_admin import TOKEN, log_in
-from tests.test_formats import _docx_with_body
 from webui import create_app
 
 MINUTES = [
@@ -50,7 +49,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, object
     sd.write(seeds / "katkennut.pdf", minutes[: len(minutes) // 2])
     docx = sd.docx_bytes(memo)
     sd.write(seeds / "katkennut.docx", docx[: len(docx) // 2])
-    sd.write(seeds / "pommi.docx", _docx_with_body(docx, b"<w:p/>" * (200 * 2**20 // 6 + 200_000)))
+    sd.write(
+        seeds / "pommi.docx", sd.docx_with_body(docx, b"<w:p/>" * (200 * 2**20 // 6 + 200_000))
+    )
     sd.write(seeds / "kirja.pdf", sd.pdf_bytes([["x"]] * 2001, footer=None))
     index_dir = seeds.parent / "index"
     report = build_index(seeds, index_dir)
