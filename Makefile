@@ -6,8 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 OS_PACKAGES := libvoikko1 voikko-fi tesseract-ocr tesseract-ocr-fin tesseract-ocr-swe
+# What tests/test_deploy.py runs: Debian's nginx in front of gunicorn, openssl for its test
+# certificate, systemd-analyze on the units.
+TEST_OS_PACKAGES := nginx openssl systemd
 
-.PHONY: run test lint build os-packages clean
+.PHONY: run test lint build os-packages test-os-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,19 +35,39 @@ os-packages:
 		echo "  sudo apt-get install -y $(OS_PACKAGES)"; \
 	fi
 
-build: os-packages $(VENV)/.installed
-	$(BIN)/python -m indexer build
+# Installing nginx starts it on port 80 with Debian's default site, unless a policy-rc.d says
+# no: one is put in place for the install (and removed after) where the machine has none.
+test-os-packages:
+	@if dpkg -s $(TEST_OS_PACKAGES) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing $(TEST_OS_PACKAGES) for the deployment tests ..."; \
+		policy=/usr/sbin/policy-rc.d; made=; \
+		if [ ! -e $$policy ]; then \
+			printf '#!/bin/sh\nexit 101\n' > $$policy && chmod 755 $$policy && made=1; \
+		fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq $(TEST_OS_PACKAGES) >/dev/null; status=$$?; \
+		if [ -n "$$made" ]; then rm -f $$policy; fi; \
+		exit $$status; \
+	else \
+		echo "The deployment tests skip without $(TEST_OS_PACKAGES). To install them run:"; \
+		echo "  sudo apt-get install -y $(TEST_OS_PACKAGES)"; \
+	fi
 
+build: os-packages $(VENV)/.installed
+	$(BIN)/sotehaku build
+
+# The server and the folder watcher beside it: a file dropped into seeds/ is found seconds
+# later. Ctrl-C stops both.
 run: os-packages $(VENV)/.installed
-	@$(BIN)/python -m indexer stats >/dev/null 2>&1 || $(BIN)/python -m indexer build
-	$(BIN)/gunicorn --config python:webui.gunicorn_conf --workers $(WORKERS) --bind $(HOST):$(PORT) \
-		'webui:create_app()'
+	@$(BIN)/sotehaku stats >/dev/null 2>&1 || $(BIN)/sotehaku build
+	exec $(BIN)/sotehaku serve --watch --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check indexer webui tests
-	$(BIN)/ruff format --check indexer webui tests
+	$(BIN)/ruff check indexer webui tests deploy
+	$(BIN)/ruff format --check indexer webui tests deploy
 
-test: os-packages $(VENV)/.installed lint
+test: os-packages test-os-packages $(VENV)/.installed lint
 	$(BIN)/pytest -q
 
 clean:

@@ -2,8 +2,11 @@
 
 import html
 import json
+import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,14 +14,14 @@ from typing import Any
 
 import click
 
-from indexer import settings
+from indexer import logs, runs, serve, settings
 from indexer.analysis import AnalysisUnavailable
-from indexer.build import BuildReport, NothingIndexed, build_index
+from indexer.build import BuildReport, NothingIndexed
 from indexer.lock import WriterBusy
 from indexer.search import QueryError, search
 from indexer.stats import index_stats
 from indexer.store import IndexMissing, IndexUnreadable
-from indexer.update import update_index
+from indexer.watch import watch as watch_folder
 from indexer.workers import WorkerFailed
 
 # Exit code for "another writer holds the index": scripts can retry on it.
@@ -56,9 +59,9 @@ def _index_option(f: Callable) -> Callable:
 
 @click.group()
 def cli() -> None:
-    """Sotehaku: build and search a Finnish full-text index.
+    """Sotehaku: build, search, watch and serve a Finnish full-text index.
 
-    Example: python -m indexer build && python -m indexer search VATE
+    Example: sotehaku build && sotehaku search VATE
     """
 
 
@@ -70,7 +73,7 @@ def build(seeds: Path, index_dir: Path) -> None:
 
     Searches keep being served from the old index until the new one is complete.
 
-    Example: python -m indexer build --seeds seeds --index index
+    Example: sotehaku build --seeds seeds --index index
     """
     bar: Any = None
     stages = {"read": "Reading files", "index": "Indexing documents"}
@@ -92,7 +95,7 @@ def build(seeds: Path, index_dir: Path) -> None:
             click.echo("Writing the index ...", err=True)
 
     try:
-        report = build_index(
+        report = runs.build(
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
@@ -139,10 +142,10 @@ def _print_build(report: BuildReport) -> None:
 def update(seeds: Path, index_dir: Path) -> None:
     """Index new and changed files and drop deleted ones, without a full rebuild.
 
-    Example: python -m indexer update
+    Example: sotehaku update
     """
     with _reading(index_dir):
-        report = update_index(
+        report = runs.update(
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
@@ -165,7 +168,7 @@ def update(seeds: Path, index_dir: Path) -> None:
 def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: Path) -> None:
     """Search the index the way the web page does.
 
-    Example: python -m indexer search "sote-uudistus" --limit 5
+    Example: sotehaku search "sote-uudistus" --limit 5
     """
     with _reading(index_dir):
         result = search(index_dir, query, page=page, limit=limit)
@@ -198,7 +201,7 @@ def _terminal_snippet(snippet: str) -> str:
 def stats(index_dir: Path) -> None:
     """Show what the index holds and how it was built.
 
-    Example: python -m indexer stats --index index
+    Example: sotehaku stats --index index
     """
     with _reading(index_dir):
         s = index_stats(index_dir)
@@ -214,6 +217,64 @@ def stats(index_dir: Path) -> None:
         click.echo(f"Skipped {len(s.skipped)} files:")
         for item in s.skipped:
             click.echo(f"  {_shown(item['id'])}: {_shown(item['reason'])}")
+
+
+@cli.command()
+@_seeds_option
+@_index_option
+def watch(seeds: Path, index_dir: Path) -> None:
+    """Update the index whenever files in the seeds folder appear, change or go.
+
+    Waits until the folder has been quiet for $SOTEHAKU_WATCH_SETTLE_SECONDS, then runs one
+    update; builds the index when there is none. Logs JSON lines to stderr. Stops on SIGTERM
+    or Ctrl-C, after the update in progress.
+
+    Example: sotehaku watch --seeds seeds --index index
+    """
+    logs.configure()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
+    try:
+        watch_folder(
+            seeds,
+            index_dir,
+            settle=settings.watch_settle_seconds(),
+            stop=stop,
+            max_bytes=settings.max_file_bytes(),
+            max_seconds=settings.max_file_seconds(),
+        )
+    except (FileNotFoundError, settings.SettingError) as e:
+        raise click.ClickException(_shown(str(e))) from None
+
+
+@cli.command("serve")
+@click.option(
+    "--bind",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="Address to serve on: HOST:PORT, or unix:PATH.",
+)
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+@click.option("--watch", "and_watch", is_flag=True, help="Run the folder watcher beside it.")
+@_seeds_option
+@_index_option
+def serve_command(bind: str, workers: int, and_watch: bool, seeds: Path, index_dir: Path) -> None:
+    """Serve the search on the web with gunicorn and the project's settings.
+
+    Settings come from the environment (SOTEHAKU_*); --seeds and --index set the two folders
+    for the server and the watcher. Stops cleanly on SIGTERM or Ctrl-C.
+
+    Example: sotehaku serve --bind 127.0.0.1:8000 --workers 2 --watch
+    """
+    env = {
+        **os.environ,
+        settings.ENV_PREFIX + "SEEDS_DIR": str(seeds),
+        settings.ENV_PREFIX + "INDEX_DIR": str(index_dir),
+    }
+    if and_watch:
+        sys.exit(serve.serve_and_watch(bind, workers, env))
+    serve.exec_server(bind, workers, env)
 
 
 @contextmanager

@@ -15,8 +15,11 @@ from typing import Any
 
 from whoosh import query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader
+from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
+
+from indexer.blocks import BlockMatcher
 
 # Length parts by (segment folder, segment, field, B, K1, average length), the most recently
 # used last. A few generations' worth; a rebuild's new segments push the old ones out.
@@ -204,17 +207,23 @@ def _term_scores(sub: Any, q: Any, weighting: CachedBM25F) -> Scores:
 def _blocks(postings: Any) -> Any:
     """Yield (document numbers, weights) of a term's postings, a block at a time.
 
-    Reads the blocks of Whoosh 2.7's W3 leaf matcher directly (Whoosh-Reloaded is pinned);
-    other matchers are read one posting at a time. Deleted documents are the caller's.
+    Reads the blocks of Whoosh 2.7's W3 leaf matcher and the lists of inlined postings
+    directly (Whoosh-Reloaded is pinned); other matchers are read one posting at a time.
+    Deleted documents are the caller's.
     """
     if isinstance(postings, FilterMatcher):
         postings = postings.child
-    if type(postings) is W3LeafMatcher:
+    if type(postings) in (W3LeafMatcher, BlockMatcher):
         while postings.is_active():
             postings.id()
             postings.weight()
             yield postings._ids, postings._weights
             postings._next_block()
+        return
+    if type(postings) is ListMatcher and postings._weights and not postings._all_weights:
+        # A term's postings inlined in its entry: all in memory already.
+        start = postings._i
+        yield postings._ids[start:], postings._weights[start:]
         return
     ids, weights = [], []
     while postings.is_active():

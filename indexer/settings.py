@@ -66,6 +66,22 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory for the postings a full build sorts before spilling them to disk, in MB, "
         "shared by its workers.",
     ),
+    Setting(
+        "WATCH_SETTLE_SECONDS",
+        "2",
+        "sotehaku watch updates the index once the seeds folder has had no change for this"
+        " many seconds.",
+    ),
+    Setting(
+        "METRICS",
+        "loopback",
+        "/metrics: loopback (answered to 127.0.0.1 and ::1 only), on (to anyone) or off (404).",
+    ),
+    Setting(
+        "LOG_QUERIES",
+        "false",
+        "true: request log lines carry the query text (people may type names into it).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -145,3 +161,22 @@ def _whole_number(name: str) -> int:
             f"{_BY_NAME[name].env_name} must be a whole number of 1 or more: {value!r}"
         )
     return int(value)
+
+
+def watch_settle_seconds() -> float:
+    """Return how long the seeds folder must be quiet before the watcher updates the index."""
+    return _positive("WATCH_SETTLE_SECONDS", float)
+
+
+METRICS_CHOICES = ("loopback", "on", "off")
+
+
+def metrics() -> str:
+    """Return who may read /metrics: loopback, on (anyone) or off."""
+    value = get("METRICS").strip().lower()
+    if value not in METRICS_CHOICES:
+        raise SettingError(
+            f"{_BY_NAME['METRICS'].env_name} must be one of {', '.join(METRICS_CHOICES)},"
+            f" not {value!r}."
+        )
+    return value

@@ -111,11 +111,11 @@ def test_update(runner: CliRunner, tmp_path: Path) -> None:
     assert result.output.startswith("Added 1, changed 0, removed 0, unchanged 1 in ")
 
 
-@pytest.mark.parametrize("command", ["build", "update", "search", "stats"])
+@pytest.mark.parametrize("command", ["build", "update", "search", "stats", "watch", "serve"])
 def test_every_command_has_help_with_an_example(runner: CliRunner, command: str) -> None:
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
-    assert "Example: python -m indexer " + command in result.output
+    assert "Example: sotehaku " + command in result.output
 
 
 def test_the_time_limit_comes_from_the_environment(
@@ -309,7 +309,13 @@ def test_a_build_that_cannot_write_leaves_the_live_index(runner: CliRunner, tmp_
         "Error: File too large while writing the index; the live index was left unchanged.\n",
     )
     assert (index_dir / "CURRENT").read_text() == live
-    assert sorted(p.name for p in index_dir.iterdir()) == [".writer.lock", "CURRENT", live.strip()]
+    assert sorted(p.name for p in index_dir.iterdir()) == [
+        ".last-build.json",
+        ".writer.lock",
+        "CURRENT",
+        live.strip(),
+    ]
+    assert json.loads((index_dir / ".last-build.json").read_text())["succeeded"] is False
     result = runner.invoke(cli, ["search", "VATE", "--index", str(index_dir)])
     assert result.output.startswith("1 documents (")
 
@@ -336,3 +342,9 @@ def test_a_bad_build_setting_is_a_clear_error(
     assert result.exit_code == 1
     assert "SOTEHAKU_BUILD_MEMORY_MB must be a whole number of 1 or more: 'paljon'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_readme_covers_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sorted(cli.commands) == ["build", "search", "serve", "stats", "update", "watch"]
+    assert [c for c in cli.commands if f"| `sotehaku {c}" not in readme] == []

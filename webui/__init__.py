@@ -29,6 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ADMIN_TOKEN=settings.get("ADMIN_TOKEN"),
         SECRET_KEY=settings.get("SECRET_KEY"),
         SESSION_COOKIE_SECURE=_flag("SESSION_COOKIE_SECURE"),
+        METRICS=settings.metrics(),
+        LOG_QUERIES=_flag("LOG_QUERIES"),
     )
     if test_config:
         app.config.update(test_config)
@@ -37,8 +39,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["ADMIN_TOKEN"] = _strong("ADMIN_TOKEN", app.config["ADMIN_TOKEN"] or "")
     app.config["SECRET_KEY"] = _session_key(app.config)
 
-    from webui import admin, api, errors, headers, limits, pages
+    from webui import admin, api, errors, headers, limits, metrics, pages, request_log
 
+    # First, so that their clocks start before any other hook runs.
+    metrics.init_app(app)
+    request_log.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     limits.init_app(app)

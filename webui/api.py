@@ -6,6 +6,7 @@ from indexer.search import QueryError, search
 from indexer.stats import index_stats
 from indexer.store import IndexMissing
 from webui.errors import error_response
+from webui.metrics import note_search
 from webui.params import BadParameter, page_and_limit
 
 bp = Blueprint("api", __name__)
@@ -22,6 +23,7 @@ def api_search():
         result = search(current_app.config["INDEX_DIR"], q, page=page, limit=limit)
     except (BadParameter, QueryError) as e:
         return error_response(400, str(e))
+    note_search(result.total)
     return jsonify(result.to_json())
 
 

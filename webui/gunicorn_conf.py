@@ -8,7 +8,23 @@ wait held both of `make run`'s workers for 30 s. A threaded worker waits for a c
 first bytes without a thread, then gives it one: it takes about WORKERS * THREADS such
 clients (50 slow sockets left /healthz at 3 ms with 2 workers; 64 began to stall it). Behind
 a buffering proxy (see the README) none reach gunicorn.
+
+The hooks below keep the workers' Prometheus counts in one folder, so that /metrics adds
+them up, and make every log line JSON.
 """
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from gunicorn.arbiter import Arbiter
+from gunicorn.workers.base import Worker
+
+from indexer import logs
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+_made_here: list[str] = []
 
 worker_class = "gthread"
 threads = 32
@@ -23,3 +39,39 @@ graceful_timeout = 20
 limit_request_line = 8190
 limit_request_fields = 128
 limit_request_field_size = 12288
+
+# gunicorn 27 opens a control socket in the user's home by default: two servers would share
+# it, and a service user has no home to write to. Nothing here uses it.
+control_socket_disable = True
+
+# Every line on stderr is JSON, gunicorn's own ("Booting worker", a worker's timeout) and the
+# app's (a line per request, tracebacks) alike: see indexer/logs.py.
+logconfig_dict = logs.logging_config()
+
+
+def on_starting(server: Arbiter) -> None:
+    """Give the workers a folder for their metrics before any starts (prometheus_client's
+    multiprocess mode reads PROMETHEUS_MULTIPROC_DIR when the app imports it)."""
+    given = os.environ.get(MULTIPROC_ENV)
+    if given:
+        # Counts left by a server that stopped would be added to this one's: start from zero.
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+    else:
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="sotehaku-metrics-")
+        _made_here.append(os.environ[MULTIPROC_ENV])
+
+
+def child_exit(server: Arbiter, worker: Worker) -> None:
+    """Drop the live-only values of a worker that ended; its counts stay in the sums."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: Arbiter) -> None:
+    """Remove the metrics folder this server made for itself."""
+    for folder in _made_here:
+        shutil.rmtree(folder, ignore_errors=True)

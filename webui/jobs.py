@@ -18,11 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer import store
-from indexer.build import NothingIndexed, build_index
+from indexer import runs, store
+from indexer.build import NothingIndexed
 from indexer.lock import WriterBusy, is_locked
 from indexer.store import IndexMissing
-from indexer.update import update_index
 from indexer.workers import WorkerFailed
 
 JOB_FILE = ".admin-job.json"
@@ -144,7 +143,7 @@ def _rebuild(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None
             job.stage, job.done, job.total = stage, done, total
             _write(index_dir, job)
 
-    report = build_index(seeds_dir, index_dir, max_bytes=max_bytes, progress=progress)
+    report = runs.build(seeds_dir, index_dir, max_bytes=max_bytes, progress=progress)
     job.documents, job.skipped, job.seconds = report.indexed, len(report.skipped), report.seconds
     job.message = (
         f"Hakemisto rakennettu: {report.indexed} asiakirjaa, {len(report.skipped)} ohitettu,"
@@ -153,7 +152,7 @@ def _rebuild(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None
 
 
 def _update(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None:
-    report = update_index(seeds_dir, index_dir, max_bytes=max_bytes)
+    report = runs.update(seeds_dir, index_dir, max_bytes=max_bytes)
     gen = store.current_generation(index_dir)
     job.documents = store.read_meta(gen).get("documents") if gen else None
     job.skipped, job.seconds = len(report.skipped), report.seconds

@@ -5,6 +5,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import PathConverter
 
 from indexer.search import QueryError, get_document, search
+from webui.metrics import note_search
 from webui.params import BadParameter, int_arg
 
 bp = Blueprint("pages", __name__)
@@ -38,6 +39,7 @@ def index():
         result = search(current_app.config["INDEX_DIR"], q, page=page, limit=PER_PAGE)
     except (BadParameter, QueryError) as e:
         return render_template("search.html", q=q, result=None, error=str(e)), 400
+    note_search(result.total)
     return render_template("search.html", q=q, result=result, error=None)
 
 
