@@ -14,6 +14,7 @@ from indexer.documents import Document, Skipped, load
 from indexer.office_text import MAX_UNPACKED_BYTES
 from indexer.pdf_text import render_page
 from indexer.settings import SettingError
+from indexer.skip_reasons import reason_kind
 from tests.conftest import needs_voikko
 
 MINUTES = [
@@ -352,3 +353,28 @@ def test_a_scanned_page_renders_as_a_greyscale_image_without_row_padding(width: 
     w, h = map(int, header.removeprefix(b"P5\n").split())
     assert (abs(w - width) <= 1, abs(h - 700) <= 1, dpi) == (True, True, 100)
     assert pixels == b"\xff" * (w * h)
+
+
+def test_every_reason_of_the_formats_has_a_kind_for_the_metrics() -> None:
+    reasons = [
+        "encrypted PDF: it opens only with a password",
+        "damaged or not a PDF (data format error)",
+        "damaged or truncated DOCX (not a complete zip file)",
+        "not an OpenDocument text (its mimetype says otherwise)",
+        "DOCX that unpacks to 202 MB, over the 200 MB limit (a zip bomb?)",
+        "PDF of 2,500 pages, over the 2,000-page limit",
+        "reading its text needed more than the 300 MB memory limit",
+        "PDF without text: no text layer, no scans",
+        "DOCX that its reader failed on (KeyError: 'word/footnotes.xml')",
+    ]
+    assert [reason_kind(r) for r in reasons] == [
+        "encrypted",
+        "damaged",
+        "damaged",
+        "damaged",
+        "zip_bomb",
+        "too_many_pages",
+        "out_of_memory",
+        "no_text",
+        "reader_failed",
+    ]
