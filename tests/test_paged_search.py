@@ -171,3 +171,13 @@ def test_update_adds_changes_and_removes_documents_of_every_format(tmp_path: Pat
     assert hits(index_dir, "lastensuojelu") == [("c.pdf", 2)]
     assert hits(index_dir, "supistua") == [("a.docx", None)]
     assert hits(index_dir, "ensihoito") == []
+
+
+def test_the_cli_shows_the_page_of_a_pdf_hit(folder) -> None:
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    run = CliRunner().invoke(cli, ["search", "peruskorjaus", "--index", str(folder[1])])
+    assert run.exit_code == 0, run.output
+    assert re.search(r"\n   \S+ptk\.pdf  s\. 2  score \d+\.\d\d\n", run.output)
