@@ -7,6 +7,7 @@ Examples:
   python -m indexer.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
   python -m indexer.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --long 300
   python -m indexer.benchmark hostile --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
+  python -m indexer.benchmark extract
 
 The corpus is copied into a temporary folder, never into the project.
 """
@@ -51,6 +52,7 @@ from whoosh.qparser import MultifieldParser
 from indexer import store
 from indexer.analysis import snowball_analyzer
 from indexer.build import build_index
+from indexer.format_benchmark import extract_benchmark
 from indexer.search import QueryError, search
 from indexer.update import update_index
 
@@ -586,8 +588,14 @@ def main(argv: list[str] | None = None) -> None:
     bad.add_argument(
         "--index", type=Path, help="An index already built from the same rows, to reuse."
     )
+    pdf = commands.add_parser("extract", help="PDF, OCR: pages per second on made-up files.")
+    pdf.add_argument("--pages", type=int, default=400, help="Pages of the long text PDF.")
+    pdf.add_argument("--files", type=int, default=40, help="PDFs of the build.")
+    pdf.add_argument("--ocr-pages", type=int, default=3, help="Scanned pages read by OCR.")
     args = parser.parse_args(argv)
-    if args.command == "hostile":
+    if args.command == "extract":
+        extract_benchmark(args.pages, args.files, args.ocr_pages)
+    elif args.command == "hostile":
         hostile(args.corpus, args.docs, args.index)
     elif args.command == "lifecycle":
         lifecycle(args.corpus, args.docs, args.query, args.clients)

@@ -134,6 +134,7 @@ def document_fields(doc: Document, seeds_dir: Path) -> dict[str, Any]:
         "mtime": doc.mtime,
         "hash": doc.hash,
         "note": doc.note,
+        "pages": list(doc.page_starts) or None,
     }
 
 
