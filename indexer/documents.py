@@ -109,9 +109,13 @@ def load_all(
     # Read before the first file, so that a setting without meaning stops at once.
     max_pages, page_seconds = settings.max_pdf_pages(), settings.ocr_page_seconds()
 
+    # Resolved once: for a folder of small files resolving it again for each took a fifth of
+    # the time of reading them.
+    root = seeds_dir.resolve()
+
     def extractions() -> Iterator[tuple[str, bytes, float, int]]:
         for doc_id in ids:
-            read = _read_file(seeds_dir, doc_id, max_bytes)
+            read = _read_file(root, doc_id, max_bytes)
             if isinstance(read, Skipped):
                 queue.append(read)
             else:
@@ -150,12 +154,12 @@ def scan(
     return documents, skipped
 
 
-def _read_file(seeds_dir: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | Skipped:
-    """Return a file's bytes and mtime, or why it is skipped before its text is looked at."""
+def _read_file(root: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | Skipped:
+    """Return a file's bytes and mtime, or why it is skipped before its text is looked at;
+    root is the seeds folder, resolved."""
     refusal = _refuse_id(doc_id)
     if refusal:
         return Skipped(doc_id, refusal)
-    root = seeds_dir.resolve()
     try:
         # resolve() only reads links, so a target outside is never opened.
         path = (root / doc_id).resolve()
