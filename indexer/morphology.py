@@ -88,6 +88,13 @@ class _Voikko:
         return analyses
 
 
+def spelling_suggestions(word: str) -> list[str]:
+    """Return Voikko's spelling suggestions for a word, best first; none without Voikko."""
+    if "\0" in word or not voikko_available():
+        return []
+    return list(_voikko()._voikko.suggest(word))
+
+
 def _voikko() -> _Voikko:
     if not hasattr(_handles, "voikko"):
         if not voikko_available():

@@ -63,7 +63,7 @@ def update_index(
                 if known and known[0] == loaded.hash:
                     report.unchanged += 1
                     continue
-                writer.update_document(**document_fields(loaded, seeds_dir))
+                writer.update_document(**document_fields(loaded, seeds_dir, ix.schema))
                 (report.changed if known else report.added).append(doc_id)
             for doc_id in sorted(set(indexed) - set(on_disk)):
                 writer.delete_by_term("id", doc_id)

@@ -93,7 +93,18 @@ def test_api_search_schema(client) -> None:
     r = client.get("/api/search?q=VATE")
     assert r.status_code == 200
     data = r.get_json()
-    assert list(data) == ["query", "total", "page", "mode", "took_ms", "partial", "notices", "hits"]
+    assert list(data) == [
+        "query",
+        "total",
+        "page",
+        "mode",
+        "took_ms",
+        "partial",
+        "notices",
+        "hits",
+        "facets",
+        "suggestion",
+    ]
     assert (data["query"], data["total"], data["page"], data["mode"]) == ("VATE", 2, 1, "all")
     assert isinstance(data["took_ms"], float)
     assert [h["path"] for h in data["hits"]] == ["seeds/" + S0, "seeds/" + S1]
