@@ -17,7 +17,8 @@ from indexer.morphology import spelling_suggestions
 RARE_DF = 3
 # A correction must find this many times the documents the query finds (or any, for none).
 MORE_HITS = 5
-# Edits allowed: one for short words, two from this length on.
+# Edits allowed; index words two edits away are looked for in words of this length on.
+MAX_EDITS = 2
 TWO_EDITS_FROM = 7
 # Candidates tried for a word, the most frequent first.
 MAX_CANDIDATES = 4
@@ -65,24 +66,62 @@ def _frequency(searcher: Any, analyzer: Any, word: str) -> int:
 
 
 def _candidates(searcher: Any, analyzer: Any, word: str) -> list[str]:
-    """Return close words that are in the index, the most frequent first."""
+    """Return close words that are in the index, the fewest edits and then the most
+    frequent first."""
     lower = word.lower()
     reader = searcher.reader()
-    found: dict[str, int] = {}
-    edits = 2 if len(lower) >= TWO_EDITS_FROM else 1
-    # The first letter is taken as typed: people rarely get it wrong, and it keeps the walk
-    # of the vocabulary to one letter's words.
-    for term in reader.terms_within("body", lower, edits, prefix=1):
-        if term != lower and not term.startswith("=") and _WORD.fullmatch(term):
-            found[term] = reader.doc_frequency("body", term)
+    found: dict[str, tuple[int, int]] = {}
+
+    def consider(term: str, df: int) -> None:
+        if df and term != lower and _WORD.fullmatch(term):
+            edits = distance(lower, term)
+            if edits <= MAX_EDITS:
+                found[term] = min(found.get(term, (edits, -df)), (edits, -df))
+
+    # Every word one edit away, looked up: a few hundred look-ups, where walking the index's
+    # vocabulary within one edit reads a large share of it.
+    for term in _one_edit(lower):
+        consider(term, reader.doc_frequency("body", term))
     for suggested in spelling_suggestions(word):
-        suggested = suggested.lower()
-        if suggested == lower or not _WORD.fullmatch(suggested):
-            continue
-        df = _frequency(searcher, analyzer, suggested)
-        if df:
-            found[suggested] = max(found.get(suggested, 0), df)
-    ranked = [term for term, _ in sorted(found.items(), key=lambda item: (-item[1], item[0]))]
+        consider(suggested.lower(), _frequency(searcher, analyzer, suggested))
+    if not found and len(lower) >= TWO_EDITS_FROM:
+        # Two edits of a long word Voikko does not know (a name, a term of the field): the
+        # first two letters as typed keep the walk short.
+        for term in reader.terms_within("body", lower, 2, prefix=2):
+            consider(term, reader.doc_frequency("body", term))
+    ranked = sorted(found, key=lambda term: (*found[term], term))
     # Where some candidates are common, the rare ones are likely misspellings themselves.
-    common = [term for term in ranked if found[term] > RARE_DF]
+    common = [term for term in ranked if -found[term][1] > RARE_DF]
     return (common or ranked)[:MAX_CANDIDATES]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzåäö-"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Return the strings one deletion, swap, replacement or insertion from a word."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }
+
+
+def distance(a: str, b: str) -> int:
+    """Return the edits (deletions, insertions, replacements, swaps of neighbours) from a to b.
+
+    >>> distance("rahoitusmali", "rahoitusmalli"), distance("kunnat", "knunat")
+    (1, 1)
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
