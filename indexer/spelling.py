@@ -8,10 +8,12 @@ corrected query itself finds documents, and many more than the query as typed.
 """
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
-from indexer.morphology import spelling_suggestions
+from indexer.morphology import is_spelt_right, spelling_suggestions
+from indexer.suggest import vocabulary_counts
 
 # Words in more documents than this are taken to be spelt as meant.
 RARE_DF = 3
@@ -24,6 +26,9 @@ TWO_EDITS_FROM = 7
 MAX_CANDIDATES = 4
 # Queries this long are not corrected: each word would add candidate searches.
 MAX_WORDS = 6
+# Looking for a correction stops after this long (checked between candidates), so that a
+# query of rare words costs at most this much more than one without a suggestion.
+BUDGET_SECONDS = 0.1
 FIELDS = ("body", "title")
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 # A word as the query parser sees it; one followed by a wildcard or a boost is left alone.
@@ -38,15 +43,20 @@ def suggestion(searcher: Any, text: str, total: int, count: Callable[[str], int]
     words = [m for m in _WORD.finditer(text) if m.group() not in OPERATORS]
     if not words or len(words) > MAX_WORDS:
         return None
+    deadline = time.perf_counter() + BUDGET_SECONDS
     analyzer = searcher.schema["body"].analyzer
     corrected = text
     changed = False
     # From the end, so that the spans of the words before stay right.
     for match in reversed(words):
         word = match.group()
+        if time.perf_counter() > deadline:
+            break
         if _frequency(searcher, analyzer, word) > RARE_DF:
             continue
         for candidate in _candidates(searcher, analyzer, word):
+            if time.perf_counter() > deadline:
+                break
             trial = corrected[: match.start()] + candidate + corrected[match.end() :]
             if count(trial) >= max(1, MORE_HITS * total):
                 corrected, changed = trial, True
@@ -78,16 +88,21 @@ def _candidates(searcher: Any, analyzer: Any, word: str) -> list[str]:
             if edits <= MAX_EDITS:
                 found[term] = min(found.get(term, (edits, -df)), (edits, -df))
 
-    # Every word one edit away, looked up: a few hundred look-ups, where walking the index's
-    # vocabulary within one edit reads a large share of it.
+    # Every word one edit away, looked up: a few hundred look-ups (in the suggestion lists
+    # when they are read), where walking the index's vocabulary within one edit reads a large
+    # share of it.
+    known = vocabulary_counts(searcher)
     for term in _one_edit(lower):
-        consider(term, reader.doc_frequency("body", term))
-    for suggested in spelling_suggestions(word):
-        consider(suggested.lower(), _frequency(searcher, analyzer, suggested))
-    if not found and len(lower) >= TWO_EDITS_FROM:
+        df = known.get(term, 0) if known is not None else reader.doc_frequency("body", term)
+        consider(term, df)
+    right = is_spelt_right(word)
+    if not right:
+        for suggested in spelling_suggestions(word):
+            consider(suggested.lower(), _frequency(searcher, analyzer, suggested))
+    if not found and not right and len(lower) >= TWO_EDITS_FROM:
         # Two edits of a long word Voikko does not know (a name, a term of the field): the
-        # first two letters as typed keep the walk short.
-        for term in reader.terms_within("body", lower, 2, prefix=2):
+        # first three letters as typed keep the walk of the vocabulary short.
+        for term in reader.terms_within("body", lower, 2, prefix=3):
             consider(term, reader.doc_frequency("body", term))
     ranked = sorted(found, key=lambda term: (*found[term], term))
     # Where some candidates are common, the rare ones are likely misspellings themselves.
