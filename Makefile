@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
-OS_PACKAGES := libvoikko1 voikko-fi
+OS_PACKAGES := libvoikko1 voikko-fi tesseract-ocr tesseract-ocr-fin tesseract-ocr-swe
 # What tests/test_deploy.py runs: Debian's nginx in front of gunicorn, openssl for its test
 # certificate, systemd-analyze on the units; tests/test_browser.py runs headless Chromium.
 TEST_OS_PACKAGES := nginx openssl systemd chromium chromium-driver
@@ -21,15 +21,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Voikko is optional at run time (Snowball is the fallback) but wanted: install it as root,
-# otherwise say exactly what to run.
+# Voikko and Tesseract are optional at run time (Snowball stems are the fallback; scanned
+# pages are skipped with the reason) but wanted: install them as root, otherwise say exactly
+# what to run.
 os-packages:
 	@if dpkg -s $(OS_PACKAGES) >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		echo "Installing $(OS_PACKAGES) ..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OS_PACKAGES) >/dev/null; \
 	else \
-		echo "Voikko is missing; search will use Snowball alone. To install it run:"; \
+		echo "Voikko or Tesseract is missing: without Voikko search uses Snowball alone,"; \
+		echo "without Tesseract scanned PDF pages are not read. To install them run:"; \
 		echo "  sudo apt-get install -y $(OS_PACKAGES)"; \
 	fi
 
@@ -76,7 +78,7 @@ translations: $(VENV)/.installed
 		-k lazy_gettext --no-location --sort-output --omit-header \
 		-o webui/translations/messages.pot .
 	$(BIN)/pybabel update -i webui/translations/messages.pot -d webui/translations \
-		--ignore-obsolete --width 100 --ignore-pot-creation-date
+		--ignore-obsolete --no-fuzzy-matching --width 100 --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d webui/translations --statistics
 
 clean:

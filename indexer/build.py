@@ -1,18 +1,20 @@
 """Full rebuilds: every file in the seeds folder into a new generation, switched in atomically."""
 
+import bisect
+import itertools
 import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer
 
-from indexer import settings, shares, store
+from indexer import formats, settings, shares, store
 from indexer.analysis import analyzer_name, finnish_analyzer
 from indexer.documents import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Skipped, list_files
 from indexer.lock import writer_lock
@@ -27,6 +29,9 @@ Progress = Callable[[str, int, int], None]
 # Below this many files per worker, starting a worker (each loads Voikko and analyses the
 # words of its share afresh) costs more than it saves.
 MIN_FILES_PER_WORKER = 1000
+# A PDF, DOCX or ODT is about this many text files' work (tens of pages; a scanned page costs
+# seconds of OCR), so that a build of a few dozen of them still uses every core.
+PAGED_FILE_WORK = 100
 
 
 @dataclass
@@ -62,14 +67,32 @@ def worker_count(files: int, workers: int | None = None) -> int:
     return max(1, min(workers, files))
 
 
-def split(ids: list[str], parts: int) -> list[list[str]]:
-    """Split sorted ids into parts contiguous shares of nearly equal length.
+def work(doc_id: str) -> int:
+    """Return how much reading a file costs, in text files: PAGED_FILE_WORK for the formats
+    with pages, 1 for the rest."""
+    return PAGED_FILE_WORK if PurePosixPath(doc_id).suffix.lower() in formats.SUFFIXES else 1
+
+
+def split(ids: list[str], parts: int, cost: Callable[[str], int] = lambda _: 1) -> list[list[str]]:
+    """Split sorted ids into parts contiguous shares of nearly equal cost, none empty.
 
     >>> split(["a", "b", "c", "d", "e"], 2)
     [['a', 'b', 'c'], ['d', 'e']]
+    >>> split(["a.pdf", "b.pdf", "c.txt"], 2, work)
+    [['a.pdf'], ['b.pdf', 'c.txt']]
     """
-    size, extra = divmod(len(ids), parts)
-    bounds = [n * size + min(n, extra) for n in range(parts + 1)]
+    sums = list(itertools.accumulate(cost(i) for i in ids))
+    total = sums[-1] if sums else 0
+    bounds = [0]
+    for k in range(1, parts):
+        # Cut after the file whose running cost first reaches k parts of the total, or before
+        # it when that is nearer by more than a text file (a PDF can be most of a share).
+        target = total * k / parts
+        at = bisect.bisect_left(sums, target)
+        if at > 0 and target - sums[at - 1] < sums[at] - target - 1:
+            at -= 1
+        bounds.append(min(max(at + 1, bounds[-1] + 1), len(ids) - (parts - k)))
+    bounds.append(len(ids))
     return [ids[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
@@ -102,14 +125,14 @@ def build_index(
     with writer_lock(index_dir):
         store.remove_stale(index_dir)
         ids, unlisted = list_files(seeds_dir)
-        count = worker_count(len(ids), workers)
+        count = min(worker_count(sum(map(work, ids)), workers), max(1, len(ids)))
         build_dir = store.new_build_dir(index_dir)
         try:
             run = shares.LocalShares if count == 1 else WorkerShares
             with run(
                 seeds_dir,
                 build_dir,
-                split(ids, count),
+                split(ids, count, work),
                 max_bytes,
                 max_seconds,
                 max(1, memory_mb // count),

@@ -185,7 +185,8 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
     for n, hit in enumerate(result.hits, (page - 1) * limit + 1):
         date = f" ({_shown(hit.date)})" if hit.date else ""
         click.echo(f"\n{n}. {_shown(hit.title)}{date}")
-        click.echo(f"   {_shown(hit.path)}  score {hit.score:.2f}")
+        on_page = f"  s. {hit.page}" if hit.page else ""
+        click.echo(f"   {_shown(hit.path)}{on_page}  score {hit.score:.2f}")
         click.echo(f"   {_terminal_snippet(hit.snippet)}")
 
 

@@ -4,19 +4,22 @@ import datetime
 import hashlib
 import os
 import re
+import resource
 import stat
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from indexer import formats, ocr, settings
 from indexer.extract import extract_date, extract_title
 from indexer.html_text import HtmlUnreadable, parse_html
 from indexer.timelimit import TimedOut, Worker, WorkerDied
+from indexer.unreadable import Unreadable
 
 DEFAULT_MAX_BYTES: int = 10 * 1024 * 1024
 DEFAULT_MAX_SECONDS: float = 5.0
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", *formats.SUFFIXES)
 
 _HTML_SUFFIXES = (".html", ".htm")
 # Past this share of control characters the bytes are data, whatever they decode as.
@@ -25,8 +28,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # O_NOFOLLOW: a link swapped in after the check is not followed; O_NONBLOCK: a FIFO cannot
 # hang the scan before fstat shows it is not a regular file.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-# Text is extracted in this worker, so that a file that makes it slow can be stopped.
-_extraction = Worker(__name__)
+# Text is extracted in this worker, so that a file that makes it slow can be stopped, and one
+# that makes it swell fails alone ($SOTEHAKU_MAX_FILE_MEMORY_MB). Scanned pages are read by
+# OCR in a second one, a page a call, while the first goes on with the files after them.
+_extraction = Worker(__name__, memory_mb=settings.max_file_memory_mb)
+_ocr = Worker(__name__, memory_mb=settings.max_file_memory_mb)
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,9 @@ class Document:
     size: int  # bytes on disk
     mtime: float
     hash: str  # sha256 hex of the raw bytes
-    note: str | None  # how the text was decoded, when it was not plain UTF-8
+    note: str | None  # how the text was decoded or read (OCR), when that is worth saying
+    # Where each page starts in body, for formats with pages (PDF); () for the others.
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,26 +103,35 @@ def load_all(
 ) -> Iterator[Document | Skipped]:
     """Load each file as load() does, in order; the next files are read while the worker
     extracts the text of one."""
-    # Files refused before extraction wait here, in order, behind the extractions before them.
-    queue: deque[Skipped | str] = deque()
+    # Files refused before extraction wait here, in order, behind the extractions before them;
+    # a file being extracted waits with its bytes, which OCR may need.
+    queue: deque[Skipped | tuple[str, bytes]] = deque()
+    # Read before the first file, so that a setting without meaning stops at once.
+    max_pages, page_seconds = settings.max_pdf_pages(), settings.ocr_page_seconds()
 
-    def extractions() -> Iterator[tuple[str, bytes, float]]:
+    # Resolved once: for a folder of small files resolving it again for each took a fifth of
+    # the time of reading them.
+    root = seeds_dir.resolve()
+
+    def extractions() -> Iterator[tuple[str, bytes, float, int]]:
         for doc_id in ids:
-            read = _read_file(seeds_dir, doc_id, max_bytes)
+            read = _read_file(root, doc_id, max_bytes)
             if isinstance(read, Skipped):
                 queue.append(read)
             else:
-                queue.append(doc_id)
-                yield (doc_id, *read)
+                queue.append((doc_id, read[0]))
+                yield (doc_id, *read, max_pages)
 
     for outcome in _extraction.map(_parse, extractions(), max_seconds):
         while isinstance(queue[0], Skipped):
             yield queue.popleft()
-        doc_id = queue.popleft()
+        doc_id, raw = queue.popleft()
         if isinstance(outcome, TimedOut):
             yield Skipped(doc_id, f"reading its text took longer than the {max_seconds:g} s limit")
         elif isinstance(outcome, WorkerDied):
-            yield Skipped(doc_id, f"reading its text failed: {outcome}")
+            yield Skipped(doc_id, f"reading its text failed: {_died(outcome)}")
+        elif isinstance(outcome, _Scan):
+            yield _read_scan(outcome, raw, max_seconds, page_seconds)
         else:
             yield outcome
     yield from queue
@@ -137,12 +154,12 @@ def scan(
     return documents, skipped
 
 
-def _read_file(seeds_dir: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | Skipped:
-    """Return a file's bytes and mtime, or why it is skipped before its text is looked at."""
+def _read_file(root: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | Skipped:
+    """Return a file's bytes and mtime, or why it is skipped before its text is looked at;
+    root is the seeds folder, resolved."""
     refusal = _refuse_id(doc_id)
     if refusal:
         return Skipped(doc_id, refusal)
-    root = seeds_dir.resolve()
     try:
         # resolve() only reads links, so a target outside is never opened.
         path = (root / doc_id).resolve()
@@ -198,8 +215,132 @@ def _read(path: Path, max_bytes: int) -> tuple[bytes, float] | str:
     return raw, info.st_mtime
 
 
-def _parse(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
-    """Turn a file's bytes into a Document, unless they are not text."""
+@dataclass(frozen=True)
+class _Scan:
+    """A PDF whose scanned pages OCR still has to read."""
+
+    id: str
+    scanned: formats.Scanned
+    size: int
+    mtime: float
+    hash: str
+
+
+def _parse(
+    doc_id: str, raw: bytes, mtime: float, max_pages: int | None = None
+) -> Document | Skipped | _Scan:
+    """Turn a file's bytes into a Document, unless they are not text; a PDF with scanned
+    pages into a _Scan. max_pages: a PDF's page limit, $SOTEHAKU_MAX_PDF_PAGES by default."""
+    try:
+        suffix = PurePosixPath(doc_id).suffix.lower()
+        if suffix in formats.SUFFIXES:
+            pages = settings.max_pdf_pages() if max_pages is None else max_pages
+            return _parse_binary(doc_id, suffix, raw, mtime, pages)
+        return _parse_text(doc_id, raw, mtime)
+    except MemoryError:
+        return Skipped(doc_id, _out_of_memory())
+
+
+def _parse_binary(
+    doc_id: str, suffix: str, raw: bytes, mtime: float, max_pages: int
+) -> Document | Skipped | _Scan:
+    try:
+        extracted = formats.extract(suffix, raw, max_pages=max_pages)
+    except Unreadable as e:
+        return Skipped(doc_id, str(e))
+    except MemoryError:
+        raise
+    except Exception as e:
+        # PDFium, python-docx and lxml meet every file a folder holds: a failure none of
+        # them foresaw is still one file's reason, not the end of a build.
+        return Skipped(doc_id, formats.describe_failure(suffix, e))
+    digest = hashlib.sha256(raw).hexdigest()
+    if isinstance(extracted, formats.Scanned):
+        return _Scan(doc_id, extracted, len(raw), mtime, digest)
+    return _binary_document(doc_id, extracted, len(raw), mtime, digest)
+
+
+def _binary_document(
+    doc_id: str, extracted: formats.Extracted, size: int, mtime: float, digest: str
+) -> Document:
+    body = extracted.body
+    return Document(
+        id=doc_id,
+        title=extracted.title or extract_title(body) or PurePosixPath(doc_id).stem,
+        date=extracted.date or extract_date(body),
+        body=body,
+        size=size,
+        mtime=mtime,
+        hash=digest,
+        note=extracted.note,
+        page_starts=extracted.page_starts,
+    )
+
+
+def _read_scan(
+    scan: _Scan, raw: bytes, max_seconds: float, page_seconds: float
+) -> Document | Skipped:
+    """Read a PDF's scanned pages by OCR, a page at a time within page_seconds each, and
+    return the whole document; a page that fails is named in its note."""
+    read = formats.OcrResult()
+    for index in scan.scanned.pdf.scanned:
+        # Rendering the page comes on top of reading it; Tesseract is stopped at its limit.
+        try:
+            read.texts[index] = _ocr.call(
+                formats.ocr_page, (raw, index, page_seconds), page_seconds + max_seconds
+            )
+        except ocr.OcrUnavailable as e:
+            read.unavailable = str(e)
+            break
+        except ocr.OcrFailed as e:
+            read.failures[index] = str(e)
+        except TimedOut:
+            read.failures[index] = f"OCR took longer than the {page_seconds:g} s limit"
+        except WorkerDied as e:
+            read.failures[index] = f"OCR failed: {_died(e)}"
+        except MemoryError:
+            read.failures[index] = f"OCR {_out_of_memory()}"
+        except Exception as e:
+            read.failures[index] = f"OCR failed ({type(e).__name__}: {e})"
+    if read.texts:
+        read.languages = _ocr.call(ocr.languages, (), max_seconds)
+    try:
+        return _ocr.call(_finish_scan, (scan, read), max_seconds)
+    except TimedOut:
+        return Skipped(scan.id, f"reading its text took longer than the {max_seconds:g} s limit")
+    except WorkerDied as e:
+        return Skipped(scan.id, f"reading its text failed: {_died(e)}")
+
+
+def _finish_scan(scan: _Scan, read: formats.OcrResult) -> Document | Skipped:
+    try:
+        extracted = formats.finish_pdf(scan.scanned.pdf, read)
+    except Unreadable as e:
+        return Skipped(scan.id, str(e))
+    except MemoryError:
+        return Skipped(scan.id, _out_of_memory())
+    return _binary_document(scan.id, extracted, scan.size, scan.mtime, scan.hash)
+
+
+def _out_of_memory() -> str:
+    """Say that a file needed more memory than the worker process may use (in the worker)."""
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit == resource.RLIM_INFINITY:
+        return "reading its text ran out of memory"
+    return f"reading its text needed more than the {limit // 2**20} MB memory limit"
+
+
+def _died(error: WorkerDied) -> str:
+    # Native code (PDFium, libxml2) that cannot allocate aborts or crashes the process rather
+    # than raising: past the memory limit is the likely cause of such an end. A SIGKILL comes
+    # from outside (the kernel's OOM killer, a person).
+    if error.code is not None and error.code < 0 and error.code != -9:
+        return f"{error} (over the {settings.max_file_memory_mb()} MB memory limit?)"
+    return str(error)
+
+
+def _parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
+    """Turn a text file's bytes into a Document, unless they are not text."""
     if b"\x00" in raw:
         return Skipped(doc_id, "binary file (NUL bytes)")
     text, note = _decode(raw)

@@ -4,8 +4,9 @@
                                [--skip PART ...] [--benchmark CSV.gz [--rows N]]
 
 Prints one table with a column per analyzer: morphology on a CoNLL-U treebank (gold lemmas),
-retrieval of paraphrases, the seed queries (when indexer.build and indexer.search exist) and,
-with --benchmark, the time to analyse and to index news titles and leads.
+retrieval of paraphrases, the seed queries (when indexer.build and indexer.search exist), the
+same queries over the seeds typeset as PDFs (with the share whose results are the .txt ones)
+and, with --benchmark, the time to analyse and to index news titles and leads.
 """
 
 import argparse
@@ -167,6 +168,69 @@ def seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
     return {"recall": _mean(recalls), "precision": _mean(precisions), "top-1": _mean(tops)}
 
 
+def _seed_hits(index_dir: Path, queries: Path) -> list[tuple[dict, list[str]]]:
+    """Run each seed query on an index; return the case and the ranked file-name stems."""
+    from indexer.search import search
+
+    found = []
+    for case in json.loads(queries.read_text(encoding="utf-8")):
+        hits = search(index_dir, case["q"], limit=50).hits
+        found.append((case, [Path(hit.id).stem for hit in hits]))
+    return found
+
+
+def write_seed_pdfs(seeds: Path, target: Path) -> list[str]:
+    """Write each .txt seed as a PDF typeset as offices print: lines broken and hyphenated,
+    a running header, "Sivu N (M)" footers; return the names written.
+
+    The PDF's metadata gives the title and date the .txt yields, as a word processor's
+    export would.
+    """
+    from indexer import sample_documents
+    from indexer.extract import extract_date, extract_title
+
+    names = []
+    for path in sorted(seeds.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        raw = sample_documents.pdf_bytes(
+            sample_documents.text_pages(text),
+            title=extract_title(text),
+            created=extract_date(text),
+            header="Sote-uudistuksen asiakirjat",
+        )
+        sample_documents.write(target / f"{path.stem}.pdf", raw)
+        names.append(f"{path.stem}.pdf")
+    return names
+
+
+def pdf_seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
+    """Run the seed queries over the seeds as .txt and as PDFs; return the PDFs' recall,
+    precision and top-1, and the share of queries whose ranked results are the .txt ones."""
+    from indexer.build import build_index
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdfs = Path(tmp) / "pdf"
+        write_seed_pdfs(seeds, pdfs)
+        build_index(seeds, Path(tmp) / "txt-index", analyzer=analyzer)
+        build_index(pdfs, Path(tmp) / "pdf-index", analyzer=analyzer)
+        as_text = _seed_hits(Path(tmp) / "txt-index", queries)
+        as_pdf = _seed_hits(Path(tmp) / "pdf-index", queries)
+    recalls, precisions, tops, same = [], [], [], []
+    for (case, ids), (_, text_ids) in zip(as_pdf, as_text, strict=True):
+        relevant = [i for i in ids if any(i.startswith(p) for p in case["rel"])]
+        recalls.append(len(relevant) / len(case["rel"]))
+        precisions.append(len(relevant) / len(ids) if ids else 0.0)
+        if "top" in case:
+            tops.append(bool(ids) and ids[0].startswith(case["top"]))
+        same.append(ids == text_ids)
+    return {
+        "recall": _mean(recalls),
+        "precision": _mean(precisions),
+        "top-1": _mean(tops),
+        "same as .txt": _mean(same),
+    }
+
+
 def read_news(path: Path, rows: int) -> list[str]:
     """Return "title lead" of the first rows of a news CSV (date,title,lead,id)."""
     with gzip.open(path, "rt", encoding="utf-8", newline="") as lines:
@@ -237,6 +301,13 @@ def evaluate(args: argparse.Namespace) -> str:
             print("seed queries skipped: indexer.build / indexer.search not available")
         else:
             runs.append(("seed queries", lambda a: seed_scores(args.seeds, args.queries, a)))
+            if "pdf" not in args.skip:
+                runs.append(
+                    (
+                        "seed queries, seeds as PDF",
+                        lambda a: pdf_seed_scores(args.seeds, args.queries, a),
+                    )
+                )
     sections = []
     for title, run in runs:
         results = [run(a) for a in analyzers]
@@ -261,7 +332,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=Path, default=SHARED / "seeds")
     parser.add_argument("--queries", type=Path, default=SHARED / "eval/seed-queries.json")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["morphology", "paraphrases", "seeds"]
+        "--skip",
+        action="append",
+        default=[],
+        choices=["morphology", "paraphrases", "seeds", "pdf"],
+        help="leave a part out (seeds: the PDF seeds too)",
     )
     parser.add_argument("--benchmark", type=Path, help="news CSV (.gz) to time analysis on")
     parser.add_argument("--rows", type=int, default=20_000, help="news rows to benchmark")

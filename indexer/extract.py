@@ -44,6 +44,40 @@ def extract_title(text: str) -> str:
     return ""
 
 
+# Titles that word processors and PDF printers write for a document nobody named.
+_GENERIC_TITLES = re.compile(
+    r"(?:untitled|document|word document|asiakirja|dokument|nimetön|otsikko|title|esitys"
+    r"|powerpoint[- ]esitys|powerpoint presentation|dia|slide)\s*\d*",
+    re.IGNORECASE,
+)
+_FILE_NAME = re.compile(r"\S+\.(?:docx?|odt|rtf|pdf|txt|xlsx?|pptx?|dotx?|html?)", re.IGNORECASE)
+_PRINTED_FROM = re.compile(
+    r"^(?:microsoft (?:word|powerpoint|excel)|word|libreoffice)\s*-\s*", re.I
+)
+# Dates before this in a file's metadata are a clock or template that was never set.
+_FIRST_METADATA_YEAR = 1990
+
+
+def metadata_title(title: str) -> str:
+    """Return a title from a file's metadata if it names the document, shortened if long;
+    "" for a file name, "Microsoft Word - ...", "Asiakirja1" and the like."""
+    line = " ".join(_PRINTED_FROM.sub("", title.strip()).split())
+    if not _WORD.search(line) or _GENERIC_TITLES.fullmatch(line) or _FILE_NAME.fullmatch(line):
+        return ""
+    return _shorten(line)
+
+
+def metadata_date(
+    date: datetime.date | None, today: datetime.date | None = None
+) -> datetime.date | None:
+    """Return a date from a file's metadata if it can be the document's: not in the future,
+    not before 1990."""
+    today = today or datetime.date.today()
+    if date is None or date.year < _FIRST_METADATA_YEAR or date > today:
+        return None
+    return date
+
+
 def _is_dateline(line: str) -> bool:
     """Tell a publication line ("Tiedote 5.11.2020", "STM 26.11.2018 14.47") from a title."""
     if extract_date(line) is None:

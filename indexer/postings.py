@@ -15,7 +15,7 @@ entry here writes them as varints, about 5.
 
 import struct
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import (
@@ -25,9 +25,13 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     W3TermsReader,
 )
+from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.formats import Characters, Positions
+from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from indexer import blocks
 
 # Terms with fewer postings than this are inlined. At 100,000 news documents, with the
 # entries below, limits of 8 and 32 gave indexes of 165.6 and 156.9 MB (from 197.8 with W3's
@@ -276,8 +280,40 @@ class _CompactFieldCursor(W3FieldCursor):
         return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
 
 
+# Term lookups a segment's reader remembers: a one-word query looks each of its terms up four
+# times (is it there, its document frequency, its entry, its postings for the snippet), each a
+# hash, seeks and reads in Python, and the same words come again in the next queries.
+_LOOKUPS_KEPT = 4096
+
+
+class _RememberingHashReader(OrderedHashReader):
+    """Whoosh's ordered hash file reader, keeping the places of the keys it was asked for.
+
+    A segment's files never change, so a place found stays true for the reader's life.
+    """
+
+    def __init__(self, dbfile: Any, length: int) -> None:
+        super().__init__(dbfile, length)
+        self._places: dict[bytes, tuple] = {}
+
+    def ranges_for_key(self, key: bytes) -> Iterator[tuple[int, int]]:
+        places = self._places.get(key)
+        if places is None:
+            places = tuple(super().ranges_for_key(key))
+            if len(self._places) >= _LOOKUPS_KEPT:
+                self._places.clear()
+            self._places[key] = places
+        return iter(places)
+
+
 class _CompactTermsReader(W3TermsReader):
-    """W3's terms reader, reading term entries as CompactTermInfo (old entries too)."""
+    """W3's terms reader, reading term entries as CompactTermInfo (old entries too) and
+    remembering where the terms asked for are."""
+
+    def __init__(self, codec: Any, dbfile: Any, length: int, postfile: Any) -> None:
+        super().__init__(codec, dbfile, length, postfile)
+        # The same file, read through a reader that remembers lookups.
+        self._tindex = _RememberingHashReader(dbfile, length)
 
     def cursor(self, fieldname: str, fieldobj: Any) -> W3FieldCursor:
         return _CompactFieldCursor(
@@ -304,10 +340,28 @@ class _CompactTermsReader(W3TermsReader):
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
 
 
-class _InliningPostingsWriter(W3PostingsWriter):
+class _InliningPostingsWriter(blocks.BlockWriter):
     def start_postings(self, format_: Any, terminfo: W3TermInfo) -> None:
         # W3's field writer hands every term a plain W3TermInfo.
         super().start_postings(format_, CompactTermInfo())
+
+    def add_posting(
+        self, id_: int, weight: float, vbytes: bytes, length: int | None = None
+    ) -> None:
+        # W3's, without its four type assertions a posting: the writer's own pool made these.
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
 
     def finish_postings(self) -> W3TermInfo:
         if self.written() or len(self) >= self._inlinelimit:
@@ -337,6 +391,17 @@ class InliningCodec(W3Codec):
             compression=self._compression,
             inlinelimit=self._inlinelimit,
         )
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return ListMatcher(
+                ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo
+            )
+        offset, length = terminfo.extent()
+        return blocks.postings_reader(dbfile, offset, length, format_, term=term, scorer=scorer)
 
     def terms_reader(self, storage: Any, segment: Any) -> W3TermsReader:
         name = segment.make_filename(self.TERMS_EXT)

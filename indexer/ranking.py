@@ -19,6 +19,8 @@ from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
+from indexer.blocks import BlockMatcher
+
 # Length parts by (segment folder, segment, field, B, K1, average length), the most recently
 # used last. A few generations' worth; a rebuild's new segments push the old ones out.
 _NORMS_KEPT = 32
@@ -220,7 +222,7 @@ def _blocks(postings: Any) -> Any:
     """
     if isinstance(postings, FilterMatcher):
         postings = postings.child
-    if type(postings) is W3LeafMatcher:
+    if type(postings) in (W3LeafMatcher, BlockMatcher):
         while postings.is_active():
             postings.id()
             postings.weight()

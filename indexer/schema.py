@@ -37,6 +37,8 @@ def make_schema(analyzer: Analyzer) -> Schema:
         mtime=STORED(),
         hash=STORED(),
         note=STORED(),
+        # Where each page of a PDF starts in the body, for the page of a snippet.
+        pages=STORED(),
     )
 
 

@@ -21,6 +21,7 @@ from indexer import facets, snippets, spelling, store
 from indexer.deadline import OutOfTime, time_limit
 from indexer.facets import Filters
 from indexer.messages import Message
+from indexer.page_text import page_at
 from indexer.ranking import CachedBM25F, rank_termwise, termwise_scores
 
 MAX_QUERY_CHARS = 500
@@ -65,6 +66,8 @@ class Hit:
     date: str | None
     score: float
     snippet: str
+    # The page of a PDF the best fragment of the snippet is on; None for formats without pages.
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,17 @@ class DocumentView:
     # Which part of a long document body_html is, from 1, and how many there are.
     part: int = 1
     parts: int = 1
+    # For a PDF, body_html page by page: the pages of this part.
+    pages: list["PageView"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PageView:
+    """The marked-up text of one page of a document, or of its part in a document part."""
+
+    number: int  # from 1
+    html: str
+    starts: bool  # False when the page began in the part before
 
 
 def _alternatives(analyzer: Analyzer, text: str) -> list[dict[str, float]]:
@@ -497,7 +511,7 @@ def search(
         raise QueryError(
             "The query needed more than %(seconds)s s of work and was stopped. Make it more "
             "specific: fewer very common words, or a rarer word with them.",
-            seconds=f"{HARD_SECONDS:g}",
+            seconds=format(HARD_SECONDS, "g"),
         ) from None
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     notices = found.notices
@@ -591,6 +605,7 @@ def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, i
     for score, docnum in ranked:
         fields = searcher.stored_fields(docnum)
         body = fields["body"]
+        text, at = snippets.snippet_at(body, spans[docnum])
         hits.append(
             Hit(
                 id=fields["id"],
@@ -598,7 +613,9 @@ def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, i
                 title=fields["title"],
                 date=_iso_date(fields.get("date")),
                 score=round(score, 4),
-                snippet=snippets.snippet(body, spans[docnum]) or snippets.lead(body),
+                snippet=text or snippets.lead(body),
+                # A lead is the start of the first page.
+                page=page_at(fields.get("pages") or (), at or 0),
             )
         )
     return hits
@@ -609,13 +626,13 @@ def _iso_date(value: datetime | None) -> str | None:
 
 
 def get_document(
-    index_dir: Path, doc_id: str, text: str = "", part: int = 1
+    index_dir: Path, doc_id: str, text: str = "", part: int = 1, page: int | None = None
 ) -> DocumentView | None:
     """Return a stored document with the query's words marked, or None for an unknown id.
 
     Documents are read from the index, never from disk, so no id can reach another file. A
     long document is shown in parts of about DOCUMENT_PART_CHARS characters; part is clamped
-    to the ones there are.
+    to the ones there are. A page of a PDF, when given, picks the part it starts in.
     """
     with store.live_searcher(index_dir) as (_, searcher):
         docnum = searcher.document_number(id=doc_id)
@@ -624,6 +641,12 @@ def get_document(
         fields = searcher.stored_fields(docnum)
         body = fields["body"]
         bounds = _part_bounds(body)
+        page_starts = fields.get("pages") or []
+        if page is not None and page_starts:
+            first = page_starts[min(max(page, 1), len(page_starts)) - 1]
+            part = next(
+                n for n, (_, end) in enumerate(bounds, 1) if first < end or n == len(bounds)
+            )
         part = min(max(part, 1), len(bounds))
         start, end = bounds[part - 1]
         spans: list[tuple[int, int]] = []
@@ -638,16 +661,38 @@ def get_document(
                 words = snippets.matched_words(q, "body")
                 found = snippets.spans_by_document(searcher.reader(), "body", words, [docnum])
                 spans = [(s - start, e - start) for s, e in found[docnum] if start <= s < e <= end]
+    pages = _page_views(body, page_starts, start, end, spans)
     return DocumentView(
         id=fields["id"],
         path=fields["path"],
         title=fields["title"],
         date=_iso_date(fields.get("date")),
-        body_html=snippets.mark_all(body[start:end], spans),
+        body_html="".join(p.html for p in pages) or snippets.mark_all(body[start:end], spans),
         note=fields.get("note"),
         part=part,
         parts=len(bounds),
+        pages=pages,
     )
+
+
+def _page_views(
+    body: str, page_starts: list[int], start: int, end: int, spans: list[tuple[int, int]]
+) -> list[PageView]:
+    """Return the pages of body[start:end], each marked up with its own spans (relative to
+    start); [] for a document without pages."""
+    if not page_starts:
+        return []
+    views = []
+    limits = [*page_starts[1:], len(body)]
+    for number, (first, last) in enumerate(zip(page_starts, limits, strict=True), 1):
+        lo, hi = max(first, start), min(last, end)
+        if lo >= hi:
+            continue
+        own = [
+            (s - (lo - start), e - (lo - start)) for s, e in spans if lo - start <= s < hi - start
+        ]
+        views.append(PageView(number, snippets.mark_all(body[lo:hi], own), first >= start))
+    return views
 
 
 def _part_bounds(body: str) -> list[tuple[int, int]]:

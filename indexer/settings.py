@@ -27,6 +27,19 @@ SETTINGS: tuple[Setting, ...] = (
         "MAX_FILE_SECONDS", "5", "Files whose text takes longer than this to extract are skipped."
     ),
     Setting(
+        "MAX_FILE_MEMORY_MB",
+        "1024",
+        "Memory the process that extracts a file's text may use, in MB; a file that needs"
+        " more is skipped.",
+    ),
+    Setting("MAX_PDF_PAGES", "2000", "PDFs with more pages than this are skipped."),
+    Setting(
+        "OCR_PAGE_SECONDS",
+        "60",
+        "Time OCR may take over one scanned page; a page that takes longer is left out and"
+        " the document's note says so.",
+    ),
+    Setting(
         "ADMIN_TOKEN",
         "",
         "Token that unlocks /admin (16 characters or more); the admin page is off when empty.",
@@ -102,6 +115,21 @@ def max_file_bytes() -> int:
 def max_file_seconds() -> float:
     """Return the configured time limit for extracting one file's text."""
     return _positive("MAX_FILE_SECONDS", float)
+
+
+def max_file_memory_mb() -> int:
+    """Return the configured memory limit of the process that extracts files' text, in MB."""
+    return _whole_number("MAX_FILE_MEMORY_MB")
+
+
+def max_pdf_pages() -> int:
+    """Return the configured page limit of a PDF."""
+    return _whole_number("MAX_PDF_PAGES")
+
+
+def ocr_page_seconds() -> float:
+    """Return the configured time limit for reading one scanned page by OCR."""
+    return _positive("OCR_PAGE_SECONDS", float)
 
 
 def _positive(name: str, kind: type[int] | type[float]) -> float:

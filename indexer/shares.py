@@ -141,6 +141,7 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
         "note": doc.note,
         "source": facets.source_of(doc.id),
         "format": facets.format_of(doc.id),
+        "pages": list(doc.page_starts) or None,
     }
     return {name: value for name, value in fields.items() if name in schema}
 

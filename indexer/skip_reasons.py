@@ -20,6 +20,14 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("folder_unreadable", "folder not read"),
     ("bad_name", "file name is not valid"),
     ("not_a_file", "not a regular file|not a relative path|hidden file"),
+    # The readers of PDF, DOCX and ODT (indexer/formats.py).
+    ("encrypted", "encrypted PDF"),
+    ("damaged", "damaged|not an OpenDocument"),
+    ("zip_bomb", "(?:DOCX|ODT) that unpacks to"),
+    ("too_many_pages", "PDF of [\\d,]+ pages"),
+    ("out_of_memory", "reading its text (?:needed more than|ran out of memory)"),
+    ("no_text", "(?:PDF|DOCX|ODT) without"),
+    ("reader_failed", "(?:PDF|DOCX|ODT) that its reader failed"),
 )
 _KIND_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in KINDS)
 

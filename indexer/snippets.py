@@ -102,9 +102,15 @@ def snippet(text: str, spans: list[tuple[int, int]]) -> str:
 
     Empty when nothing in the text matched.
     """
+    return snippet_at(text, spans)[0]
+
+
+def snippet_at(text: str, spans: list[tuple[int, int]]) -> tuple[str, int | None]:
+    """Return snippet()'s fragments and the character where the best of them has its first
+    matched word (for the page a PDF's snippet is on); ("", None) when nothing matched."""
     tokens = _tokens(spans)
     if not tokens:
-        return ""
+        return "", None
     fragmenter = highlight.PinpointFragmenter(
         maxchars=SNIPPET_CHARS, surround=_SURROUND, autotrim=False, charlimit=None
     )
@@ -116,11 +122,11 @@ def snippet(text: str, spans: list[tuple[int, int]]) -> str:
         _trim(f)
         # Whoosh scores a fragment by its distinct matched terms; here a term is a span's text.
         f.matched_terms = {text[t.startchar : t.endchar].lower() for t in f.matches}
-    best = highlight.top_fragments(
-        fragments, SNIPPET_FRAGMENTS, highlight.BasicFragmentScorer(), highlight.FIRST
-    )
+    scorer = highlight.BasicFragmentScorer()
+    best = highlight.top_fragments(fragments, SNIPPET_FRAGMENTS, scorer, highlight.FIRST)
     # Fragments keep the text's line breaks; one line reads better in a result list.
-    return " ".join(MarkFormatter().format(best).split())
+    html = " ".join(MarkFormatter().format(best).split())
+    return html, max(best, key=scorer).matches[0].startchar
 
 
 def _trim(fragment: highlight.Fragment) -> None:

@@ -1,4 +1,5 @@
-"""Run a function in a worker process that is killed when one call takes too long.
+"""Run a function in a worker process that is killed when one call takes too long, and that
+may use only so much memory.
 
 Text extraction runs on whatever a seeds folder holds, and a file that makes a parser or a
 regular expression slow must not hold the writer lock for minutes. Only a process can be
@@ -8,7 +9,9 @@ on the next call. The worker is a plain `python -m indexer.timelimit MODULE` pro
 reasons indexer.preanalysis gives. It is started on first use and reused, since starting one
 costs more than extracting a typical file, and calls are sent ahead of their answers, so that
 it works on one file while the caller reads the next (20,000 news files: 2.3 s of the caller's
-CPU and 1.2 s of the worker's, against 2.8 s in one process).
+CPU and 1.2 s of the worker's, against 2.8 s in one process). A memory limit is the worker's
+address space (RLIMIT_AS): past it an allocation fails, in Python as a MemoryError, so a file
+that makes a parser swell cannot take the machine's memory from the server and the build.
 """
 
 import atexit
@@ -17,6 +20,7 @@ import importlib
 import math
 import os
 import pickle
+import resource
 import select
 import selectors
 import struct
@@ -47,12 +51,18 @@ class TimedOut(Exception):
 class WorkerDied(Exception):
     """The worker process ended without answering (a crash, or killed from outside)."""
 
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code  # the worker's exit code, negative for the signal that ended it
+
 
 class Worker:
     """One worker process that runs module-level functions of one module, a call at a time."""
 
-    def __init__(self, module: str) -> None:
+    def __init__(self, module: str, memory_mb: Callable[[], int] | None = None) -> None:
+        """memory_mb, when given, is asked for the worker's memory limit each time one starts."""
         self._module = module
+        self._memory_mb = memory_mb
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._owner = 0  # the pid that started the worker: a forked child starts its own
@@ -110,7 +120,7 @@ class Worker:
                     self._stop(kill=True)
                 except EOFError:
                     code = self._stop(kill=True)
-                    outcome = WorkerDied(f"the worker process ended with exit code {code}")
+                    outcome = WorkerDied(f"the worker process ended with exit code {code}", code)
                 finally:
                     if sent and self._proc is proc:
                         # Left early (an error raised, the caller stopped): unread replies
@@ -161,6 +171,8 @@ class Worker:
     def _running(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._owner != os.getpid():
             command = [sys.executable, "-m", "indexer.timelimit", self._module]
+            if self._memory_mb is not None:
+                command.append(str(self._memory_mb()))
             # -m looks in the working folder first: start where this indexer package lives,
             # so the worker runs the same code as its caller.
             self._proc = subprocess.Popen(
@@ -174,7 +186,9 @@ class Worker:
                 self._replies.take(math.inf)
             except EOFError:
                 code = self._stop(kill=True)
-                raise WorkerDied(f"the worker process did not start (exit code {code})") from None
+                raise WorkerDied(
+                    f"the worker process did not start (exit code {code})", code
+                ) from None
         return self._proc
 
     def _stop(self, *, kill: bool) -> int:
@@ -247,10 +261,13 @@ class _Replies:
                     reply = bytes(self._buffer[_HEADER.size : end])
                     del self._buffer[:end]
                     return reply
+            # A reply that has begun to arrive was computed in time: a large one comes in
+            # several reads, and its caller may have kept it waiting in the pipe.
+            until = math.inf if self._buffer else deadline
             # Waits are capped: select() cannot take a timeout of years.
-            wait = min(max(0.0, deadline - time.monotonic()), _LONGEST_WAIT)
+            wait = min(max(0.0, until - time.monotonic()), _LONGEST_WAIT)
             if not self._selector.select(wait):
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= until:
                     raise TimedOut()
                 continue
             chunk = os.read(self._fd, 1 << 20)
@@ -262,8 +279,11 @@ class _Replies:
         self._selector.close()
 
 
-def _serve(module: str) -> None:
-    """Answer calls from standard input until it closes."""
+def _serve(module: str, memory_mb: int | None = None) -> None:
+    """Answer calls from standard input until it closes, within memory_mb of address space."""
+    if memory_mb is not None:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # Replies go to the original stdout; anything the functions print goes to stderr.
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -286,4 +306,4 @@ def _serve(module: str) -> None:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1])
+    _serve(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else None)

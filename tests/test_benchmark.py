@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from indexer.benchmark import (
     search_benchmark,
     write_seeds,
 )
+from indexer.format_benchmark import extract_benchmark
 
 
 def make_corpus(path: Path, rows: int) -> Path:
@@ -87,3 +89,16 @@ def test_rebuild_benchmark_prints_speed_size_and_memory_of_each_build(
     assert [line.split()[0] for line in lines] == ["naive-whoosh", "snowball-baseline", analyzer]
     assert all(" MB, peak RSS " in line and "largest child" in line for line in lines)
     assert f"{analyzer} / naive-whoosh: speed " in out
+
+
+def test_the_extract_benchmark_prints_pages_per_second(capsys) -> None:
+    extract_benchmark(pages=20, files=2, ocr_pages=1)
+    out = capsys.readouterr().out
+    assert re.search(r"PDFium text layer alone +[\d,]+ pages/s", out)
+    assert re.search(r"extraction worker, text cleaned +[\d,]+ pages/s", out)
+    assert re.search(r"1 worker process +[\d,]+ pages/s", out)
+    assert re.search(
+        r"OCR \(Tesseract fin\+swe, 300 dpi, one thread\) of 1 full pages: "
+        r"\d+\.\d\d s per page; (\d+) of \1 distinct words read back",
+        out,
+    )

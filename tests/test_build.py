@@ -26,12 +26,12 @@ def test_build_reports_indexed_skipped_and_time(tmp_path: Path) -> None:
         tmp_path / "seeds",
         {"a.txt": "Otsikko\n\nVATE kokoontui.", "b.md": "# Toinen\n\nSoite.", "c.txt": ""},
     )
-    (seeds / "d.pdf").write_bytes(b"%PDF-1.4")
+    (seeds / "d.pdf").write_bytes(b"%PDF-1.4")  # a header and nothing after it
     report = build_index(seeds, tmp_path / "index")
     assert report.indexed == 2
     assert [(s.id, s.reason) for s in report.skipped] == [
         ("c.txt", "empty file"),
-        ("d.pdf", "unsupported type .pdf"),
+        ("d.pdf", "damaged or not a PDF (data format error)"),
     ]
     assert report.seconds > 0
     assert report.generation

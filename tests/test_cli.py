@@ -250,7 +250,7 @@ def test_terminal_escapes_from_documents_are_shown_not_run(
         tmp_path / "seeds",
         {
             f"{HOSTILE}.txt": f"Otsikko {CLEAR}loppu\n\nVATE {HOSTILE} kokous \x9b2J ja\ttab",
-            f"{CLEAR}.pdf": "x",
+            f"{CLEAR}.doc": "x",
         },
     )
     index_dir = tmp_path / "ix"
@@ -266,8 +266,8 @@ def test_terminal_escapes_from_documents_are_shown_not_run(
         assert "\x1b]" not in output and CLEAR not in output and "\x07" not in output
         assert "\x9b" not in output
     build, stats, search_output, update = outputs
-    assert "  \\x1b[2J.pdf: unsupported type .pdf\n" in build
-    assert "  \\x1b[2J.pdf: unsupported type .pdf\n" in stats
+    assert "  \\x1b[2J.doc: unsupported type .doc\n" in build
+    assert "  \\x1b[2J.doc: unsupported type .doc\n" in stats
     assert "\n1. Otsikko \\x1b[2Jloppu\n" in search_output
     assert f"{seeds.as_posix()}/\\x1b]0;pwned\\x07.txt  score" in search_output
     assert "kokous \\x9b2J ja tab" in click.unstyle(search_output)

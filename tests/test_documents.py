@@ -211,7 +211,7 @@ def test_other_encodings_are_indexed_with_a_note(tmp_path, content, body, note):
         ("nul.txt", b"teksti\x00\x01\x02", "binary file (NUL bytes)"),
         ("utf16.txt", "teksti".encode("utf-16"), "binary file (NUL bytes)"),
         ("noise.txt", bytes(range(1, 32)) * 2 + b"text", "binary file (control characters)"),
-        ("report.pdf", b"%PDF-1.4", "unsupported type .pdf"),
+        ("report.doc", b"\xd0\xcf\x11\xe0", "unsupported type .doc"),
         ("README", b"text", "unsupported type (no extension)"),
         ("big.txt", b"x" * 101, "larger than the 100 bytes limit (101 bytes)"),
         ("big.md", b"x" * 2000, "larger than the 100 bytes limit (2 kB)"),

@@ -9,11 +9,14 @@ from indexer.evaluate import (
     SHARED,
     main,
     morphology_scores,
+    pdf_seed_scores,
     read_conllu,
     read_paraphrases,
     retrieval_scores,
     seed_scores,
+    write_seed_pdfs,
 )
+from indexer.pdf_text import read_pdf
 from tests.conftest import needs_voikko
 
 CONLLU = """\
@@ -120,3 +123,17 @@ def test_seed_scores():
     pytest.importorskip("indexer.search", reason="indexer.search is not in this branch yet")
     scores = seed_scores(SHARED / "seeds", SHARED / "eval/seed-queries.json", finnish_analyzer())
     assert set(scores) == {"recall", "precision", "top-1"}
+
+
+def test_the_seeds_as_pdfs_find_what_the_txt_seeds_find(tmp_path):
+    seeds, queries = SHARED / "seeds", SHARED / "eval/seed-queries.json"
+    names = write_seed_pdfs(seeds, tmp_path)
+    assert names == [f"{p.stem}.pdf" for p in sorted(seeds.glob("*.txt"))]
+    # Typeset for real: words broken at line ends (PDFium's mark) and numbered pages.
+    pages = [read_pdf((tmp_path / n).read_bytes(), max_pages=100).pages for n in names]
+    assert any("\ufffe" in page for doc in pages for page in doc)
+    assert any("Sivu 2 (" in page for doc in pages for page in doc)
+    analyzer = finnish_analyzer()
+    scores = pdf_seed_scores(seeds, queries, analyzer)
+    assert scores.pop("same as .txt") == 1.0
+    assert scores == seed_scores(seeds, queries, analyzer)

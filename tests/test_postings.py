@@ -136,3 +136,75 @@ def test_entries_inlined_by_w3_itself_still_read() -> None:
     info.set_inlined((5,), (2.0,), (b"\x01\x02",))
     back = indexer.postings.CompactTermInfo.from_bytes(info.to_bytes())
     assert back.inlined_postings() == ((5,), (2.0,), (b"\x01\x02",))
+
+
+def _matched(reader, fieldname: str, term: str, skips: list[int]) -> list:
+    m = reader.postings(fieldname, term)
+    rows = []
+    for target in skips:
+        if not m.is_active():
+            break
+        m.skip_to(target)
+        if m.is_active():
+            rows.append((m.id(), m.weight(), m.value_as("positions")))
+    return rows
+
+
+@pytest.mark.parametrize("w3_blocks", [False, True])
+def test_many_blocks_read_and_skip_as_whoosh_blocks_do(tmp_path: Path, w3_blocks: bool) -> None:
+    # 700 documents: the common words' postings span several blocks of 128. With w3_blocks
+    # the segment is written in W3's own block format, as indexes built before were.
+    import whoosh.codec.whoosh3 as w3
+
+    from indexer import blocks
+
+    analyzer = finnish_analyzer()
+    rnd = random.Random(3)
+    words = ["sote", "uudistus", "lapsi", "rahoitus", "kokous"]
+    docs = [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 12))) for _ in range(700)]
+    readers = []
+    for name, codec in (("w3", None), ("ours", make_codec())):
+        (tmp_path / name).mkdir()
+        ix = index.create_in(str(tmp_path / name), make_schema(analyzer))
+        writer = ix.writer(codec=codec) if codec else ix.writer()
+        original = blocks.BlockWriter._write_block
+        if w3_blocks:
+            blocks.BlockWriter._write_block = w3.W3PostingsWriter._write_block
+        try:
+            with writer:
+                for number, text in enumerate(docs):
+                    writer.add_document(id=str(number), title="", body=text)
+        finally:
+            blocks.BlockWriter._write_block = original
+        readers.append(ix.reader())
+    plain, ours = readers
+    try:
+        matcher = ours.postings("body", "lapsi")
+        assert type(matcher) is (w3.W3LeafMatcher if w3_blocks else blocks.BlockMatcher)
+        assert _postings(ours, "body") == _postings(plain, "body")
+        skips = sorted(rnd.sample(range(700), 60))
+        for term in words:
+            assert _matched(ours, "body", term, skips) == _matched(plain, "body", term, skips)
+    finally:
+        plain.close()
+        ours.close()
+
+
+def test_remembered_lookups_give_what_the_file_says(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(indexer.postings, "_LOOKUPS_KEPT", 3)
+    ix = index.create_in(str(tmp_path), make_schema(finnish_analyzer()))
+    with ix.writer(codec=make_codec()) as writer:
+        for n, text in enumerate(["sote uudistus", "lapsi sote", "rahoitus"]):
+            writer.add_document(id=str(n), title="", body=text)
+    with ix.reader() as reader:
+        terms = reader._terms
+        assert isinstance(terms._tindex, indexer.postings._RememberingHashReader)
+        for _ in range(2):
+            assert [("body", t) in reader for t in ("sote", "lapsi", "kunta", "rahoitus")] == [
+                True,
+                True,
+                False,
+                True,
+            ]
+            assert reader.doc_frequency("body", "sote") == 2
+            assert len(terms._tindex._places) <= 3

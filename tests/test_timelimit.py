@@ -2,10 +2,13 @@
 
 import json
 import os
+import pickle
+import threading
 import time
 
 import pytest
 
+from indexer import timelimit
 from indexer.timelimit import TimedOut, Worker, WorkerDied
 
 
@@ -75,3 +78,33 @@ def test_a_map_left_early_leaves_no_stale_answers(worker: Worker) -> None:
         if value == (10, 0):
             break
     assert worker.call(divmod, (7, 2), 5) == (3, 1)
+
+
+def test_a_worker_with_a_memory_limit_cannot_pass_it() -> None:
+    worker = Worker("time", memory_mb=lambda: 300)
+    try:
+        first = worker.call(os.getpid, (), 10)
+        assert len(worker.call(bytes, (10_000_000,), 10)) == 10_000_000
+        with pytest.raises(MemoryError):
+            worker.call(bytes, (400 * 1024 * 1024,), 10)
+        # The failed allocation is freed: the same worker goes on.
+        assert len(worker.call(bytes, (10_000_000,), 10)) == 10_000_000
+        assert worker.call(os.getpid, (), 10) == first
+    finally:
+        worker.close()
+
+
+def test_an_answer_that_has_begun_to_arrive_is_not_late() -> None:
+    # A large answer comes in several reads; its caller may have kept it waiting past the
+    # call's deadline, which the worker met when it began to write.
+    read_end, write_end = os.pipe()
+    message = timelimit._framed("x" * 100_000)
+    os.write(write_end, message[:1000])
+    rest = threading.Timer(0.3, os.write, (write_end, message[1000:]))
+    rest.start()
+    with os.fdopen(read_end, "rb") as stream:
+        replies = timelimit._Replies(stream)
+        assert pickle.loads(replies.take(time.monotonic() - 1)) == "x" * 100_000
+        replies.close()
+    rest.join()
+    os.close(write_end)

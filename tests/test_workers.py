@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import store
-from indexer.build import build_index, split, worker_count
+from indexer import build, store
+from indexer import sample_documents as sd
+from indexer.build import build_index, split, work, worker_count
 from indexer.search import search
-from indexer.workers import WorkerFailed
+from indexer.workers import WorkerFailed, WorkerShares
 from tests.conftest import ROOT
 from tests.test_lifecycle import EVERYWHERE, OLD_COUNT, assert_recovers, make_seeds
 
@@ -63,6 +64,29 @@ def test_worker_count(
 def test_split_keeps_order_and_evens_out() -> None:
     assert split(list("abcdefg"), 3) == [["a", "b", "c"], ["d", "e"], ["f", "g"]]
     assert split(list("ab"), 1) == [["a", "b"]]
+
+
+def test_split_evens_out_the_work_of_pdfs_and_office_files() -> None:
+    assert split(["a.pdf", "b.pdf", "c.txt"], 2, work) == [["a.pdf"], ["b.pdf", "c.txt"]]
+    ids = [f"{n:03}.txt" for n in range(300)] + ["x.docx", "y.odt", "z.pdf"]
+    assert [len(share) for share in split(ids, 2, work)] == [300, 3]
+
+
+def test_a_build_of_a_few_dozen_pdfs_uses_every_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOTEHAKU_BUILD_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    used = []
+    monkeypatch.setattr(
+        build, "WorkerShares", lambda *args: used.append(args[2]) or WorkerShares(*args)
+    )
+    for n in range(20):
+        sd.write(tmp_path / "seeds" / f"{n:02}.pdf", sd.pdf_bytes([[f"Asia {n}: kotihoito"]]))
+    report = build_index(tmp_path / "seeds", tmp_path / "index")
+    assert report.indexed == 20
+    assert [len(share) for share in used[0]] == [10, 10]
+    assert len(search(tmp_path / "index", "kotihoito", limit=50).hits) == 20
 
 
 def test_workers_build_the_index_one_process_builds(tmp_path: Path, seeds_copy: Path) -> None:

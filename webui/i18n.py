@@ -101,6 +101,13 @@ SKIP_KINDS = {
     "folder_unreadable": lazy_gettext("Folder could not be read"),
     "bad_name": lazy_gettext("Invalid file name"),
     "not_a_file": lazy_gettext("Not a regular file"),
+    "encrypted": lazy_gettext("Encrypted PDF"),
+    "damaged": lazy_gettext("Damaged file"),
+    "zip_bomb": lazy_gettext("Unpacks to too much"),
+    "too_many_pages": lazy_gettext("Too many pages"),
+    "out_of_memory": lazy_gettext("Reading its text needed too much memory"),
+    "no_text": lazy_gettext("No text"),
+    "reader_failed": lazy_gettext("Its reader failed"),
     "other": lazy_gettext("Other reason"),
 }
 

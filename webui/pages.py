@@ -100,10 +100,12 @@ def document(doc_id: str):
     q = request.args.get("q", "")
     try:
         part = int_arg("part", 1, 1, MAX_PART)
+        # A result's page ("s. 3" links to ?page=3#sivu-3) picks the part that holds it.
+        page = int_arg("page", 0, 1, MAX_PART) or None
     except BadParameter as e:
         return render_template("error.html", status=400, message=translate(e.message)), 400
     index_dir = current_app.config["INDEX_DIR"]
-    doc = get_document(index_dir, doc_id, q, part)
+    doc = get_document(index_dir, doc_id, q, part, page)
     if doc is None:
         abort(404)
     similar = similar_documents(index_dir, doc_id, SIMILAR)
