@@ -24,6 +24,7 @@ from typing import Any
 from whoosh.util.times import long_to_datetime
 
 from indexer.messages import Message
+from indexer.segments import segments_key
 
 FACETS = ("year", "source", "format")
 SORTS = ("relevance", "newest", "oldest")
@@ -167,9 +168,7 @@ def columns(searcher: Any) -> Columns:
     """Return the facet columns of every document the searcher sees, cached per segment."""
     leaves = searcher.subsearchers if not searcher.is_atomic() else [(searcher, 0)]
     readers = [sub.reader() for sub, _ in leaves]
-    key = tuple(
-        (r._storage.folder, r._segment.segment_id(), r._segment.deleted_count()) for r in readers
-    )
+    key = segments_key(searcher)
     with _lock:
         found = _searchers.get(key)
         if found is not None:

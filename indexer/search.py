@@ -505,6 +505,7 @@ def search(
                     text,
                     found.total if mode == "all" else 0,
                     lambda corrected: _count(searcher, corrected, filters, cols, deadline),
+                    filters,
                 )
             hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit :])
     except OutOfTime:

@@ -8,11 +8,14 @@ corrected query itself finds documents, and many more than the query as typed.
 """
 
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from indexer.morphology import is_spelt_right, spelling_suggestions
+from indexer.segments import segments_key
 from indexer.suggest import vocabulary_counts
 
 # Words in more documents than this are taken to be spelt as meant.
@@ -35,11 +38,39 @@ OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _WORD = re.compile(r"(?<![\w*?^-])[^\W\d_][\w-]*(?![\w*?^:])")
 
 
-def suggestion(searcher: Any, text: str, total: int, count: Callable[[str], int]) -> str | None:
+# Corrections already worked out, by generation, query, filters and total: a misspelling is
+# often typed again, and each costs up to BUDGET_SECONDS.
+_KEPT = 2048
+_known: OrderedDict[tuple, str | None] = OrderedDict()
+_lock = threading.Lock()
+
+
+def suggestion(
+    searcher: Any,
+    text: str,
+    total: int,
+    count: Callable[[str], int],
+    context: Hashable = None,
+) -> str | None:
     """Return a corrected query that finds many more documents than `total`, or None.
 
-    `count` runs a query with the search's filters and returns how many documents it finds.
+    `count` runs a query with the search's filters and returns how many documents it finds;
+    `context` stands for those filters in the cache of corrections.
     """
+    key = (segments_key(searcher), text, total, context)
+    with _lock:
+        if key in _known:
+            _known.move_to_end(key)
+            return _known[key]
+    found = _correct(searcher, text, total, count)
+    with _lock:
+        _known[key] = found
+        while len(_known) > _KEPT:
+            _known.popitem(last=False)
+    return found
+
+
+def _correct(searcher: Any, text: str, total: int, count: Callable[[str], int]) -> str | None:
     words = [m for m in _WORD.finditer(text) if m.group() not in OPERATORS]
     if not words or len(words) > MAX_WORDS:
         return None

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer import store
+from indexer.segments import segments_key
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def suggest(
     if len(typed) < MIN_PREFIX_CHARS:
         return []
     with store.live_searcher(index_dir) as (_, searcher):
-        key = _key(searcher)
+        key = segments_key(searcher)
         vocabulary = _cached(key)
         if vocabulary is None:
             if not wait:
@@ -79,7 +80,7 @@ def suggest(
 
 def vocabulary_counts(searcher: Any) -> dict[str, int] | None:
     """Return the documents per index word of the searcher's generation, if already read."""
-    vocabulary = _cached(_key(searcher))
+    vocabulary = _cached(segments_key(searcher))
     return vocabulary.by_word if vocabulary is not None else None
 
 
@@ -116,13 +117,6 @@ def _top_words(vocabulary: _Vocabulary, typed: str, limit: int) -> list[tuple[st
     return [(words[i], counts[i]) for i in best]
 
 
-def _key(searcher: Any) -> tuple:
-    readers = [r for r, _ in searcher.reader().leaf_readers()]
-    return tuple(
-        (r._storage.folder, r._segment.segment_id(), r._segment.deleted_count()) for r in readers
-    )
-
-
 _reading: set[tuple] = set()
 
 
@@ -151,7 +145,7 @@ def _start_reading(index_dir: Path, key: tuple) -> None:
     def read() -> None:
         try:
             with store.live_searcher(index_dir) as (_, searcher):
-                if _key(searcher) == key:
+                if segments_key(searcher) == key:
                     _remember(key, _read(searcher.reader()))
         except Exception:
             # Suggestions are a convenience: the search itself reports a broken index.

@@ -10,6 +10,7 @@ from indexer.build import build_index
 from indexer.facets import FilterError, Filters, parse_filters, parse_sort
 from indexer.schema import make_schema
 from indexer.search import browse, search
+from indexer.stats import index_stats
 from indexer.update import update_index
 
 # (id, text): sources are the first folders, formats the suffixes, dates in the text.
@@ -201,3 +202,7 @@ def test_an_index_from_before_the_facet_columns_still_searches(
     assert list(result.facets) == ["year"]
     only_a = Filters(source=frozenset({"a"}))
     assert search(index_dir, "rahoitusmalli", filters=only_a).total == 0
+    stats = index_stats(index_dir)
+    assert not stats.facets
+    assert "rebuild it to narrow searches by them" in " ".join(stats.warnings)
+    assert index_stats(index_dir).documents == 2
