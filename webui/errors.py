@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(IndexMissing)
     def index_missing(e: IndexMissing):
         # Where and how to build it is for the logs and the admin page, not for the public.
-        app.logger.error("%s", e)
+        app.logger.warning("%s", e)
         return error_response(
             503, gettext("The index has not been built yet, so search does not work yet.")
         )
