@@ -88,6 +88,20 @@ class _Voikko:
         return analyses
 
 
+def is_spelt_right(word: str) -> bool:
+    """Tell whether Voikko knows the word as written; False without Voikko."""
+    if "\0" in word or not voikko_available():
+        return False
+    return bool(_voikko()._voikko.spell(word))
+
+
+def spelling_suggestions(word: str) -> list[str]:
+    """Return Voikko's spelling suggestions for a word, best first; none without Voikko."""
+    if "\0" in word or not voikko_available():
+        return []
+    return list(_voikko()._voikko.suggest(word))
+
+
 def _voikko() -> _Voikko:
     if not hasattr(_handles, "voikko"):
         if not voikko_available():

@@ -65,8 +65,8 @@ def update_index(
                 if known and known[0] == loaded.hash:
                     report.unchanged += 1
                     continue
-                fields = document_fields(loaded, seeds_dir)
-                writer.update_document(**{k: v for k, v in fields.items() if k in writer.schema})
+                # The writer's schema: it has the fields _add_stored_fields gave it.
+                writer.update_document(**document_fields(loaded, seeds_dir, writer.schema))
                 (report.changed if known else report.added).append(doc_id)
             for doc_id in sorted(set(indexed) - set(on_disk)):
                 writer.delete_by_term("id", doc_id)
