@@ -143,7 +143,7 @@ def http_request(
     method: str = "GET",
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
-    timeout: float = 10,
+    timeout: float = 30,
 ) -> tuple[int, Message, bytes]:
     """Send one request to a server exactly as given (Host header included); no redirects.
 
