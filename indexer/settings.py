@@ -51,6 +51,12 @@ SETTINGS: tuple[Setting, ...] = (
         " once and kept in the index folder as .secret-key.",
     ),
     Setting(
+        "PUBLIC_URL",
+        "",
+        "The address people reach the service at (https://haku.example.fi), for the absolute"
+        " links of /opensearch.xml; when empty, the address the request was sent to.",
+    ),
+    Setting(
         "SESSION_COOKIE_SECURE",
         "false",
         "true: browsers send the admin session cookie over HTTPS only (set it behind TLS).",
@@ -177,6 +183,19 @@ def metrics() -> str:
     if value not in METRICS_CHOICES:
         raise SettingError(
             f"{_BY_NAME['METRICS'].env_name} must be one of {', '.join(METRICS_CHOICES)},"
+            f" not {value!r}."
+        )
+    return value
+
+
+def public_url() -> str | None:
+    """Return the service's public address without a trailing slash, or None when unset."""
+    value = get("PUBLIC_URL").strip().rstrip("/")
+    if not value:
+        return None
+    if not value.startswith(("https://", "http://")) or any(c in value for c in '"<> '):
+        raise SettingError(
+            f"{_BY_NAME['PUBLIC_URL'].env_name} must be an http:// or https:// address,"
             f" not {value!r}."
         )
     return value

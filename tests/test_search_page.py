@@ -190,6 +190,14 @@ def test_opensearch_is_described_and_linked_from_every_page(web) -> None:
         assert link in web.get(url).get_data(as_text=True), url
 
 
+def test_opensearch_links_use_the_public_address_when_set(web, monkeypatch) -> None:
+    # Without it the links follow the request's Host header, which a client chooses.
+    monkeypatch.setenv("SOTEHAKU_PUBLIC_URL", "https://haku.example.fi/")
+    root = ET.fromstring(web.get("/opensearch.xml", headers={"Host": "evil.example"}).data)
+    templates = [u.get("template") for u in root.findall(f"{OPENSEARCH}Url")]
+    assert templates and all(t.startswith("https://haku.example.fi/") for t in templates)
+
+
 @pytest.mark.parametrize(
     ("headers", "query", "lang", "text"),
     [

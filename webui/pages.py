@@ -11,7 +11,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import PathConverter
 
-from indexer import store
+from indexer import settings, store
 from indexer.facets import FilterError
 from indexer.search import QueryError, browse, get_document, search
 from indexer.similar import similar_documents
@@ -155,5 +155,7 @@ def _index_time(index_dir) -> str:
 @bp.get("/opensearch.xml")
 def opensearch():
     """Describe the search for browsers, which offer to add it as a search engine."""
-    xml = render_template("opensearch.xml", root=request.url_root.rstrip("/"))
+    # The request's own address comes from its Host header: behind a proxy, set the public one.
+    root = settings.public_url() or request.url_root.rstrip("/")
+    xml = render_template("opensearch.xml", root=root)
     return Response(xml, mimetype="application/opensearchdescription+xml")
