@@ -31,6 +31,7 @@ _COMPRESSION = 3
 # field length bytes; then the widths and sizes of the numbers and weights parts.
 _INFO = struct.Struct("<IIIfBB")
 _PARTS = struct.Struct("<BBII")
+_COUNT = struct.Struct("<I")
 # How weights are kept: all 1.0 (nothing written), all one value, or one each.
 _ALL_ONE, _ALL_SAME, _EACH = 0, 1, 2
 
@@ -123,21 +124,33 @@ def decode_block(data: bytes) -> tuple[tuple, array, Any, Any]:
 
 
 class BlockWriter(W3PostingsWriter):
-    """W3's postings writer, writing blocks as encode_block does."""
+    """W3's postings writer, writing blocks as encode_block does, and after the last block a
+    directory of the blocks: each one's last document number and place, then their count."""
+
+    def start_postings(self, format_: Any, terminfo: Any) -> None:
+        super().start_postings(format_, terminfo)
+        self._last_ids = array("I")
+        self._places = array("I")
 
     def _write_block(self, last: bool = False) -> None:
         if self._byteids:
             # Term vectors (document numbers are terms there) keep W3's blocks.
             super()._write_block(last)
             return
+        postfile = self._postfile
         if not self._blockcount:
-            self._postfile.write(MAGIC)
+            postfile.write(MAGIC)
         self._terminfo.add_block(self)
+        self._last_ids.append(self._ids[-1])
+        self._places.append(postfile.tell() - self._startoffset)
         block = encode_block(
             self._ids, self._weights, self._values, self._minlength, self._maxlength
         )
-        self._postfile.write_int(-len(block) if last else len(block))
-        self._postfile.write(block)
+        postfile.write_int(-len(block) if last else len(block))
+        postfile.write(block)
+        if last:
+            postfile.write(self._last_ids.tobytes() + self._places.tobytes())
+            postfile.write(_COUNT.pack(len(self._places)))
         self._blockcount += 1
         self._new_block()
 
@@ -146,14 +159,25 @@ class BlockMatcher(W3LeafMatcher):
     """W3's leaf matcher over blocks that encode_block wrote."""
 
     def _read_header(self) -> None:
-        self._postfile.seek(self._startoffset)
-        if self._postfile.read(4) != MAGIC:
+        postfile, start = self._postfile, self._startoffset
+        if postfile.get(start, 4) != MAGIC:
             raise ValueError("Postings are not in Sotehaku's block format.")
-        self._baseoffset = self._postfile.tell()
+        self._baseoffset = start + 4
+        # W3's term entries give the length read back as a 1-tuple.
+        length = self._length[0] if isinstance(self._length, tuple) else self._length
+        (count,) = _COUNT.unpack(postfile.get(start + length - _COUNT.size, _COUNT.size))
+        directory = postfile.get(start + length - _COUNT.size - 8 * count, 8 * count)
+        self._last_ids = _unpacked(4, directory[: 4 * count])
+        self._places = _unpacked(4, directory[4 * count :])
+
+    def reset(self) -> None:
+        self._block_number = -1
+        super().reset()
 
     def _goto(self, position: int) -> None:
         self._data = self._ids = self._weights = self._values = None
         self._i = 0
+        self._block_number += 1
         length = self._postfile.get_int(position)
         if length < 0:
             self._lastblock = True
@@ -176,11 +200,15 @@ class BlockMatcher(W3LeafMatcher):
         if targetid <= self.id():
             return
         if targetid > self._maxid:
-            self._skip_to_block(lambda: targetid > self._maxid)
-            if not self.is_active():
+            # The directory says which block holds the target: no block between is read.
+            block = bisect_left(self._last_ids, targetid, self._block_number + 1)
+            if block == len(self._places):
+                self._atend = True
                 return
-            if self._ids is None:
-                self._read_data()
+            self._block_number = block - 1
+            self._goto(self._startoffset + self._places[block])
+        if self._ids is None:
+            self._read_data()
         self._i = bisect_left(self._ids, targetid, self._i)
 
     def _read_data(self) -> None:

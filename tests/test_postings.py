@@ -191,6 +191,17 @@ def test_many_blocks_read_and_skip_as_whoosh_blocks_do(tmp_path: Path, w3_blocks
         skips = sorted(rnd.sample(range(700), 60))
         for term in words:
             assert _matched(ours, "body", term, skips) == _matched(plain, "body", term, skips)
+        # Past the last document, then back to the start.
+        matcher = ours.postings("body", "lapsi")
+        everything = list(matcher.all_ids())
+        matcher.reset()
+        matcher.skip_to(everything[len(everything) // 2])
+        assert matcher.id() == everything[len(everything) // 2]
+        matcher.skip_to(10_000)
+        assert not matcher.is_active()
+        matcher.reset()
+        assert list(matcher.all_ids()) == everything
+        assert everything == list(plain.postings("body", "lapsi").all_ids())
     finally:
         plain.close()
         ours.close()
