@@ -23,7 +23,7 @@ from whoosh.matching import ReadTooFar
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-MAGIC = b"SHb1"
+MAGIC = b"SHb2"
 # zlib level of the values, as W3 compresses its blocks.
 _COMPRESSION = 3
 
