@@ -18,6 +18,8 @@ from indexer.build import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+# The development queries over SEEDS (tests/data/README.md).
+SEED_QUERIES = ROOT / "tests" / "data" / "seed-queries.json"
 
 # Whoosh leaves a segment's files open when reading it fails (a zeroed file, or one a switch
 # deleted while it was opened), and the garbage collector complains of it later: mark the

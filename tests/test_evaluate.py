@@ -6,7 +6,6 @@ import pytest
 
 from indexer.analysis import finnish_analyzer, snowball_analyzer, voikko_available
 from indexer.evaluate import (
-    SHARED,
     main,
     morphology_scores,
     pdf_seed_scores,
@@ -17,7 +16,7 @@ from indexer.evaluate import (
     write_seed_pdfs,
 )
 from indexer.pdf_text import read_pdf
-from tests.conftest import needs_voikko
+from tests.conftest import SEED_QUERIES, SEEDS, needs_voikko
 
 CONLLU = """\
 # sent_id = 1
@@ -119,14 +118,12 @@ def test_main_prints_both_analyzers(conllu, paraphrases, tmp_path, capsys):
 
 
 def test_seed_scores():
-    pytest.importorskip("indexer.build", reason="indexer.build is not in this branch yet")
-    pytest.importorskip("indexer.search", reason="indexer.search is not in this branch yet")
-    scores = seed_scores(SHARED / "seeds", SHARED / "eval/seed-queries.json", finnish_analyzer())
+    scores = seed_scores(SEEDS, SEED_QUERIES, finnish_analyzer())
     assert set(scores) == {"recall", "precision", "top-1"}
 
 
 def test_the_seeds_as_pdfs_find_what_the_txt_seeds_find(tmp_path):
-    seeds, queries = SHARED / "seeds", SHARED / "eval/seed-queries.json"
+    seeds, queries = SEEDS, SEED_QUERIES
     names = write_seed_pdfs(seeds, tmp_path)
     assert names == [f"{p.stem}.pdf" for p in sorted(seeds.glob("*.txt"))]
     # Typeset for real: words broken at line ends (PDFium's mark) and numbered pages.
