@@ -13,8 +13,8 @@ import pytest
 
 from indexer import store
 from indexer.analysis import voikko_available
-from indexer.benchmark import gunicorn
 from indexer.build import build_index
+from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from indexer import store
-from indexer.benchmark import _free_port as free_port
 from tests.conftest import ROOT, http_request, write_files
+from tests.server import free_port
 from tests.test_metrics import samples
 
 SOTEHAKU = Path(sys.executable).with_name("sotehaku")
