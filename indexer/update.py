@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from indexer import store
-from indexer.documents import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Skipped, list_files, load
+from indexer.documents import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_SECONDS,
+    Skipped,
+    list_files,
+    load,
+    require_seeds,
+)
 from indexer.lock import writer_lock
 from indexer.schema import make_codec
 from indexer.shares import document_fields
@@ -37,8 +44,7 @@ def update_index(
     being read; otherwise its content hash decides. Raises WriterBusy or IndexMissing.
     """
     started = time.perf_counter()
-    if not seeds_dir.is_dir():
-        raise FileNotFoundError(f"Seeds folder {seeds_dir} does not exist.")
+    require_seeds(seeds_dir)
     with writer_lock(index_dir):
         gen, ix = store.open_current(index_dir)
         with ix.searcher() as searcher:

@@ -6,9 +6,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +19,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen, log: Callable[[], str]) -> None:
+    """Wait until a server just started answers /healthz; when it exits first or takes over
+    30 s, raise RuntimeError with what it logged."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2):
+                return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(log()) from None
+            time.sleep(0.1)
 
 
 @contextmanager
@@ -40,17 +53,13 @@ def gunicorn(
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
         url = f"http://127.0.0.1:{port}"
+
+        def logged() -> str:
+            log.seek(0)
+            return log.read().decode(errors="replace")
+
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/healthz", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise RuntimeError(log.read().decode(errors="replace")) from None
-                    time.sleep(0.1)
+            wait_until_serving(url, proc, logged)
             yield url
         finally:
             proc.terminate()
