@@ -17,14 +17,13 @@ from whoosh.analysis import Analyzer
 from indexer import formats, settings, shares, store
 from indexer.analysis import analyzer_name, finnish_analyzer
 from indexer.documents import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_SECONDS,
     Skipped,
     list_files,
     require_seeds,
 )
 from indexer.lock import writer_lock
 from indexer.schema import make_schema
+from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.workers import WorkerShares
 
 # progress(stage, done, total): stage "read" counts files read, then "index" counts documents

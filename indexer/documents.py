@@ -14,11 +14,10 @@ from pathlib import Path, PurePosixPath
 from indexer import formats, ocr, settings
 from indexer.extract import extract_date, extract_title
 from indexer.html_text import HtmlUnreadable, parse_html
+from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.timelimit import TimedOut, Worker, WorkerDied
 from indexer.unreadable import Unreadable
 
-DEFAULT_MAX_BYTES: int = 10 * 1024 * 1024
-DEFAULT_MAX_SECONDS: float = 5.0
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", *formats.SUFFIXES)
 
 _HTML_SUFFIXES = (".html", ".htm")

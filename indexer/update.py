@@ -7,8 +7,6 @@ from pathlib import Path
 
 from indexer import store
 from indexer.documents import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_SECONDS,
     Skipped,
     list_files,
     load,
@@ -16,6 +14,7 @@ from indexer.documents import (
 )
 from indexer.lock import writer_lock
 from indexer.schema import make_codec
+from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.shares import document_fields
 
 
