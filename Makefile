@@ -7,10 +7,10 @@ PORT ?= 8000
 WORKERS ?= 2
 OS_PACKAGES := libvoikko1 voikko-fi tesseract-ocr tesseract-ocr-fin tesseract-ocr-swe
 # What tests/test_deploy.py runs: Debian's nginx in front of gunicorn, openssl for its test
-# certificate, systemd-analyze on the units.
-TEST_OS_PACKAGES := nginx openssl systemd
+# certificate, systemd-analyze on the units; tests/test_browser.py runs headless Chromium.
+TEST_OS_PACKAGES := nginx openssl systemd chromium chromium-driver
 
-.PHONY: run test lint build os-packages test-os-packages clean
+.PHONY: run test lint build os-packages test-os-packages translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,17 @@ lint: $(VENV)/.installed
 
 test: os-packages test-os-packages $(VENV)/.installed lint
 	$(BIN)/pytest -q
+
+# After changing a text a user sees: new texts go into the catalogues (translate them there,
+# then run this again), and the compiled catalogues are rebuilt. tests/test_i18n.py fails on
+# a text without a translation.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k Message -k QueryError -k FilterError -k BadParameter \
+		-k lazy_gettext --no-location --sort-output --omit-header \
+		-o webui/translations/messages.pot .
+	$(BIN)/pybabel update -i webui/translations/messages.pot -d webui/translations \
+		--ignore-obsolete --no-fuzzy-matching --width 100 --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d webui/translations --statistics
 
 clean:
 	rm -rf $(VENV) index/*

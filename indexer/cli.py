@@ -171,7 +171,9 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
     Example: sotehaku search "sote-uudistus" --limit 5
     """
     with _reading(index_dir):
-        result = search(index_dir, query, page=page, limit=limit)
+        result = search(
+            index_dir, query, page=page, limit=limit, with_facets=as_json, suggest=as_json
+        )
     if as_json:
         text = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
         # Outside its strings the JSON is plain ASCII, so these are all inside strings.
@@ -212,8 +214,8 @@ def stats(index_dir: Path) -> None:
     if s.updated_at:
         click.echo(f"Updated:    {_shown(s.updated_at)}")
     click.echo(f"Analyzer:   {_shown(s.analyzer)}")
-    if s.warning:
-        click.echo(f"Warning:    {s.warning}")
+    for warning in s.warnings:
+        click.echo(f"Warning:    {warning}")
     if s.skipped:
         click.echo(f"Skipped {len(s.skipped)} files:")
         for item in s.skipped:

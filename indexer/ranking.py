@@ -107,6 +107,17 @@ def rank_termwise(
     """Return the number of matches and the best `keep` (score, document number), best first,
     with the scores Whoosh's matchers would give; None when the query is not one of words,
     ORs, ANDs and ANDNOTs or reads too many postings."""
+    scores = termwise_scores(searcher, q, weighting)
+    if scores is None:
+        return None
+    # Among equal scores the lower document number first, as Whoosh orders them.
+    best = heapq.nsmallest(keep, scores.items(), key=lambda item: (-item[1], item[0]))
+    return len(scores), [(score, docnum) for docnum, score in best]
+
+
+def termwise_scores(searcher: Any, q: Any, weighting: CachedBM25F) -> Scores | None:
+    """Return the score of every document the query matches, by the searcher's document
+    numbers; None where rank_termwise would return None."""
     try:
         if _postings_count(searcher, q) > MAX_TERMWISE_POSTINGS:
             return None
@@ -116,9 +127,7 @@ def rank_termwise(
                 scores[offset + docnum] = score
     except _NotTermwise:
         return None
-    # Among equal scores the lower document number first, as Whoosh orders them.
-    best = heapq.nsmallest(keep, scores.items(), key=lambda item: (-item[1], item[0]))
-    return len(scores), [(score, docnum) for docnum, score in best]
+    return scores
 
 
 def _leaf_searchers(searcher: Any) -> list[tuple[Any, int]]:

@@ -1,6 +1,7 @@
 """The Whoosh schema: which document fields are indexed, stored and boosted."""
 
 from whoosh.analysis import Analyzer
+from whoosh.columns import RefBytesColumn
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from indexer.postings import InliningCodec, VarintCharacters, VarintPositions
@@ -26,6 +27,10 @@ def make_schema(analyzer: Analyzer) -> Schema:
         title=title,
         body=body,
         date=date,
+        # The facets of indexer/facets.py, columns only for the same reason as the date; a
+        # column of references stores each of their few distinct values once a segment.
+        source=_facet_column(),
+        format=_facet_column(),
         # Stored only: the update compares them and nothing searches them; an indexed hash
         # would cost a term of its own a document.
         size=STORED(),
@@ -35,6 +40,12 @@ def make_schema(analyzer: Analyzer) -> Schema:
         # Where each page of a PDF starts in the body, for the page of a snippet.
         pages=STORED(),
     )
+
+
+def _facet_column() -> ID:
+    column = ID(sortable=RefBytesColumn())
+    column.indexed = False
+    return column
 
 
 def make_codec() -> InliningCodec:

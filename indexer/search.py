@@ -17,10 +17,12 @@ from whoosh.qparser.common import QueryParserError
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer import snippets, store
+from indexer import facets, snippets, spelling, store
 from indexer.deadline import OutOfTime, time_limit
+from indexer.facets import Filters
+from indexer.messages import Message
 from indexer.page_text import page_at
-from indexer.ranking import CachedBM25F, rank_termwise
+from indexer.ranking import CachedBM25F, rank_termwise, termwise_scores
 
 MAX_QUERY_CHARS = 500
 # More words than this make no better search, only a slower one.
@@ -49,6 +51,10 @@ OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 class QueryError(ValueError):
     """The query cannot be run; the message says why, in words for a user."""
 
+    def __init__(self, template: str, **params: Any) -> None:
+        self.message = Message(template, **params)
+        super().__init__(self.message)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -76,9 +82,14 @@ class SearchResult:
     # True when the time budget ran out: total counts the documents found until then.
     partial: bool
     # What was left out of the query, in words for a user (a wildcard's rarer words).
-    notices: list[str]
+    notices: list[Message]
     hits: list[Hit]
     limit: int
+    # Each facet's values and counts over the whole filtered result, when they were asked for.
+    facets: dict[str, list[dict[str, Any]]] | None = None
+    # A corrected query that finds more, or None.
+    suggestion: str | None = None
+    sort: str = "relevance"
 
     @property
     def pages(self) -> int:
@@ -87,7 +98,7 @@ class SearchResult:
     def to_json(self) -> dict[str, Any]:
         """Return the API's JSON object."""
         data = asdict(self)
-        del data["limit"]
+        del data["limit"], data["sort"]
         return data
 
 
@@ -205,8 +216,8 @@ def _bounded_wildcard(fieldname: str, text: str, termclass: type, boost: float) 
     head = text.split("*")[0].split("?")[0]
     if not literal or len(head) < MIN_WILDCARD_PREFIX:
         raise QueryError(
-            f"A wildcard needs at least {MIN_WILDCARD_PREFIX} letters before it, "
-            "for example 'rahoitus*'."
+            "A wildcard needs at least %(count)s letters before it, for example 'rahoitus*'.",
+            count=MIN_WILDCARD_PREFIX,
         )
     return termclass(fieldname, text, boost=boost)
 
@@ -229,11 +240,13 @@ _PARSER_FAILURES = (
 def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
     """Parse a user's query, or raise QueryError with a message for them."""
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"The query is too long: at most {MAX_QUERY_CHARS} characters.")
+        raise QueryError(
+            "The query is too long: at most %(count)s characters.", count=MAX_QUERY_CHARS
+        )
     if not text.strip():
         raise QueryError("Type a word to search for.")
     if len(re.findall(r"\w+", text)) > MAX_QUERY_WORDS:
-        raise QueryError(f"The query has too many words: at most {MAX_QUERY_WORDS}.")
+        raise QueryError("The query has too many words: at most %(count)s.", count=MAX_QUERY_WORDS)
     parser = FinnishQueryParser(schema, any_word=any_word)
     try:
         q = parser.parse(text)
@@ -251,7 +264,9 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
     # Each wildcard is a leaf per field.
     wildcards = sum(isinstance(leaf, query.Prefix | query.Wildcard) for leaf in leaves)
     if wildcards > MAX_WILDCARDS * len(FIELDS):
-        raise QueryError(f"The query has too many wildcards: at most {MAX_WILDCARDS}.")
+        raise QueryError(
+            "The query has too many wildcards: at most %(count)s.", count=MAX_WILDCARDS
+        )
     return q.accept(_clamp_boost)
 
 
@@ -271,14 +286,14 @@ Expansions = dict[tuple[str, str], tuple[list[tuple[int, str]], bool]]
 
 def expand_wildcards(
     q: query.Query, reader: IndexReader, known: Expansions | None = None
-) -> tuple[query.Query, list[str]]:
+) -> tuple[query.Query, list[Message]]:
     """Replace each wildcard by its most frequent words in the index; return the query and
     notices for the wildcards that stood for more words than were kept.
 
     Whoosh would expand "val*" to every word starting with "val", thousands in a large index,
     and open each one's postings. `known` keeps expansions for the next query of one search.
     """
-    notices: dict[str, None] = {}
+    notices: dict[Message, None] = {}
     known = {} if known is None else known
 
     def expand(node: query.Query) -> query.Query:
@@ -291,8 +306,12 @@ def expand_wildcards(
         if not complete:
             pattern = f"{node.text}*" if isinstance(node, query.Prefix) else node.text
             notices[
-                f"'{pattern}' matches too many words; the {MAX_WILDCARD_TERMS} most common "
-                "of them were searched."
+                Message(
+                    "'%(pattern)s' matches too many words; the %(count)s most common of them "
+                    "were searched.",
+                    pattern=pattern,
+                    count=MAX_WILDCARD_TERMS,
+                )
             ] = None
         if not terms:
             return query.NullQuery
@@ -343,12 +362,14 @@ class _PageCollector(collectors.ScoredCollector):
     search to count the matches; this scores each match once and counts as it goes.
     """
 
-    def __init__(self, limit: int, deadline: float) -> None:
+    def __init__(self, limit: int, deadline: float, *, keep_all: bool = False) -> None:
         super().__init__(replace=0)
         self.limit = limit
         self.deadline = deadline
         self.total = 0
         self.timed_out = False
+        # Every match's score by document number, for filters, facets and date order.
+        self.scores: dict[int, float] | None = {} if keep_all else None
 
     def collect_matches(self) -> None:
         # Called once per segment: one that starts past the deadline is not searched at all.
@@ -356,14 +377,17 @@ class _PageCollector(collectors.ScoredCollector):
             self.timed_out = True
             return
         matcher = self.matcher
-        items, limit, offset = self.items, self.limit, self.offset
+        items, limit, offset, scores = self.items, self.limit, self.offset, self.scores
         while matcher.is_active():
-            # Lower document numbers first among equal scores, as Whoosh orders them.
-            entry = (matcher.score(), -(offset + matcher.id()))
-            if len(items) < limit:
-                heapq.heappush(items, entry)
-            elif entry > items[0]:
-                heapq.heapreplace(items, entry)
+            if scores is not None:
+                scores[offset + matcher.id()] = matcher.score()
+            else:
+                # Lower document numbers first among equal scores, as Whoosh orders them.
+                entry = (matcher.score(), -(offset + matcher.id()))
+                if len(items) < limit:
+                    heapq.heappush(items, entry)
+                elif entry > items[0]:
+                    heapq.heapreplace(items, entry)
             self.total += 1
             matcher.next()
             # A phrase or AND may pass many documents between two matches.
@@ -386,6 +410,8 @@ class _Found:
     ranked: list[tuple[float, int]]
     partial: bool
     notices: list[str] = field(default_factory=list)
+    # Every match's score, when the search was asked to keep them all.
+    scores: dict[int, float] | None = None
 
 
 def _find(
@@ -396,9 +422,17 @@ def _find(
     keep: int,
     deadline: float,
     known: Expansions,
+    keep_all: bool = False,
 ) -> _Found:
     parsed = parse(searcher.schema, text, any_word=any_word)
     q, notices = expand_wildcards(parsed, searcher.reader(), known)
+    if keep_all:
+        scores = termwise_scores(searcher, q, _WEIGHTING)
+        if scores is not None:
+            return _Found(q, len(scores), [], False, notices, scores)
+        collector = _PageCollector(keep, deadline, keep_all=True)
+        searcher.search_with_collector(q, collector, searcher.context(weighting=_WEIGHTING))
+        return _Found(q, collector.total, [], collector.timed_out, notices, collector.scores)
     termwise = rank_termwise(searcher, q, _WEIGHTING, keep)
     if termwise is not None:
         total, ranked = termwise
@@ -408,41 +442,153 @@ def _find(
     return _Found(q, collector.total, collector.ranked(), collector.timed_out, notices)
 
 
-def search(index_dir: Path, text: str, *, page: int = 1, limit: int = 10) -> SearchResult:
+def search(
+    index_dir: Path,
+    text: str,
+    *,
+    page: int = 1,
+    limit: int = 10,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    with_facets: bool = False,
+    suggest: bool = False,
+) -> SearchResult:
     """Run a query on the live index and return one page of ranked hits.
 
     All words are required; when that finds nothing, documents with any of the words are
     ranked instead and the result says so with mode "any". A query that runs out of its time
-    budget returns what it found so far, flagged partial.
+    budget returns what it found so far, flagged partial. Filters narrow the matches (the
+    total counts what passes them), sort orders them by date instead of score, with_facets
+    counts the facets of the whole filtered result, and suggest looks for a corrected query
+    that finds more.
     """
-    if page < 1:
-        raise QueryError("The page number must be 1 or more.")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"The limit must be between 1 and {MAX_LIMIT}.")
+    _check_page(page, limit)
+    filters = filters or Filters()
+    sort = facets.parse_sort(sort)
+    keep_all = filters.active() or sort != "relevance" or with_facets
     started = time.perf_counter()
     deadline = started + SEARCH_SECONDS
     keep = page * limit
+    counts = None
+    suggestion = None
     try:
         with store.live_searcher(index_dir) as (_, searcher), time_limit(HARD_SECONDS):
+            cols = facets.columns(searcher) if keep_all else None
             mode = "all"
             known: Expansions = {}
-            found = _find(searcher, text, any_word=False, keep=keep, deadline=deadline, known=known)
-            if found.total == 0 and not found.partial and _is_plain_words(text):
+
+            def run(any_word: bool) -> _Found:
                 found = _find(
-                    searcher, text, any_word=True, keep=keep, deadline=deadline, known=known
+                    searcher,
+                    text,
+                    any_word=any_word,
+                    keep=keep,
+                    deadline=deadline,
+                    known=known,
+                    keep_all=keep_all,
                 )
+                if cols is not None:
+                    matched = facets.narrow(cols, list(found.scores or ()), filters)
+                    found.total = len(matched)
+                    found.ranked = facets.top(cols, matched, found.scores or {}, sort, keep)
+                return found
+
+            found = run(any_word=False)
+            if found.total == 0 and not found.partial and _is_plain_words(text):
+                found = run(any_word=True)
                 mode = "any"
-            hits = _hits(searcher, found, found.ranked[(page - 1) * limit :])
+            if cols is not None and with_facets:
+                counts = facets.count(cols, list(found.scores or ()), filters)
+            if suggest and not found.partial:
+                suggestion = spelling.suggestion(
+                    searcher,
+                    text,
+                    found.total if mode == "all" else 0,
+                    lambda corrected: _count(searcher, corrected, filters, cols, deadline),
+                    filters,
+                )
+            hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit :])
     except OutOfTime:
         raise QueryError(
-            f"The query needed more than {HARD_SECONDS:g} s of work and was stopped. Make it more "
-            "specific: fewer very common words, or a rarer word with them."
+            "The query needed more than %(seconds)s s of work and was stopped. Make it more "
+            "specific: fewer very common words, or a rarer word with them.",
+            seconds=format(HARD_SECONDS, "g"),
         ) from None
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     notices = found.notices
     if found.partial:
-        notices = [*notices, "The search took too long; the results are incomplete."]
-    return SearchResult(text, found.total, page, mode, took_ms, found.partial, notices, hits, limit)
+        notices = [*notices, Message("The search took too long; the results are incomplete.")]
+    return SearchResult(
+        text,
+        found.total,
+        page,
+        mode,
+        took_ms,
+        found.partial,
+        notices,
+        hits,
+        limit,
+        counts,
+        suggestion,
+        sort,
+    )
+
+
+def browse(
+    index_dir: Path,
+    *,
+    page: int = 1,
+    limit: int = 10,
+    filters: Filters | None = None,
+    sort: str = "newest",
+) -> SearchResult:
+    """Return one page of every document that passes the filters, newest first unless asked
+    otherwise, with the facets of all of them: what a search page shows before a query."""
+    _check_page(page, limit)
+    filters = filters or Filters()
+    sort = facets.parse_sort(sort)
+    started = time.perf_counter()
+    keep = page * limit
+    with store.live_searcher(index_dir) as (_, searcher):
+        cols = facets.columns(searcher)
+        matched = facets.narrow(cols, cols.live, filters)
+        # No query, so no relevance: the newest first.
+        order = "newest" if sort == "relevance" else sort
+        ranked = facets.top(cols, matched, {}, order, keep)
+        counts = facets.count(cols, cols.live, filters)
+        hits = _hits(searcher, None, ranked[(page - 1) * limit :])
+    took_ms = round((time.perf_counter() - started) * 1000, 2)
+    return SearchResult(
+        "", len(matched), page, "browse", took_ms, False, [], hits, limit, counts, None, sort
+    )
+
+
+def _check_page(page: int, limit: int) -> None:
+    if page < 1:
+        raise QueryError("The page number must be 1 or more.")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError("The limit must be between 1 and %(count)s.", count=MAX_LIMIT)
+
+
+def _count(
+    searcher: Searcher,
+    text: str,
+    filters: Filters,
+    cols: facets.Columns | None,
+    deadline: float,
+) -> int:
+    """Return how many documents a query finds with the filters; 0 for a failing query."""
+    try:
+        found = _find(
+            searcher, text, any_word=False, keep=1, deadline=deadline, known={}, keep_all=True
+        )
+    except QueryError:
+        return 0
+    if found.partial:
+        return 0
+    if cols is None or not filters.active():
+        return found.total
+    return len(facets.narrow(cols, list(found.scores or ()), filters))
 
 
 def _is_plain_words(text: str) -> bool:
@@ -453,8 +599,8 @@ def _is_plain_words(text: str) -> bool:
     )
 
 
-def _hits(searcher: Searcher, found: _Found, ranked: list[tuple[float, int]]) -> list[Hit]:
-    words = snippets.matched_words(found.q, "body")
+def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, int]]) -> list[Hit]:
+    words = snippets.matched_words(q, "body") if q is not None else []
     spans = snippets.spans_by_document(searcher.reader(), "body", words, [d for _, d in ranked])
     hits = []
     for score, docnum in ranked:

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 from whoosh.writing import SegmentWriter
 
+from indexer import facets
 from indexer.documents import Document, Skipped, load_all
 from indexer.lexicon import mine_abbreviations
 from indexer.schema import make_codec
@@ -122,9 +124,12 @@ def display_path(seeds_dir: Path, doc_id: str) -> str:
         return path.as_posix()
 
 
-def document_fields(doc: Document, seeds_dir: Path) -> dict[str, Any]:
-    """Return the index fields of a document."""
-    return {
+def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str, Any]:
+    """Return the index fields of a document that the schema has.
+
+    An index built before a field was added keeps its own schema through updates.
+    """
+    fields = {
         "id": doc.id,
         "path": display_path(seeds_dir, doc.id),
         "title": doc.title,
@@ -134,8 +139,11 @@ def document_fields(doc: Document, seeds_dir: Path) -> dict[str, Any]:
         "mtime": doc.mtime,
         "hash": doc.hash,
         "note": doc.note,
+        "source": facets.source_of(doc.id),
+        "format": facets.format_of(doc.id),
         "pages": list(doc.page_starts) or None,
     }
+    return {name: value for name, value in fields.items() if name in schema}
 
 
 def read_share(
@@ -187,7 +195,7 @@ def index_share(
     # Separate files, not one compound file: see store._open_lazy_files.
     with _ShareWriter(ix, limitmb=limit_mb, codec=make_codec(), compound=False) as writer:
         for doc in _spilled(share_dir):
-            writer.add_document(**document_fields(doc, seeds_dir))
+            writer.add_document(**document_fields(doc, seeds_dir, schema))
             done += 1
             count(done)
     return done

@@ -5,6 +5,10 @@ from pathlib import Path
 
 from indexer import store
 from indexer.analysis import voikko_available
+from indexer.messages import Message
+
+# Fields the facets need beyond the date (indexer/facets.py).
+FACET_FIELDS = ("source", "format")
 
 
 @dataclass(frozen=True)
@@ -20,15 +24,34 @@ class IndexStats:
     seeds_dir: str | None
     skipped: list[dict[str, str]] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
+    # Whether documents carry their source and format (indexes built before them do not).
+    facets: bool = True
 
     @property
-    def warning(self) -> str | None:
+    def warning(self) -> Message | None:
         """Say what is wrong with how the index was analysed, if anything."""
         if self.analyzer == "voikko" and not voikko_available():
-            return "The index was built with Voikko, which is not installed here: rebuild it."
+            return Message(
+                "The index was built with Voikko, which is not installed here: rebuild it."
+            )
         if self.analyzer != "voikko":
-            return "Voikko is not in use: Finnish words are matched by Snowball stems alone."
+            return Message(
+                "Voikko is not in use: Finnish words are matched by Snowball stems alone."
+            )
         return None
+
+    @property
+    def warnings(self) -> list[Message]:
+        """Say everything that a rebuild would mend."""
+        found = [self.warning] if self.warning else []
+        if not self.facets:
+            found.append(
+                Message(
+                    "The index was built before documents had a source and a format: "
+                    "rebuild it to narrow searches by them."
+                )
+            )
+        return found
 
 
 def index_stats(index_dir: Path) -> IndexStats:
@@ -40,6 +63,7 @@ def index_stats(index_dir: Path) -> IndexStats:
     for _ in range(5):
         with store.live_searcher(index_dir, fresh=True) as (gen, searcher):
             documents = searcher.doc_count()
+            has_facets = all(name in searcher.schema for name in FACET_FIELDS)
             meta = store.read_meta(gen)
             size_bytes = store.folder_bytes(gen)
         if gen.is_dir():
@@ -54,4 +78,5 @@ def index_stats(index_dir: Path) -> IndexStats:
         seeds_dir=meta.get("seeds_dir"),
         skipped=meta.get("skipped", []),
         notes=meta.get("notes", []),
+        facets=has_facets,
     )

@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from indexer import store
 from indexer.documents import (
@@ -13,7 +14,7 @@ from indexer.documents import (
     require_seeds,
 )
 from indexer.lock import writer_lock
-from indexer.schema import make_codec
+from indexer.schema import make_codec, make_schema
 from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.shares import document_fields
 
@@ -53,6 +54,7 @@ def update_index(
         on_disk, unlisted = list_files(seeds_dir)
         report = UpdateReport([], [], [], unlisted, 0, 0.0)
         with ix.writer(limitmb=128, compound=False, codec=make_codec()) as writer:
+            _add_stored_fields(writer)
             for doc_id in on_disk:
                 known = indexed.get(doc_id)
                 if known and _same_stat(seeds_dir / doc_id, known[1], known[2]):
@@ -68,7 +70,8 @@ def update_index(
                 if known and known[0] == loaded.hash:
                     report.unchanged += 1
                     continue
-                writer.update_document(**document_fields(loaded, seeds_dir))
+                # The writer's schema: it has the fields _add_stored_fields gave it.
+                writer.update_document(**document_fields(loaded, seeds_dir, writer.schema))
                 (report.changed if known else report.added).append(doc_id)
             for doc_id in sorted(set(indexed) - set(on_disk)):
                 writer.delete_by_term("id", doc_id)
@@ -76,6 +79,15 @@ def update_index(
         report.seconds = time.perf_counter() - started
         _record(gen, report, ix.doc_count(), set(on_disk))
         return report
+
+
+def _add_stored_fields(writer: Any) -> None:
+    """Give an index built by an earlier version the stored-only fields added since (a PDF's
+    page starts), so that its updated documents keep them; other new fields are left out of
+    its documents until a build."""
+    for name, field in make_schema(writer.schema["body"].analyzer).items():
+        if name not in writer.schema and not field.indexed and field.stored:
+            writer.add_field(name, field)
 
 
 def _same_stat(path: Path, size: int, mtime: float) -> bool:

@@ -75,6 +75,20 @@ def _voikko() -> _Voikko:
     return _handles.voikko
 
 
+def is_spelt_right(word: str) -> bool:
+    """Tell whether Voikko knows the word as written; False without Voikko."""
+    if "\0" in word or not voikko_available():
+        return False
+    return bool(_voikko()._voikko.spell(word))
+
+
+def spelling_suggestions(word: str) -> list[str]:
+    """Return Voikko's spelling suggestions for a word, best first; none without Voikko."""
+    if "\0" in word or not voikko_available():
+        return []
+    return list(_voikko()._voikko.suggest(word))
+
+
 def baseforms(word: str) -> list[tuple[str, str]]:
     """Return (base form, STRUCTURE of the word) of a word's most plausible analyses.
 

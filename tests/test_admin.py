@@ -113,7 +113,7 @@ def test_the_right_token_shows_the_index_and_its_skipped_files(admin_client) -> 
     assert r.status_code == 200
     assert '<dd id="documents">2</dd>' in html
     assert "Ohitetut tiedostot (2)" in html
-    assert '<td class="path">c.txt</td><td>empty file</td>' in html
+    assert '<td class="path">c.txt</td><td>Tyhjä tiedosto (empty file)</td>' in html
     assert "&lt;script&gt;x&lt;/script&gt;.pdf" in html
     assert "<script>" not in html
     assert TOKEN not in html
@@ -169,8 +169,9 @@ def test_rebuild_runs_in_the_background(admin_client, folders: tuple[Path, Path]
     job = wait_for_job(index_dir)
     assert (job.action, job.state, job.documents, job.skipped) == ("rebuild", "succeeded", 3, 2)
     assert (job.stage, job.done, job.total) == ("index", 3, 3)
-    assert job.message.startswith("Hakemisto rakennettu: 3 asiakirjaa, 2 ohitettu,")
+    assert job.message.startswith("Index built: 3 documents, 2 skipped,")
     html = admin_client.get("/admin").get_data(as_text=True)
+    assert "Hakemisto rakennettu: 3 asiakirjaa, 2 ohitettu," in html
     assert '<dd id="documents">3</dd>' in html
     assert "Uudelleenrakennus – valmis" in html
 
@@ -183,8 +184,10 @@ def test_update_picks_up_an_added_file(admin_client, folders: tuple[Path, Path])
     assert r.status_code == 303
     job = wait_for_job(index_dir)
     assert (job.action, job.state, job.documents) == ("update", "succeeded", 3)
-    assert job.message.startswith("Hakemisto päivitetty: 1 lisätty, 0 muuttunut, 0 poistettu,")
-    assert '<dd id="documents">3</dd>' in admin_client.get("/admin").get_data(as_text=True)
+    assert job.message.startswith("Index updated: 1 added, 0 changed, 0 removed,")
+    html = admin_client.get("/admin").get_data(as_text=True)
+    assert '<dd id="documents">3</dd>' in html
+    assert "Hakemisto päivitetty: 1 lisätty, 0 muuttunut, 0 poistettu," in html
 
 
 def test_a_failed_job_says_why(tmp_path: Path, folders: tuple[Path, Path]) -> None:
@@ -203,9 +206,11 @@ def test_a_failed_job_says_why(tmp_path: Path, folders: tuple[Path, Path]) -> No
     job = wait_for_job(tmp_path / "empty")
     assert (job.state, job.message) == (
         "failed",
-        "Hakemistoa ei ole vielä rakennettu: rakenna se ensin.",
+        "The index has not been built yet: build it first.",
     )
-    assert "Päivitys – epäonnistui" in client.get("/admin").get_data(as_text=True)
+    html = client.get("/admin").get_data(as_text=True)
+    assert "Päivitys – epäonnistui" in html
+    assert "Hakemistoa ei ole vielä rakennettu: rakenna se ensin." in html
 
 
 def test_a_running_job_whose_process_died_shows_as_interrupted(

@@ -32,9 +32,11 @@ def test_queries_that_broke_the_parser_get_a_clear_message(seed_index: Path, tex
 @pytest.mark.parametrize("text", PARSER_BREAKERS)
 def test_queries_that_broke_the_parser_are_a_400_on_every_page(client, text: str) -> None:
     assert client.get("/", query_string={"q": text}).status_code == 400
-    response = client.get("/api/search", query_string={"q": text})
+    response = client.get("/api/search", query_string={"q": text, "lang": "en"})
     assert response.status_code == 400
     assert "could not be understood" in response.get_json()["error"]
+    finnish = client.get("/api/search", query_string={"q": text, "lang": "fi"})
+    assert "Hakua ei voitu tulkita" in finnish.get_json()["error"]
     # The document page shows the document, unmarked, whatever the query.
     page = client.get("/doc/000_a240cdab87ab5ecb.txt", query_string={"q": text})
     assert page.status_code == 200
@@ -44,8 +46,9 @@ def test_queries_that_broke_the_parser_are_a_400_on_every_page(client, text: str
 def test_queries_that_broke_the_parser_are_a_400_through_gunicorn(gunicorn_server: str) -> None:
     for text in PARSER_BREAKERS:
         url = f"{gunicorn_server}/api/search?q={urllib.parse.quote(text)}"
+        asked = urllib.request.Request(url, headers={"Accept-Language": "en"})
         with pytest.raises(urllib.error.HTTPError) as e:
-            urllib.request.urlopen(url, timeout=10)
+            urllib.request.urlopen(asked, timeout=10)
         assert e.value.code == 400
         assert "could not be understood" in json.loads(e.value.read())["error"]
 

@@ -139,9 +139,21 @@ def test_the_admin_page_lists_the_reasons(folder) -> None:
     )
     client = app.test_client()
     log_in(client)
-    html = client.get("/admin").get_data(as_text=True)
+    # In English the reasons are shown as recorded; other languages name their kind first.
+    html = client.get("/admin?lang=en").get_data(as_text=True)
     for doc_id, reason in REASONS.items():
         assert f'<td class="path">{doc_id}</td><td>{reason}</td>' in html
+
+
+def test_the_admin_page_names_each_kind_of_reason_in_finnish(folder) -> None:
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": folder[1], "SEEDS_DIR": folder[0], "ADMIN_TOKEN": TOKEN}
+    )
+    client = app.test_client()
+    log_in(client)
+    html = client.get("/admin?lang=fi").get_data(as_text=True)
+    reason = REASONS["salainen.pdf"]
+    assert f'<td class="path">salainen.pdf</td><td>Salattu PDF ({reason})</td>' in html
 
 
 def test_a_long_pdf_in_parts_opens_at_the_part_of_its_page(tmp_path: Path) -> None:

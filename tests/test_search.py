@@ -121,5 +121,16 @@ def test_markup_in_documents_and_queries_is_escaped(tmp_path: Path) -> None:
 
 def test_to_json_has_the_api_schema(seed_index: Path) -> None:
     data = search(seed_index, "VATE").to_json()
-    assert list(data) == ["query", "total", "page", "mode", "took_ms", "partial", "notices", "hits"]
+    assert list(data) == [
+        "query",
+        "total",
+        "page",
+        "mode",
+        "took_ms",
+        "partial",
+        "notices",
+        "hits",
+        "facets",
+        "suggestion",
+    ]
     assert list(data["hits"][0]) == ["id", "path", "title", "date", "score", "snippet", "page"]

@@ -39,11 +39,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["ADMIN_TOKEN"] = _strong("ADMIN_TOKEN", app.config["ADMIN_TOKEN"] or "")
     app.config["SECRET_KEY"] = _session_key(app.config)
 
-    from webui import admin, api, errors, headers, limits, metrics, pages, request_log
+    from webui import admin, api, errors, headers, i18n, limits, metrics, pages, request_log
 
     # First, so that their clocks start before any other hook runs.
     metrics.init_app(app)
     request_log.init_app(app)
+    i18n.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     limits.init_app(app)

@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
 from indexer.analysis import AnalysisUnavailable
 from indexer.lock import is_locked
@@ -24,6 +25,7 @@ from indexer.stats import index_stats
 from indexer.store import IndexMissing, IndexUnreadable
 from webui import jobs
 from webui.admin_state import AdminState
+from webui.i18n import skip_reason, translate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -67,15 +69,13 @@ def login():
     state = _state()
     client = request.remote_addr or "unknown"
     if not state.try_login(client):
-        message = (
-            "Liian monta epäonnistunutta kirjautumista. Yritä uudelleen muutaman minuutin päästä."
-        )
+        message = gettext("Too many failed logins. Try again in a few minutes.")
         headers = {"Retry-After": str(FAILURE_WINDOW)}
         return render_template("admin_login.html", message=message), 429, headers
     given = request.form.get("token", "")
     if not _same(given, current_app.config["ADMIN_TOKEN"]):
         session.clear()
-        return render_template("admin_login.html", message="Väärä ylläpitotunnus."), 401
+        return render_template("admin_login.html", message=gettext("Wrong admin token.")), 401
     state.forget(client)
     session.clear()
     session["admin"] = _fingerprint()
@@ -114,7 +114,7 @@ def start(action: str):
     try:
         jobs.start(action, config["SEEDS_DIR"], config["INDEX_DIR"], config["MAX_FILE_BYTES"])
     except jobs.JobBusy as e:
-        return _render(str(e), 409)
+        return _render(translate(e.message), 409)
     return redirect(url_for("admin.page"), 303)
 
 
@@ -126,14 +126,20 @@ def _render(message: str | None = None, status: int = 200):
     try:
         stats = index_stats(index_dir)
     except IndexUnreadable as e:
-        problem = f"Hakemisto on vioittunut eikä sitä voi lukea: {e} Rakenna se uudelleen."
+        problem = gettext(
+            "The index is damaged and cannot be read: %(error)s Rebuild it.", error=str(e)
+        )
     except IndexMissing:
-        problem = "Hakemistoa ei ole vielä rakennettu. Rakenna se alla olevalla painikkeella."
+        problem = gettext("The index has not been built yet. Build it with the button below.")
     except AnalysisUnavailable as e:
-        problem = f"{e} Rakenna hakemisto uudelleen."
+        problem = gettext("%(error)s Rebuild the index.", error=translate(str(e)))
     except Exception as e:
         log.exception("The admin page could not open the index")
-        problem = f"Hakemistoa ei voitu avata ({type(e).__name__}: {e}). Rakenna se uudelleen."
+        problem = gettext(
+            "The index could not be opened (%(kind)s: %(error)s). Rebuild it.",
+            kind=type(e).__name__,
+            error=str(e),
+        )
     job = jobs.read(index_dir)
     job_running = job is not None and job.state == "running"
     busy = is_locked(index_dir)
@@ -147,6 +153,8 @@ def _render(message: str | None = None, status: int = 200):
         running=busy or job_running,
         message=message,
         csrf=session["csrf"],
+        skip_reason=skip_reason,
+        job_message=translate(job.said()) if job and job.said() else None,
         seeds_dir=current_app.config["SEEDS_DIR"],
     )
     return html, status
@@ -179,9 +187,9 @@ def _csrf_ok() -> bool:
 
 
 def _csrf_refused():
-    message = (
-        "Lomakkeen tarkistustunniste puuttuu tai on väärä, joten mitään ei käynnistetty."
-        " Lataa ylläpitosivu uudelleen ja yritä sitten uudelleen."
+    message = gettext(
+        "The form's check token is missing or wrong, so nothing was started."
+        " Load the admin page again and then try again."
     )
     return _render(message, 400)
 

@@ -1,30 +1,70 @@
 """The JSON API and the health check."""
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, json, jsonify, request
 
+from indexer.facets import FilterError
 from indexer.search import QueryError, search
 from indexer.stats import index_stats
 from indexer.store import IndexMissing
+from indexer.suggest import MAX_PREFIX_CHARS, MAX_SUGGESTIONS, suggest
+from webui import search_args
 from webui.errors import error_response
+from webui.i18n import translate
 from webui.metrics import note_search
-from webui.params import BadParameter, page_and_limit
+from webui.params import BadParameter, int_arg
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/api/search")
 def api_search():
-    """Return one page of results as JSON."""
-    q = request.args.get("q", "")
+    """Return one page of results as JSON, with the facets of the whole filtered result."""
     try:
-        page, limit = page_and_limit()
-        if not q.strip():
+        args = search_args.read(page_sizes=None)
+        if not args.q.strip():
             raise BadParameter("'q' is required: the words to search for.")
-        result = search(current_app.config["INDEX_DIR"], q, page=page, limit=limit)
-    except (BadParameter, QueryError) as e:
-        return error_response(400, str(e))
+        result = search(
+            current_app.config["INDEX_DIR"],
+            args.q,
+            page=args.page,
+            limit=args.limit,
+            filters=args.filters,
+            sort=args.sort,
+            with_facets=True,
+            suggest=True,
+        )
+    except (BadParameter, FilterError, QueryError) as e:
+        return error_response(400, translate(e.message))
     note_search(result.total)
     return jsonify(result.to_json())
+
+
+@bp.get("/api/suggest")
+def api_suggest():
+    """Return index words and titles that start with what was typed, the most frequent first.
+
+    format=opensearch answers as browsers ask for a search engine's suggestions.
+    """
+    prefix = request.args.get("q", "")
+    try:
+        if len(prefix) > MAX_PREFIX_CHARS:
+            raise BadParameter(
+                "'q' is too long: at most %(count)s characters.", count=MAX_PREFIX_CHARS
+            )
+        limit = int_arg("limit", MAX_SUGGESTIONS, 1, MAX_SUGGESTIONS)
+        found = suggest(current_app.config["INDEX_DIR"], prefix, limit)
+    except BadParameter as e:
+        return error_response(400, translate(e.message))
+    # None: the lists are being read for this generation; ask again in a moment.
+    suggestions = found or []
+    if request.args.get("format") == "opensearch":
+        body = json.dumps([prefix, [s.text for s in suggestions]])
+        return Response(body, mimetype="application/x-suggestions+json")
+    return jsonify(
+        query=prefix,
+        ready=found is not None,
+        suggestions=[{"text": s.text, "kind": s.kind, "count": s.count} for s in suggestions],
+    )
 
 
 @bp.get("/healthz")

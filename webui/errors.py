@@ -1,6 +1,7 @@
 """Error pages: every failure a user can cause or meet gets a page or JSON, never a traceback."""
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from indexer.analysis import AnalysisUnavailable
@@ -26,14 +27,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         messages = {
-            404: "Sivua ei löytynyt.",
-            405: "Tätä toimintoa ei voi tehdä näin.",
-            414: "Osoite on liian pitkä.",
-            431: "Pyynnön otsaketiedot ovat liian suuret.",
+            404: gettext("Page not found."),
+            405: gettext("This cannot be done this way."),
+            414: gettext("The address is too long."),
+            431: gettext("The request's headers are too large."),
         }
-        response = make_response(
-            error_response(e.code or 500, messages.get(e.code, e.description or e.name))
-        )
+        message = messages.get(e.code) or gettext("The request could not be handled.")
+        response = make_response(error_response(e.code or 500, message))
         # Keep what the error itself says in headers, such as the methods a 405 allows.
         for name, value in e.get_headers():
             if name.lower() != "content-type":
@@ -44,18 +44,25 @@ def init_app(app: Flask) -> None:
     def index_unreadable(e: IndexUnreadable):
         app.logger.error("The index cannot be read: %s", e)
         return error_response(
-            503, "Hakemisto on vioittunut, joten haku ei nyt toimi. Yritä myöhemmin uudelleen."
+            503, gettext("The index is damaged, so search does not work now. Try again later.")
         )
 
     @app.errorhandler(IndexMissing)
     def index_missing(e: IndexMissing):
-        return error_response(503, "Hakemistoa ei ole vielä rakennettu. " + str(e))
+        # Where and how to build it is for the logs and the admin page, not for the public.
+        app.logger.warning("%s", e)
+        return error_response(
+            503, gettext("The index has not been built yet, so search does not work yet.")
+        )
 
     @app.errorhandler(AnalysisUnavailable)
     def analysis_unavailable(e: AnalysisUnavailable):
-        return error_response(503, str(e))
+        app.logger.error("%s", e)
+        return error_response(
+            503, gettext("Search does not work on this server now. Try again later.")
+        )
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
         app.logger.exception("Unhandled error")
-        return error_response(500, "Jokin meni vikaan. Yritä hetken päästä uudelleen.")
+        return error_response(500, gettext("Something went wrong. Try again in a moment."))

@@ -13,10 +13,12 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from indexer import fsutil, runs, store
 from indexer.build import NothingIndexed
 from indexer.lock import WriterBusy, is_locked
+from indexer.messages import Message
 from indexer.store import IndexMissing
 from indexer.workers import WorkerFailed
 
@@ -29,9 +31,8 @@ PROGRESS_INTERVAL = 0.5
 
 log = logging.getLogger(__name__)
 
-BUSY_MESSAGE = (
-    "Hakemiston rakennus tai päivitys on jo käynnissä. Odota, että se valmistuu, ja yritä sitten"
-    " uudelleen."
+BUSY_MESSAGE = Message(
+    "A build or update of the index is already running. Wait for it to finish, then try again."
 )
 
 
@@ -40,6 +41,7 @@ class JobBusy(Exception):
 
     def __init__(self) -> None:
         super().__init__(BUSY_MESSAGE)
+        self.message = BUSY_MESSAGE
 
 
 @dataclass
@@ -56,7 +58,22 @@ class Job:
     documents: int | None = None
     skipped: int | None = None
     seconds: float | None = None
+    # The outcome in English; the template and its values let the page translate it.
     message: str | None = None
+    template: str | None = None
+    params: dict[str, Any] | None = None
+
+    def say(self, message: Message) -> None:
+        """Record an outcome in words for the admin."""
+        self.message, self.template, self.params = message, message.template, message.params
+
+    def said(self) -> Message | None:
+        """Return the outcome as a message the page can translate."""
+        if self.message is None:
+            return None
+        if self.template is None:
+            return Message(self.message.replace("%", "%%"))
+        return Message(self.template, **(self.params or {}))
 
 
 def read(index_dir: Path) -> Job | None:
@@ -68,7 +85,7 @@ def read(index_dir: Path) -> Job | None:
     job = _load(index_dir)
     if job is not None and job.state == "running":
         job.state = "interrupted"
-        job.message = "Työ keskeytyi: sen ajanut prosessi pysähtyi ennen kuin työ valmistui."
+        job.say(Message("The job was interrupted: its process stopped before the job finished."))
     return job
 
 
@@ -118,7 +135,7 @@ def _run(fd: int, job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) ->
             job.state = "succeeded"
         except Exception as e:
             job.state = "failed"
-            job.message = _failure(e)
+            job.say(_failure(e))
         job.finished_at = _now()
         _write(index_dir, job)
     finally:
@@ -138,9 +155,13 @@ def _rebuild(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None
 
     report = runs.build(seeds_dir, index_dir, max_bytes=max_bytes, progress=progress)
     job.documents, job.skipped, job.seconds = report.indexed, len(report.skipped), report.seconds
-    job.message = (
-        f"Hakemisto rakennettu: {report.indexed} asiakirjaa, {len(report.skipped)} ohitettu,"
-        f" {_seconds(report.seconds)}."
+    job.say(
+        Message(
+            "Index built: %(documents)s documents, %(skipped)s skipped, %(seconds)s s.",
+            documents=report.indexed,
+            skipped=len(report.skipped),
+            seconds=_seconds(report.seconds),
+        )
     )
 
 
@@ -149,27 +170,36 @@ def _update(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None:
     gen = store.current_generation(index_dir)
     job.documents = store.read_meta(gen).get("documents") if gen else None
     job.skipped, job.seconds = len(report.skipped), report.seconds
-    job.message = (
-        f"Hakemisto päivitetty: {len(report.added)} lisätty, {len(report.changed)} muuttunut,"
-        f" {len(report.removed)} poistettu, {len(report.skipped)} ohitettu,"
-        f" {report.unchanged} ennallaan, {_seconds(report.seconds)}."
+    job.say(
+        Message(
+            "Index updated: %(added)s added, %(changed)s changed, %(removed)s removed,"
+            " %(skipped)s skipped, %(unchanged)s unchanged, %(seconds)s s.",
+            added=len(report.added),
+            changed=len(report.changed),
+            removed=len(report.removed),
+            skipped=len(report.skipped),
+            unchanged=report.unchanged,
+            seconds=_seconds(report.seconds),
+        )
     )
 
 
-def _failure(e: Exception) -> str:
+def _failure(e: Exception) -> Message:
     """Say in words for the admin why a job failed; log what nobody expected."""
     if isinstance(e, WriterBusy):
         return BUSY_MESSAGE
     if isinstance(e, NothingIndexed):
-        return "Yhtäkään asiakirjaa ei voitu indeksoida; hakemisto jätettiin ennalleen."
+        return Message("No document could be indexed; the index was left as it was.")
     if isinstance(e, WorkerFailed):
-        return f"Hakemiston rakennus epäonnistui; hakemisto jätettiin ennalleen. ({e})"
+        return Message(
+            "Building the index failed; the index was left as it was. (%(error)s)", error=str(e)
+        )
     if isinstance(e, IndexMissing):
-        return "Hakemistoa ei ole vielä rakennettu: rakenna se ensin."
+        return Message("The index has not been built yet: build it first.")
     if isinstance(e, OSError):
-        return f"Tiedostovirhe: {e}"
+        return Message("File error: %(error)s", error=str(e))
     log.exception("Admin job failed")
-    return f"Odottamaton virhe ({type(e).__name__}): {e}"
+    return Message("Unexpected error (%(kind)s): %(error)s", kind=type(e).__name__, error=str(e))
 
 
 def _write(index_dir: Path, job: Job) -> None:
@@ -180,5 +210,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _seconds(seconds: float) -> str:
-    return f"{seconds:.1f} s".replace(".", ",")
+def _seconds(seconds: float) -> float:
+    # A float: the page writes it with the decimal sign of its language.
+    return round(seconds, 1)

@@ -1,10 +1,23 @@
-"""The search page and the document page."""
+"""The search page, the document page, the query help, the Atom feed and OpenSearch."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+)
 from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import PathConverter
 
-from indexer.search import QueryError, get_document, search
+from indexer import store
+from indexer.facets import FilterError
+from indexer.search import QueryError, browse, get_document, search
+from indexer.similar import similar_documents
+from indexer.store import IndexMissing
+from webui import search_args
+from webui.i18n import translate
 from webui.metrics import note_search
 from webui.params import BadParameter, int_arg
 
@@ -23,37 +36,124 @@ def _register_converter(state: BlueprintSetupState) -> None:
     state.app.url_map.converters["docid"] = DocIdConverter
 
 
-PER_PAGE = 10
 # Parts of a long document; a larger number is shown as its last part.
 MAX_PART = 100_000
+FEED_ENTRIES = 20
+SIMILAR = 5
 
 
 @bp.get("/")
 def index():
-    """Show the search form, and the results for a query."""
-    q = request.args.get("q", "")
-    if not q.strip():
-        return render_template("search.html", q="", result=None, error=None)
+    """Show the search form, the results of a query, or the newest documents without one."""
     try:
-        page = int_arg("page", 1, 1, 10_000)
-        result = search(current_app.config["INDEX_DIR"], q, page=page, limit=PER_PAGE)
-    except (BadParameter, QueryError) as e:
-        return render_template("search.html", q=q, result=None, error=str(e)), 400
+        args = search_args.read()
+    except (BadParameter, FilterError) as e:
+        return _search_page(None, None, translate(e.message), 400)
+    index_dir = current_app.config["INDEX_DIR"]
+    try:
+        if not args.q.strip():
+            # Browsing is a help, not the page's purpose: without an index the form remains.
+            try:
+                result = browse(
+                    index_dir,
+                    page=args.page,
+                    limit=args.limit,
+                    filters=args.filters,
+                    sort="newest" if args.sort == "relevance" else args.sort,
+                )
+            except IndexMissing:
+                result = None
+            return _search_page(args, result, None, 200)
+        result = search(
+            index_dir,
+            args.q,
+            page=args.page,
+            limit=args.limit,
+            filters=args.filters,
+            sort=args.sort,
+            with_facets=True,
+            suggest=True,
+        )
+    except QueryError as e:
+        return _search_page(args, None, translate(e.message), 400)
     note_search(result.total)
-    return render_template("search.html", q=q, result=result, error=None)
+    return _search_page(args, result, None, 200)
+
+
+def _search_page(args, result, error: str | None, status: int):
+    if args is None:
+        args = search_args.plain(request.args.get("q", ""))
+    html = render_template(
+        "search.html",
+        q=args.q,
+        args=args,
+        result=result,
+        error=error,
+        page_sizes=search_args.PAGE_SIZES,
+    )
+    return html, status
 
 
 @bp.get("/doc/<docid:doc_id>")
 def document(doc_id: str):
-    """Show a whole document with the query's words highlighted."""
+    """Show a whole document with the query's words highlighted, and documents like it."""
     q = request.args.get("q", "")
     try:
         part = int_arg("part", 1, 1, MAX_PART)
         # A result's page ("s. 3" links to ?page=3#sivu-3) picks the part that holds it.
         page = int_arg("page", 0, 1, MAX_PART) or None
     except BadParameter as e:
-        return render_template("error.html", status=400, message=str(e)), 400
-    doc = get_document(current_app.config["INDEX_DIR"], doc_id, q, part, page)
+        return render_template("error.html", status=400, message=translate(e.message)), 400
+    index_dir = current_app.config["INDEX_DIR"]
+    doc = get_document(index_dir, doc_id, q, part, page)
     if doc is None:
         abort(404)
-    return render_template("document.html", doc=doc, q=q)
+    similar = similar_documents(index_dir, doc_id, SIMILAR)
+    return render_template("document.html", doc=doc, q=q, similar=similar)
+
+
+@bp.get("/help")
+def help_page():
+    """Explain the query syntax."""
+    return render_template("help.html")
+
+
+@bp.get("/feed.atom")
+def feed():
+    """Return an Atom feed of the newest documents that match a query (all without one)."""
+    try:
+        args = search_args.read(page_sizes=None)
+    except (BadParameter, FilterError) as e:
+        return render_template("error.html", status=400, message=translate(e.message)), 400
+    index_dir = current_app.config["INDEX_DIR"]
+    sort = "newest" if args.sort == "relevance" else args.sort
+    try:
+        if args.q.strip():
+            result = search(index_dir, args.q, limit=FEED_ENTRIES, filters=args.filters, sort=sort)
+        else:
+            result = browse(index_dir, limit=FEED_ENTRIES, filters=args.filters, sort=sort)
+    except QueryError as e:
+        return render_template("error.html", status=400, message=translate(e.message)), 400
+    xml = render_template(
+        "feed.xml",
+        result=result,
+        args=args,
+        page_url=args.url("/", sort=None, limit=None),
+        self_url=request.full_path.rstrip("?"),
+        updated=_index_time(index_dir),
+    )
+    return Response(xml, mimetype="application/atom+xml")
+
+
+def _index_time(index_dir) -> str:
+    """Return when the live index last changed, as Atom writes times."""
+    gen = store.current_generation(index_dir)
+    meta = store.read_meta(gen) if gen else {}
+    return meta.get("updated_at") or meta.get("built_at") or "1970-01-01T00:00:00+00:00"
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    """Describe the search for browsers, which offer to add it as a search engine."""
+    xml = render_template("opensearch.xml", root=request.url_root.rstrip("/"))
+    return Response(xml, mimetype="application/opensearchdescription+xml")

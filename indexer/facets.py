@@ -1,0 +1,331 @@
+"""Facets, filters and date order: each document's year, source and format, read from columns.
+
+A document's source is the first folder of its id below the seeds folder
+("etela-pohjanmaa/2021/poytakirja.txt" -> "etela-pohjanmaa"; a file directly in the seeds
+folder has none) and its format is its file suffix in lower case ("PDF" -> "pdf").
+
+Counting facets by loading each hit's stored fields would unpickle every matched document: a
+second at 100,000 matches. Instead each segment's columns (date, source, format) are read once,
+into one Python list per facet over the searcher's document numbers, and kept for every later
+query of that segment (a segment's documents never change; only their deletions do, and those
+are left out by the query that found the documents). Counting is then a Counter over list
+lookups, a few milliseconds at 100,000 matches.
+"""
+
+import heapq
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from whoosh.util.times import long_to_datetime
+
+from indexer.messages import Message
+from indexer.segments import segments_key
+
+FACETS = ("year", "source", "format")
+SORTS = ("relevance", "newest", "oldest")
+# A facet lists at most this many values, the most common; the year facet lists every year.
+MAX_FACET_VALUES = 30
+# No sensible query selects more values of one facet than this.
+MAX_FILTER_VALUES = 20
+MAX_FILTER_CHARS = 200
+# An undated document's day: after every dated one when sorting oldest first.
+_UNDATED = 0
+
+
+class FilterError(ValueError):
+    """A filter or sort value cannot be used; the message says why, in words for a user."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.message = Message(template, **params)
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to: values within a facet are OR-ed, facets are AND-ed."""
+
+    year: frozenset[str] = frozenset()
+    source: frozenset[str] = frozenset()
+    format: frozenset[str] = frozenset()
+    # Inclusive days.
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def active(self) -> bool:
+        """Tell whether anything is filtered at all."""
+        return bool(self.year or self.source or self.format or self.date_from or self.date_to)
+
+    def selected(self, facet: str) -> frozenset[str]:
+        """Return the chosen values of one facet."""
+        return getattr(self, facet)
+
+
+def source_of(doc_id: str) -> str:
+    """Return a document's source: the first folder of its id, "" for none.
+
+    >>> source_of("etela-pohjanmaa/2021/poytakirja.txt"), source_of("muistio.txt")
+    ('etela-pohjanmaa', '')
+    """
+    parts = doc_id.split("/")
+    return parts[0] if len(parts) > 1 else ""
+
+
+def format_of(doc_id: str) -> str:
+    """Return a document's format: its file suffix in lower case without the dot.
+
+    >>> format_of("a/Muistio.HTML"), format_of("LUEMINUT")
+    ('html', '')
+    """
+    return PurePosixPath(doc_id).suffix.lower().lstrip(".")
+
+
+def parse_filters(args: Mapping[str, Sequence[str]]) -> Filters:
+    """Return the filters of a request's arguments (each name to its list of values), or
+    raise FilterError. Empty values are ignored, so an empty form field filters nothing."""
+
+    def values(name: str) -> frozenset[str]:
+        given = [v.strip() for v in args.get(name, ()) if v.strip()]
+        if len(given) > MAX_FILTER_VALUES:
+            raise FilterError(
+                "'%(name)s' can be given at most %(count)s times.",
+                name=name,
+                count=MAX_FILTER_VALUES,
+            )
+        for value in given:
+            if len(value) > MAX_FILTER_CHARS:
+                raise FilterError(
+                    "'%(name)s' is too long: at most %(count)s characters.",
+                    name=name,
+                    count=MAX_FILTER_CHARS,
+                )
+        return frozenset(given)
+
+    years = values("year")
+    for year in years:
+        if not (len(year) == 4 and year.isdigit() and year.isascii()):
+            raise FilterError("'year' must be a year of four digits, such as 2021.")
+    formats = frozenset(f.lower().lstrip(".") for f in values("format"))
+    date_from, date_to = _day(args, "from"), _day(args, "to")
+    if date_from and date_to and date_from > date_to:
+        raise FilterError("'from' must not be later than 'to'.")
+    return Filters(years, values("source"), formats, date_from, date_to)
+
+
+def _day(args: Mapping[str, Sequence[str]], name: str) -> date | None:
+    given = [v.strip() for v in args.get(name, ()) if v.strip()]
+    if not given:
+        return None
+    if len(given) > 1:
+        raise FilterError("'%(name)s' can be given only once.", name=name)
+    try:
+        return date.fromisoformat(given[0]) if len(given[0]) == 10 else _bad_day(name)
+    except ValueError:
+        return _bad_day(name)
+
+
+def _bad_day(name: str) -> date:
+    raise FilterError("'%(name)s' must be a date as YYYY-MM-DD, such as 2021-06-30.", name=name)
+
+
+def parse_sort(value: str) -> str:
+    """Return a sort order by name ("" is relevance), or raise FilterError."""
+    value = value.strip() or "relevance"
+    if value not in SORTS:
+        raise FilterError("'sort' must be relevance, newest or oldest.")
+    return value
+
+
+@dataclass
+class Columns:
+    """Each document's facet values, indexed by the searcher's document numbers."""
+
+    day: list[int]  # date.toordinal(), _UNDATED for none
+    year: list[str]  # "" for undated
+    source: list[str] | None  # None: the index was built before sources were recorded
+    format: list[str] | None
+    # Document numbers that are not deleted, for browsing without a query.
+    live: list[int] = field(default_factory=list)
+
+    def values(self, facet: str) -> list[str] | None:
+        return getattr(self, facet)
+
+
+# Segments' columns by (segment folder, segment id), the most recently used last.
+_SEGMENTS_KEPT = 64
+_segments: OrderedDict[tuple, Columns] = OrderedDict()
+# Whole searchers' columns by their segments and deletions: a few generations.
+_SEARCHERS_KEPT = 8
+_searchers: OrderedDict[tuple, Columns] = OrderedDict()
+_lock = threading.Lock()
+
+
+def columns(searcher: Any) -> Columns:
+    """Return the facet columns of every document the searcher sees, cached per segment."""
+    leaves = searcher.subsearchers if not searcher.is_atomic() else [(searcher, 0)]
+    readers = [sub.reader() for sub, _ in leaves]
+    key = segments_key(searcher)
+    with _lock:
+        found = _searchers.get(key)
+        if found is not None:
+            _searchers.move_to_end(key)
+            return found
+    parts = [_segment_columns(r) for r in readers]
+    whole = Columns(
+        day=[d for p in parts for d in p.day],
+        year=[y for p in parts for y in p.year],
+        source=_joined([p.source for p in parts]),
+        format=_joined([p.format for p in parts]),
+    )
+    for reader, (_, offset) in zip(readers, leaves, strict=True):
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        whole.live.extend(offset + d for d in range(reader.doc_count_all()) if d not in deleted)
+    with _lock:
+        _searchers[key] = whole
+        while len(_searchers) > _SEARCHERS_KEPT:
+            _searchers.popitem(last=False)
+    return whole
+
+
+def _joined(lists: list[list[str] | None]) -> list[str] | None:
+    if any(values is None for values in lists):
+        return None
+    return [v for values in lists for v in values]  # type: ignore[union-attr]
+
+
+def _segment_columns(reader: Any) -> Columns:
+    key = (reader._storage.folder, reader._segment.segment_id())
+    with _lock:
+        found = _segments.get(key)
+        if found is not None:
+            _segments.move_to_end(key)
+            return found
+    count = reader.doc_count_all()
+    day = [_UNDATED] * count
+    year = [""] * count
+    if reader.has_column("date"):
+        # Raw longs: converting each one through the field would make a datetime per document.
+        raw = reader.column_reader("date", translate=False)
+        missing = raw.default_value() if hasattr(raw, "default_value") else None
+        for docnum, value in enumerate(raw):
+            if value and value != missing:
+                when = _day_of(value)
+                if when is not None:
+                    day[docnum] = when.toordinal()
+                    year[docnum] = str(when.year)
+    found = Columns(
+        day=day,
+        year=year,
+        source=_strings(reader, "source", count),
+        format=_strings(reader, "format", count),
+    )
+    with _lock:
+        _segments[key] = found
+        while len(_segments) > _SEGMENTS_KEPT:
+            _segments.popitem(last=False)
+    return found
+
+
+def _day_of(value: int) -> date | None:
+    try:
+        when: datetime = long_to_datetime(value)
+    except (OverflowError, ValueError):
+        return None
+    return when.date()
+
+
+def _strings(reader: Any, fieldname: str, count: int) -> list[str] | None:
+    if fieldname not in reader.schema:
+        return None
+    if not reader.has_column(fieldname):
+        return [""] * count
+    # Few distinct values: share one str object for each.
+    known: dict[bytes, str] = {}
+    values = []
+    for raw in reader.column_reader(fieldname, translate=False):
+        text = known.get(raw)
+        if text is None:
+            text = known[raw] = raw.decode("utf-8")
+        values.append(text)
+    return values
+
+
+def available(cols: Columns) -> tuple[str, ...]:
+    """Return the facets this index can count (old indexes lack source and format)."""
+    return tuple(f for f in FACETS if cols.values(f) is not None)
+
+
+def narrow(
+    cols: Columns, docnums: Iterable[int], filters: Filters, *, except_facet: str = ""
+) -> list[int]:
+    """Return the document numbers that pass the filters, leaving out one facet's if asked;
+    a filter on a facet the index lacks lets nothing through."""
+    docs = docnums if isinstance(docnums, list) else list(docnums)
+    low = filters.date_from.toordinal() if filters.date_from else None
+    high = filters.date_to.toordinal() if filters.date_to else None
+    if low is not None or high is not None:
+        day = cols.day
+        low, high = low or 1, high or date.max.toordinal()
+        docs = [d for d in docs if low <= day[d] <= high]
+    for facet in FACETS:
+        wanted = filters.selected(facet)
+        if not wanted or facet == except_facet:
+            continue
+        values = cols.values(facet)
+        if values is None:
+            return []
+        docs = [d for d in docs if values[d] in wanted]
+    return docs
+
+
+def count(cols: Columns, docnums: list[int], filters: Filters) -> dict[str, list[dict[str, Any]]]:
+    """Return each facet's values and counts over the documents that pass the filters.
+
+    A facet's own filter is left out of its counts, so that its other values show how many
+    documents choosing them too would add: each count is what choosing just that value (with
+    the other facets' choices) finds.
+    """
+    passed = narrow(cols, docnums, filters)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for facet in available(cols):
+        counted = (
+            narrow(cols, docnums, filters, except_facet=facet)
+            if filters.selected(facet)
+            else passed
+        )
+        values = cols.values(facet)
+        tally = Counter(map(values.__getitem__, counted))  # type: ignore[union-attr]
+        tally.pop("", None)
+        if facet == "year":
+            ordered = sorted(tally.items(), reverse=True)
+        else:
+            ordered = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+            ordered = ordered[:MAX_FACET_VALUES]
+        # A chosen value stays listed, at 0 if nothing has it, so that it can be unchosen.
+        for value in sorted(filters.selected(facet) - set(tally)):
+            ordered.append((value, 0))
+        result[facet] = [{"value": value, "count": n} for value, n in ordered]
+    return result
+
+
+def top(
+    cols: Columns, docnums: list[int], scores: Mapping[int, float], sort: str, keep: int
+) -> list[tuple[float, int]]:
+    """Return the first `keep` (score, document number) in the sort order; undated documents
+    come last in either date order, and equal dates go by score."""
+    if sort == "relevance":
+        best = heapq.nsmallest(keep, docnums, key=lambda d: (-scores.get(d, 0.0), d))
+    else:
+        day = cols.day
+        sign = -1 if sort == "newest" else 1
+
+        def key(d: int) -> tuple[int, int, float, int]:
+            undated = day[d] == _UNDATED
+            return (undated, sign * day[d], -scores.get(d, 0.0), d)
+
+        best = heapq.nsmallest(keep, docnums, key=key)
+    return [(scores.get(d, 0.0), d) for d in best]

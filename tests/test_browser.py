@@ -1,0 +1,198 @@
+"""The pages in headless Chromium: axe-core's WCAG 2.1 A and AA rules, and the search box's
+suggestions driven from the keyboard.
+
+Debian's chromium and chromium-driver (`make test` installs them as root); axe-core comes
+bundled with axe-selenium-python. The server is the real gunicorn on loopback.
+"""
+
+import json
+import shutil
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from tests.server import gunicorn
+from tests.test_facets import ARCHIVE, write_archive
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="Chromium (Debian: chromium chromium-driver) is not installed",
+)
+TOKEN = "browser-test-admin-token"
+# The rules of WCAG 2.0 and 2.1 at levels A and AA. The axe-core that axe-selenium-python
+# 2.1.6 bundles (3.1.1; its 3.0 needs Python 3.12) tags the 2.1 rules it has "wcag21aa" only.
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("browser")
+    seeds = write_archive(root / "seeds", ARCHIVE)
+    build_index(seeds, root / "index")
+    # One worker: the suggestion lists are read once a process, and warmed below.
+    with gunicorn(
+        root / "index", seeds, workers=1, extra_env={"SOTEHAKU_ADMIN_TOKEN": TOKEN}
+    ) as url:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"{url}/api/suggest?q=ra", timeout=5) as r:
+                if json.load(r)["ready"]:
+                    break
+            time.sleep(0.05)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1200,900", "--lang=fi"):  # fmt: skip
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(20)
+    yield driver
+    driver.quit()
+
+
+def violations(browser, skip: list[str] = ()) -> list[str]:
+    """Run axe-core's WCAG 2.1 A and AA rules on the page; return what fails, readably."""
+    from axe_selenium_python import Axe
+
+    axe = Axe(browser)
+    axe.inject()
+    options = {
+        "runOnly": {"type": "tag", "values": WCAG_21_AA},
+        "rules": {rule: {"enabled": False} for rule in skip},
+    }
+    # Axe.run writes the options into the script as given: JSON, not a Python repr.
+    results = axe.run(options=json.dumps(options))
+    return [
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in results["violations"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?q=rahoitusmalli",
+        "/?q=rahoitusmalli&source=keski-suomi&year=2021&sort=newest",
+        "/?q=rahoitusmali",
+        "/?q=*x",
+        "/doc/etela-pohjanmaa/2021/kokous.txt?q=rahoitusmalli",
+        "/help",
+        "/admin/login",
+        "/?q=sote&lang=sv",
+        "/?q=sote&lang=en",
+        "/nowhere",
+    ],
+)
+def test_pages_pass_wcag_21_aa(browser, site: str, path: str) -> None:
+    browser.get(site + path)
+    assert browser.find_element("tag name", "main")
+    found = violations(browser)
+    assert found == [], "\n".join(found)
+
+
+def test_the_suggestions_work_from_the_keyboard(browser, site: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(site + "/?lang=fi")
+    box = browser.find_element(By.ID, "q")
+    assert box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-expanded") == "false"
+    listbox = browser.find_element(By.ID, box.get_attribute("aria-controls"))
+    assert listbox.get_attribute("role") == "listbox"
+    box.send_keys("rahoi")
+    wait = WebDriverWait(browser, 10)
+    wait.until(lambda _: box.get_attribute("aria-expanded") == "true")
+    options = listbox.find_elements(By.CSS_SELECTOR, "[role=option]")
+    texts = [o.text for o in options]
+    assert texts[:2] == ["rahoitus", "rahoitusmalli"]
+    status = browser.find_element(By.CSS_SELECTOR, ".combo [role=status]")
+    wait.until(lambda _: status.get_attribute("textContent").startswith(f"{len(texts)} ehdotus"))
+    # The list open is a page state of its own: it too must pass. The bundled axe-core 3.1.1
+    # predates ARIA 1.2 and wants the combobox of ARIA 1.1 (a wrapper owning a textbox and the
+    # list); the input that controls its list, ARIA 1.2's pattern, fails that one rule only.
+    assert violations(browser, skip=["aria-required-children"]) == []
+
+    box.send_keys(Keys.ARROW_DOWN)
+    assert box.get_attribute("aria-activedescendant") == options[0].get_attribute("id")
+    assert options[0].get_attribute("aria-selected") == "true"
+    assert box.get_attribute("value") == "rahoitus"
+    box.send_keys(Keys.ARROW_DOWN)
+    assert box.get_attribute("value") == "rahoitusmalli"
+    assert options[0].get_attribute("aria-selected") == "false"
+    box.send_keys(Keys.ARROW_UP, Keys.ARROW_UP)
+    assert box.get_attribute("value") == texts[-1]  # Up from the first goes round to the last
+
+    box.send_keys(Keys.ESCAPE)
+    assert box.get_attribute("aria-expanded") == "false"
+    assert not listbox.is_displayed()
+    assert box.get_attribute("value") == "rahoi"
+    assert box.get_attribute("aria-activedescendant") is None
+
+    box.send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.ENTER)
+    wait.until(lambda _: "q=rahoitusmalli" in browser.current_url)
+    assert browser.find_element(By.CSS_SELECTOR, ".count").text.startswith("5 tulosta")
+
+
+def test_facets_narrow_without_javascript(browser, site: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def follow(element) -> None:
+        element.click()
+        WebDriverWait(browser, 10).until(EC.staleness_of(element))
+
+    browser.get(site + "/?q=rahoitusmalli&lang=fi")
+    follow(browser.find_element(By.PARTIAL_LINK_TEXT, "keski-suomi"))
+    assert "source=keski-suomi" in browser.current_url
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".hit")) == 2
+    browser.find_element(By.CSS_SELECTOR, "#sort option[value=newest]").click()
+    follow(browser.find_element(By.CSS_SELECTOR, "form.order button"))
+    assert "source=keski-suomi" in browser.current_url and "sort=newest" in browser.current_url
+    hits = browser.find_elements(By.CSS_SELECTOR, ".hit")
+    # The dated one first; the other has no date and comes last.
+    assert [len(h.find_elements(By.TAG_NAME, "time")) for h in hits] == [1, 0]
+
+
+def test_the_language_switch_is_remembered(browser, site: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/?lang=fi")
+    browser.find_element(By.LINK_TEXT, "svenska").click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv"
+    browser.get(site + "/help")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Sökhjälp"
+    browser.get(site + "/?lang=fi")
+
+
+@pytest.fixture(autouse=True)
+def _no_console_errors(request: pytest.FixtureRequest):
+    yield
+    if "browser" in request.fixturenames:
+        browser = request.getfixturevalue("browser")
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        # A CSP refusal or a script error shows here: the page would break for everyone. The
+        # status of an error page itself is logged too, and is no error of the page.
+        assert [e for e in errors if e["source"] != "network"] == []
+
+
+def test_the_static_script_is_served_as_javascript(site: str) -> None:
+    with urllib.request.urlopen(f"{site}/static/combobox.js", timeout=5) as r:
+        assert r.headers["Content-Type"].startswith("text/javascript")
+    assert Path(__file__).parent.parent.joinpath("webui/static/combobox.js").is_file()

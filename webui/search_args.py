@@ -1,0 +1,99 @@
+"""A search page's arguments: the query, filters, order and page, and links that change one.
+
+Every choice is a plain link or form field in the address, so that the page works without
+JavaScript, can be bookmarked and shared, and the back button undoes a choice.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import request
+
+from indexer.facets import FACETS, Filters, parse_filters, parse_sort
+from indexer.search import MAX_LIMIT
+from webui.params import BadParameter, int_arg
+
+# Hits per page the page offers; the API takes any limit up to MAX_LIMIT.
+PAGE_SIZES = (10, 20, 50)
+# Arguments a link keeps; "lang" is the cookie's business.
+_KEPT = ("q", *FACETS, "from", "to", "sort", "limit")
+
+
+@dataclass(frozen=True)
+class SearchArgs:
+    """What a search page was asked for."""
+
+    q: str
+    page: int
+    limit: int
+    sort: str
+    filters: Filters
+    # The arguments as given, in order, for links that change one of them.
+    given: tuple[tuple[str, str], ...]
+
+    def url(self, endpoint_path: str = "/", **changes: str | int | None) -> str:
+        """Return the address with some arguments replaced (None removes one); any change
+        but a page number goes back to page 1."""
+        page = changes.pop("page", None)
+        pairs = []
+        for name, value in self.given:
+            if name == "page" or (name in changes and changes[name] in (None, "")):
+                continue
+            # A changed argument keeps its place, so that the address reads the same.
+            pairs.append((name, str(changes.pop(name)) if name in changes else value))
+        for name, value in changes.items():
+            if value not in (None, ""):
+                pairs.append((name, str(value)))
+        if page not in (None, 1):
+            pairs.append(("page", str(page)))
+        return f"{endpoint_path}?{urlencode(pairs)}" if pairs else endpoint_path
+
+    def page_url(self, page: int) -> str:
+        """Return the address of another page of the same results."""
+        pairs = [(k, v) for k, v in self.given if k != "page"]
+        if page != 1:
+            pairs.append(("page", str(page)))
+        return f"/?{urlencode(pairs)}" if pairs else "/"
+
+    def toggle_url(self, facet: str, value: str) -> str:
+        """Return the address with one facet value chosen, or unchosen if it was."""
+        chosen = (facet, value) in self.given
+        pairs = [p for p in self.given if p != (facet, value) and p[0] != "page"]
+        if not chosen:
+            pairs.append((facet, value))
+        return f"/?{urlencode(pairs)}" if pairs else "/"
+
+    def cleared_url(self) -> str:
+        """Return the address of the query without any filter."""
+        keep = [(k, v) for k, v in self.given if k in ("q", "sort", "limit")]
+        return f"/?{urlencode(keep)}" if keep else "/"
+
+    def is_chosen(self, facet: str, value: str) -> bool:
+        return value in self.filters.selected(facet)
+
+
+def read(page_sizes: tuple[int, ...] | None = PAGE_SIZES) -> SearchArgs:
+    """Return the request's search arguments; raise BadParameter or FilterError for bad ones.
+
+    page_sizes None accepts any limit the library does (the API).
+    """
+    q = request.args.get("q", "")
+    page = int_arg("page", 1, 1, 10_000)
+    limit = int_arg("limit", (page_sizes or (10,))[0], 1, MAX_LIMIT)
+    if page_sizes and limit not in page_sizes:
+        raise BadParameter(
+            "'limit' must be one of %(sizes)s.", sizes=", ".join(map(str, page_sizes))
+        )
+    filters = parse_filters({k: request.args.getlist(k) for k in (*FACETS, "from", "to")})
+    sort = parse_sort(request.args.get("sort", ""))
+    given = tuple(
+        (k, v.strip())
+        for k, v in request.args.items(multi=True)
+        if k in (*_KEPT, "page") and v.strip()
+    )
+    return SearchArgs(q, page, limit, sort, filters, given)
+
+
+def plain(q: str) -> SearchArgs:
+    """Return the arguments of a bare query, for a page whose other arguments were refused."""
+    return SearchArgs(q, 1, PAGE_SIZES[0], "relevance", Filters(), (("q", q),) if q else ())
