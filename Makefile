@@ -64,8 +64,8 @@ run: os-packages $(VENV)/.installed
 	exec $(BIN)/sotehaku serve --watch --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check indexer webui tests deploy
-	$(BIN)/ruff format --check indexer webui tests deploy
+	$(BIN)/ruff check indexer webui tests bench deploy
+	$(BIN)/ruff format --check indexer webui tests bench deploy
 
 test: os-packages test-os-packages $(VENV)/.installed lint
 	$(BIN)/pytest -q

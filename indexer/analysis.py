@@ -20,9 +20,11 @@ from collections.abc import Iterator, Mapping
 import Stemmer
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, Token
 
+from indexer.lemmas import LemmaFilter
 from indexer.lexicon import LexiconFilter, load_lexicon, mine_abbreviations, short_forms
-from indexer.morphology import AnalysisUnavailable, LemmaFilter, Morphology, voikko_available
+from indexer.morphology import Morphology
 from indexer.tokenize import CaseEndingFilter, FinnishTokenizer
+from indexer.voikko import AnalysisUnavailable, voikko_available
 
 __all__ = [
     "AnalysisUnavailable",

@@ -16,9 +16,14 @@ from whoosh.analysis import Analyzer
 
 from indexer import formats, settings, shares, store
 from indexer.analysis import analyzer_name, finnish_analyzer
-from indexer.documents import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Skipped, list_files
+from indexer.documents import (
+    Skipped,
+    list_files,
+    require_seeds,
+)
 from indexer.lock import writer_lock
 from indexer.schema import make_schema
+from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.workers import WorkerShares
 
 # progress(stage, done, total): stage "read" counts files read, then "index" counts documents
@@ -118,8 +123,7 @@ def build_index(
     generation keeps serving until the switch.
     """
     started = time.perf_counter()
-    if not seeds_dir.is_dir():
-        raise FileNotFoundError(f"Seeds folder {seeds_dir} does not exist.")
+    require_seeds(seeds_dir)
     if memory_mb is None:
         memory_mb = settings.build_memory_mb()
     with writer_lock(index_dir):

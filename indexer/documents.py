@@ -14,11 +14,10 @@ from pathlib import Path, PurePosixPath
 from indexer import formats, ocr, settings
 from indexer.extract import extract_date, extract_title
 from indexer.html_text import HtmlUnreadable, parse_html
+from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.timelimit import TimedOut, Worker, WorkerDied
 from indexer.unreadable import Unreadable
 
-DEFAULT_MAX_BYTES: int = 10 * 1024 * 1024
-DEFAULT_MAX_SECONDS: float = 5.0
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", *formats.SUFFIXES)
 
 _HTML_SUFFIXES = (".html", ".htm")
@@ -59,11 +58,20 @@ class Skipped:
     reason: str
 
 
+class SeedsMissing(FileNotFoundError):
+    """The seeds folder does not exist, or is not a folder."""
+
+
+def require_seeds(seeds_dir: Path) -> None:
+    """Raise SeedsMissing unless seeds_dir is a folder."""
+    if not seeds_dir.is_dir():
+        raise SeedsMissing(f"Seeds folder {seeds_dir} does not exist.")
+
+
 def list_files(seeds_dir: Path) -> tuple[list[str], list[Skipped]]:
     """List every non-hidden file below seeds_dir as sorted ids, and the folders that could
-    not be listed (their ids end in "/"); raise if there is no folder."""
-    if not seeds_dir.is_dir():
-        raise NotADirectoryError(f"no seeds folder at {seeds_dir}")
+    not be listed (their ids end in "/"); raise SeedsMissing if there is no folder."""
+    require_seeds(seeds_dir)
     ids = []
     unlisted = []
 

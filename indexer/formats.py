@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from indexer import ocr
 from indexer.extract import metadata_date, metadata_title
-from indexer.morphology import voikko_available
 from indexer.office_text import read_docx, read_odt
 from indexer.page_text import IsWord, clean_pages, normalize
 from indexer.pdf_text import PdfPages, read_pdf, render_page
 from indexer.unreadable import Unreadable
+from indexer.voikko import voikko_available
 
 SUFFIXES = (".pdf", ".docx", ".odt")
 _KINDS = {".pdf": "PDF", ".docx": "DOCX", ".odt": "ODT"}

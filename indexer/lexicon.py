@@ -92,7 +92,7 @@ class LexiconFilter(Filter):
     of its long form, with SYNONYM_BOOST and kind "synonym". Queries are left as they are:
     the index holds both directions.
 
-    >>> from indexer.morphology import LemmaFilter
+    >>> from indexer.lemmas import LemmaFilter
     >>> m = Morphology(use_voikko=True, lexicon_words={"vate"})
     >>> chain = FinnishTokenizer() | CaseEndingFilter() | LemmaFilter(m)
     >>> f = LexiconFilter([("VATE", "väliaikainen valmistelutoimielin")], m)

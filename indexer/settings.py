@@ -7,6 +7,10 @@ from pathlib import Path
 
 ENV_PREFIX = "SOTEHAKU_"
 
+# The defaults of the file limits, which the library's functions take as arguments too.
+DEFAULT_MAX_BYTES: int = 10 * 1024 * 1024
+DEFAULT_MAX_SECONDS: float = 5.0
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -22,9 +26,11 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("SEEDS_DIR", "seeds", "Folder whose documents are indexed."),
     Setting("INDEX_DIR", "index", "Folder that holds the index generations."),
-    Setting("MAX_FILE_BYTES", str(10 * 1024 * 1024), "Files larger than this are skipped."),
+    Setting("MAX_FILE_BYTES", str(DEFAULT_MAX_BYTES), "Files larger than this are skipped."),
     Setting(
-        "MAX_FILE_SECONDS", "5", "Files whose text takes longer than this to extract are skipped."
+        "MAX_FILE_SECONDS",
+        f"{DEFAULT_MAX_SECONDS:g}",
+        "Files whose text takes longer than this to extract are skipped.",
     ),
     Setting(
         "MAX_FILE_MEMORY_MB",

@@ -14,9 +14,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from indexer.morphology import is_spelt_right, spelling_suggestions
 from indexer.segments import segments_key
 from indexer.suggest import vocabulary_counts
+from indexer.voikko import is_spelt_right, spelling_suggestions
 
 # Words in more documents than this are taken to be spelt as meant.
 RARE_DF = 3

@@ -23,6 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from indexer import fsutil
 from indexer.deadline import OutOfTime
 
 CURRENT = "CURRENT"
@@ -130,9 +131,7 @@ def read_meta(gen: Path) -> dict[str, Any]:
 
 def write_meta(gen: Path, meta: dict[str, Any]) -> None:
     """Record facts about a generation, replacing the file atomically."""
-    tmp = gen / f".{META}.{secrets.token_hex(4)}"
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, gen / META)
+    fsutil.write_json(gen / META, meta)
 
 
 def folder_bytes(path: Path) -> int:

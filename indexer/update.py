@@ -7,9 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from indexer import store
-from indexer.documents import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Skipped, list_files, load
+from indexer.documents import (
+    Skipped,
+    list_files,
+    load,
+    require_seeds,
+)
 from indexer.lock import writer_lock
 from indexer.schema import make_codec, make_schema
+from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.shares import document_fields
 
 
@@ -38,8 +44,7 @@ def update_index(
     being read; otherwise its content hash decides. Raises WriterBusy or IndexMissing.
     """
     started = time.perf_counter()
-    if not seeds_dir.is_dir():
-        raise FileNotFoundError(f"Seeds folder {seeds_dir} does not exist.")
+    require_seeds(seeds_dir)
     with writer_lock(index_dir):
         gen, ix = store.open_current(index_dir)
         with ix.searcher() as searcher:

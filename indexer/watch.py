@@ -17,6 +17,7 @@ from pathlib import Path
 import watchfiles
 
 from indexer import logs, runs, store
+from indexer.documents import require_seeds
 from indexer.lock import WriterBusy
 
 # The longest a change waits for its folder to go quiet before it is indexed anyway.
@@ -40,10 +41,9 @@ def watch(
     """Update the index whenever the seeds folder changes, until stop is set.
 
     Starts with one update, for changes made while nothing watched (a build when there is no
-    index yet, or a damaged one). Raises FileNotFoundError when the seeds folder is missing.
+    index yet, or a damaged one). Raises SeedsMissing when the seeds folder is missing.
     """
-    if not seeds_dir.is_dir():
-        raise FileNotFoundError(f"Seeds folder {seeds_dir} does not exist.")
+    require_seeds(seeds_dir)
     options = {"max_bytes": max_bytes, "max_seconds": max_seconds}
     log.info(
         "Watching %s",

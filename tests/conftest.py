@@ -13,11 +13,13 @@ import pytest
 
 from indexer import store
 from indexer.analysis import voikko_available
-from indexer.benchmark import gunicorn
 from indexer.build import build_index
+from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+# The development queries over SEEDS (tests/data/README.md).
+SEED_QUERIES = ROOT / "tests" / "data" / "seed-queries.json"
 
 # Whoosh leaves a segment's files open when reading it fails (a zeroed file, or one a switch
 # deleted while it was opened), and the garbage collector complains of it later: mark the

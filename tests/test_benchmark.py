@@ -1,4 +1,4 @@
-"""The lifecycle benchmark, run end to end over a small made-up corpus."""
+"""The benchmarks, run end to end over a small made-up corpus."""
 
 import csv
 import gzip
@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import analyzer_name, finnish_analyzer
-from indexer.benchmark import (
+from bench.benchmark import (
     HOSTILE_QUERIES,
+    analyse,
     hostile,
     lifecycle,
     rebuild,
     search_benchmark,
     write_seeds,
 )
-from indexer.format_benchmark import extract_benchmark
+from bench.extract import extract_benchmark
+from indexer.analysis import analyzer_name, finnish_analyzer, voikko_available
 
 
 def make_corpus(path: Path, rows: int) -> Path:
@@ -40,6 +41,22 @@ def test_write_seeds_lays_rows_out_as_news_files(tmp_path: Path) -> None:
     assert (tmp_path / "seeds" / "000001_1.txt").read_text(encoding="utf-8") == (
         "Hallitus 1\n\n2.3.2019\n\nSote, eli hallitus.\n"
     )
+
+
+def test_analyse_benchmark_prints_both_analyzers_and_the_ratios(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    analyse(make_corpus(tmp_path / "corpus.csv.gz", 3), 2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["snowball-baseline", "voikko" if voikko_available() else "snowball"]
+    assert [line.split()[:2] for line in lines[1:]] == [
+        ["benchmark", "(2"],
+        ["analyse", "s"],
+        ["index", "s"],
+        ["analyse", "s"],
+        ["index", "s"],
+    ]
+    assert lines[-1].split()[-2] == "1.000"  # the baseline's ratio to itself
 
 
 def test_lifecycle_benchmark_prints_every_measure(

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.benchmark import gunicorn
 from indexer.build import build_index
+from tests.server import gunicorn
 from tests.test_facets import ARCHIVE, write_archive
 
 CHROMIUM = shutil.which("chromium")

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.benchmark import _free_port as free_port
 from tests.conftest import ROOT, SECURITY_HEADERS
+from tests.server import free_port
 
 DEPLOY = ROOT / "deploy"
 STATIC = ROOT / "webui" / "static"

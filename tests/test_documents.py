@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from indexer import documents
-from indexer.documents import Document, Skipped, extract_date, extract_title, list_files, load, scan
+from indexer.documents import (
+    Document,
+    SeedsMissing,
+    Skipped,
+    extract_date,
+    extract_title,
+    list_files,
+    load,
+    scan,
+)
 from indexer.html_text import parse_html
 from tests.conftest import write_unlistable_folder
 
@@ -298,7 +307,7 @@ def test_file_name_not_utf8(tmp_path):
 
 
 def test_list_files_needs_a_folder(tmp_path):
-    with pytest.raises(NotADirectoryError):
+    with pytest.raises(SeedsMissing, match="missing does not exist"):
         list_files(tmp_path / "missing")
 
 

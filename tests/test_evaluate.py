@@ -1,12 +1,9 @@
-import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-from indexer.analysis import finnish_analyzer, snowball_analyzer, voikko_available
-from indexer.evaluate import (
-    SHARED,
+from bench.evaluate import (
     main,
     morphology_scores,
     pdf_seed_scores,
@@ -16,8 +13,9 @@ from indexer.evaluate import (
     seed_scores,
     write_seed_pdfs,
 )
+from indexer.analysis import finnish_analyzer, snowball_analyzer, voikko_available
 from indexer.pdf_text import read_pdf
-from tests.conftest import needs_voikko
+from tests.conftest import SEED_QUERIES, SEEDS, needs_voikko
 
 CONLLU = """\
 # sent_id = 1
@@ -90,14 +88,8 @@ def test_retrieval_scores(paraphrases):
     assert retrieval_scores(pairs, finnish_analyzer()) == {"MRR@10": 1.0, "P@1": 1.0, "R@10": 1.0}
 
 
-def test_main_prints_both_analyzers(conllu, paraphrases, tmp_path, capsys):
-    news = tmp_path / "news.csv.gz"
-    with gzip.open(news, "wt", encoding="utf-8") as out:
-        out.write("date,title,lead,id\n2021-01-01,Sote-uudistus etenee,STM:n kysely,1\n")
-    main(
-        ["--conllu", str(conllu), "--paraphrases", str(paraphrases), "--skip", "seeds"]
-        + ["--benchmark", str(news)]
-    )
+def test_main_prints_both_analyzers(conllu, paraphrases, capsys):
+    main(["--conllu", str(conllu), "--paraphrases", str(paraphrases), "--skip", "seeds"])
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["snowball-baseline", "voikko" if voikko_available() else "snowball"]
     assert [line.split()[0] for line in lines[1:]] == [
@@ -110,23 +102,24 @@ def test_main_prints_both_analyzers(conllu, paraphrases, tmp_path, capsys):
         "MRR@10",
         "P@1",
         "R@10",
-        "benchmark",
-        "analyse",
-        "index",
-        "analyse",
-        "index",
     ]
 
 
+def test_main_names_the_missing_shared_file(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--conllu", str(tmp_path / "none.conllu"), "--skip", "paraphrases"])
+    assert (
+        "none.conllu is missing: give --conllu F, or --skip morphology" in capsys.readouterr().err
+    )
+
+
 def test_seed_scores():
-    pytest.importorskip("indexer.build", reason="indexer.build is not in this branch yet")
-    pytest.importorskip("indexer.search", reason="indexer.search is not in this branch yet")
-    scores = seed_scores(SHARED / "seeds", SHARED / "eval/seed-queries.json", finnish_analyzer())
+    scores = seed_scores(SEEDS, SEED_QUERIES, finnish_analyzer())
     assert set(scores) == {"recall", "precision", "top-1"}
 
 
 def test_the_seeds_as_pdfs_find_what_the_txt_seeds_find(tmp_path):
-    seeds, queries = SHARED / "seeds", SHARED / "eval/seed-queries.json"
+    seeds, queries = SEEDS, SEED_QUERIES
     names = write_seed_pdfs(seeds, tmp_path)
     assert names == [f"{p.stem}.pdf" for p in sorted(seeds.glob("*.txt"))]
     # Typeset for real: words broken at line ends (PDFium's mark) and numbered pages.

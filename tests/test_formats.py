@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from indexer import documents
-from indexer import sample_documents as sd
 from indexer.documents import Document, Skipped, load
 from indexer.office_text import MAX_UNPACKED_BYTES
 from indexer.pdf_text import render_page
 from indexer.settings import SettingError
 from indexer.skip_reasons import reason_kind
+from tests import sample_documents as sd
 from tests.conftest import needs_voikko
 
 MINUTES = [

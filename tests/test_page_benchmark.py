@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.page_benchmark import SOURCES, page_benchmark, write_sourced_seeds
+from bench.page_benchmark import SOURCES, page_benchmark, write_sourced_seeds
 from tests.test_benchmark import make_corpus
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import sample_documents as sd
 from indexer.build import build_index
 from indexer.search import get_document, search
 from indexer.stats import index_stats
 from indexer.update import update_index
+from tests import sample_documents as sd
 from tests.test_admin import TOKEN, log_in
 from webui import create_app
 

@@ -10,7 +10,6 @@ import sys
 import sysconfig
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from indexer import store
-from indexer.benchmark import _free_port as free_port
 from tests.conftest import ROOT, http_request, write_files
+from tests.server import free_port, wait_until_serving
 from tests.test_metrics import samples
 
 SOTEHAKU = Path(sys.executable).with_name("sotehaku")
@@ -43,15 +42,7 @@ def sotehaku_serve(
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(log.read_text()) from None
-                time.sleep(0.1)
+        wait_until_serving(url, proc, log.read_text)
         yield url, proc
     finally:
         if proc.poll() is None:

@@ -11,10 +11,10 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer import build, store
-from indexer import sample_documents as sd
 from indexer.build import build_index, split, work, worker_count
 from indexer.search import search
 from indexer.workers import WorkerFailed, WorkerShares
+from tests import sample_documents as sd
 from tests.conftest import ROOT
 from tests.test_lifecycle import EVERYWHERE, OLD_COUNT, assert_recovers, make_seeds
 

@@ -6,11 +6,8 @@ lock file of its own for its whole life: the kernel drops that lock when the pro
 a file that still says "running" while nobody holds the lock tells of an interrupted job.
 """
 
-import fcntl
 import json
 import logging
-import os
-import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -18,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer import runs, store
+from indexer import fsutil, runs, store
 from indexer.build import NothingIndexed
 from indexer.lock import WriterBusy, is_locked
 from indexer.messages import Message
@@ -111,12 +108,9 @@ def start(action: str, seeds_dir: Path, index_dir: Path, max_bytes: int) -> thre
     if is_locked(index_dir):
         raise JobBusy()
     index_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(index_dir / JOB_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise JobBusy() from None
+    fd = fsutil.try_lock(index_dir / JOB_LOCK)
+    if fd is None:
+        raise JobBusy()
     try:
         job = Job(action=action, state="running", started_at=_now())
         _write(index_dir, job)
@@ -125,7 +119,7 @@ def start(action: str, seeds_dir: Path, index_dir: Path, max_bytes: int) -> thre
         )
         thread.start()
     except BaseException:
-        _release(fd)
+        fsutil.unlock(fd)
         raise
     return thread
 
@@ -145,7 +139,7 @@ def _run(fd: int, job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) ->
         job.finished_at = _now()
         _write(index_dir, job)
     finally:
-        _release(fd)
+        fsutil.unlock(fd)
 
 
 def _rebuild(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None:
@@ -209,15 +203,7 @@ def _failure(e: Exception) -> Message:
 
 
 def _write(index_dir: Path, job: Job) -> None:
-    data: dict[str, Any] = asdict(job)
-    tmp = index_dir / f"{JOB_FILE}.{secrets.token_hex(4)}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, index_dir / JOB_FILE)
-
-
-def _release(fd: int) -> None:
-    fcntl.flock(fd, fcntl.LOCK_UN)
-    os.close(fd)
+    fsutil.write_json(index_dir / JOB_FILE, asdict(job))
 
 
 def _now() -> str:

@@ -1,22 +1,18 @@
 """Measure the Finnish analyzer against the Snowball-only baseline.
 
-    python -m indexer.evaluate [--conllu F] [--paraphrases F] [--seeds DIR] [--queries F]
-                               [--skip PART ...] [--benchmark CSV.gz [--rows N]]
+    python -m bench.evaluate [--conllu F] [--paraphrases F] [--seeds DIR] [--queries F]
+                             [--skip PART ...]
 
 Prints one table with a column per analyzer: morphology on a CoNLL-U treebank (gold lemmas),
-retrieval of paraphrases, the seed queries (when indexer.build and indexer.search exist), the
-same queries over the seeds typeset as PDFs (with the share whose results are the .txt ones)
-and, with --benchmark, the time to analyse and to index news titles and leads.
+retrieval of paraphrases, the seed queries, and the same queries over the seeds typeset as
+PDFs (with the share whose results are the .txt ones). The time to analyse and to index news
+titles and leads is `python -m bench.benchmark analyse`.
 """
 
 import argparse
-import csv
-import gzip
-import itertools
 import json
 import re
 import tempfile
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,9 +24,16 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
 from indexer.analysis import analyzer_name, finnish_analyzer, snowball_analyzer
-from indexer.morphology import clear_cache
+from indexer.build import build_index
+from indexer.extract import extract_date, extract_title
+from indexer.search import search
+from tests import sample_documents
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+# The project's own seeds and its development queries over them (tests/data/README.md).
+SEEDS = ROOT / "seeds"
+SEED_QUERIES = ROOT / "tests" / "data" / "seed-queries.json"
 CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
 _ALPHABETIC = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -152,9 +155,6 @@ def seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
     Each query names file-name prefixes that must be found (rel) and optionally the one that
     must come first (top). Returns mean recall, precision and top-1 accuracy.
     """
-    from indexer.build import build_index
-    from indexer.search import search
-
     recalls, precisions, tops = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         build_index(seeds, Path(tmp), analyzer=analyzer)
@@ -170,8 +170,6 @@ def seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
 
 def _seed_hits(index_dir: Path, queries: Path) -> list[tuple[dict, list[str]]]:
     """Run each seed query on an index; return the case and the ranked file-name stems."""
-    from indexer.search import search
-
     found = []
     for case in json.loads(queries.read_text(encoding="utf-8")):
         hits = search(index_dir, case["q"], limit=50).hits
@@ -186,9 +184,6 @@ def write_seed_pdfs(seeds: Path, target: Path) -> list[str]:
     The PDF's metadata gives the title and date the .txt yields, as a word processor's
     export would.
     """
-    from indexer import sample_documents
-    from indexer.extract import extract_date, extract_title
-
     names = []
     for path in sorted(seeds.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
@@ -206,8 +201,6 @@ def write_seed_pdfs(seeds: Path, target: Path) -> list[str]:
 def pdf_seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
     """Run the seed queries over the seeds as .txt and as PDFs; return the PDFs' recall,
     precision and top-1, and the share of queries whose ranked results are the .txt ones."""
-    from indexer.build import build_index
-
     with tempfile.TemporaryDirectory() as tmp:
         pdfs = Path(tmp) / "pdf"
         write_seed_pdfs(seeds, pdfs)
@@ -229,34 +222,6 @@ def pdf_seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
         "top-1": _mean(tops),
         "same as .txt": _mean(same),
     }
-
-
-def read_news(path: Path, rows: int) -> list[str]:
-    """Return "title lead" of the first rows of a news CSV (date,title,lead,id)."""
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as lines:
-        reader = csv.DictReader(lines)
-        return [f"{row['title']}\n{row['lead']}" for row in itertools.islice(reader, rows)]
-
-
-def benchmark_seconds(texts: list[str], make_analyzer: Callable[[], Analyzer]) -> Scores:
-    """Time analysing the texts (index mode) and indexing them, each from an empty cache."""
-    analyzer = make_analyzer()
-    clear_cache()
-    start = time.perf_counter()
-    for text in texts:
-        for _ in analyzer(text, mode="index", positions=True, chars=True, boosts=True):
-            pass
-    analysed = time.perf_counter() - start
-    schema = Schema(id=ID(stored=True), body=TEXT(analyzer=make_analyzer(), stored=True))
-    with tempfile.TemporaryDirectory() as tmp:
-        clear_cache()
-        start = time.perf_counter()
-        ix = index.create_in(tmp, schema)
-        with ix.writer() as writer:
-            for number, text in enumerate(texts):
-                writer.add_document(id=str(number), body=text)
-        indexed = time.perf_counter() - start
-    return {"analyse s": analysed, "index s": indexed}
 
 
 def _mean(values: Iterable[float]) -> float:
@@ -294,43 +259,30 @@ def evaluate(args: argparse.Namespace) -> str:
         pairs = read_paraphrases(args.paraphrases)
         runs.append((f"paraphrases ({len(pairs)} pairs)", lambda a: retrieval_scores(pairs, a)))
     if "seeds" not in args.skip:
-        try:
-            import indexer.build  # noqa: F401
-            import indexer.search  # noqa: F401
-        except ImportError:
-            print("seed queries skipped: indexer.build / indexer.search not available")
-        else:
-            runs.append(("seed queries", lambda a: seed_scores(args.seeds, args.queries, a)))
-            if "pdf" not in args.skip:
-                runs.append(
-                    (
-                        "seed queries, seeds as PDF",
-                        lambda a: pdf_seed_scores(args.seeds, args.queries, a),
-                    )
+        runs.append(("seed queries", lambda a: seed_scores(args.seeds, args.queries, a)))
+        if "pdf" not in args.skip:
+            runs.append(
+                (
+                    "seed queries, seeds as PDF",
+                    lambda a: pdf_seed_scores(args.seeds, args.queries, a),
                 )
+            )
     sections = []
     for title, run in runs:
         results = [run(a) for a in analyzers]
         sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
-    if args.benchmark:
-        texts = read_news(args.benchmark, args.rows)
-        results = [benchmark_seconds(texts, make) for make in (snowball_analyzer, finnish_analyzer)]
-        base, real = results
-        rows = {m: [base[m], real[m]] for m in base}
-        rows.update({f"{m} ratio": [1.0, real[m] / base[m]] for m in base})
-        sections.append(Section(f"benchmark ({len(texts)} news titles+leads)", rows))
     return format_table(names, sections)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and print the evaluation table."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.evaluate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.evaluate", description=__doc__)
     parser.add_argument("--conllu", type=Path, default=SHARED / "eval/fi_tdt-ud-dev.conllu")
     parser.add_argument(
         "--paraphrases", type=Path, default=SHARED / "eval/turku-paraphrase-dev.json"
     )
-    parser.add_argument("--seeds", type=Path, default=SHARED / "seeds")
-    parser.add_argument("--queries", type=Path, default=SHARED / "eval/seed-queries.json")
+    parser.add_argument("--seeds", type=Path, default=SEEDS)
+    parser.add_argument("--queries", type=Path, default=SEED_QUERIES)
     parser.add_argument(
         "--skip",
         action="append",
@@ -338,9 +290,16 @@ def main(argv: list[str] | None = None) -> None:
         choices=["morphology", "paraphrases", "seeds", "pdf"],
         help="leave a part out (seeds: the PDF seeds too)",
     )
-    parser.add_argument("--benchmark", type=Path, help="news CSV (.gz) to time analysis on")
-    parser.add_argument("--rows", type=int, default=20_000, help="news rows to benchmark")
-    print(evaluate(parser.parse_args(argv)))
+    args = parser.parse_args(argv)
+    # The treebank and the paraphrases are the shared material's: say so when they are not
+    # beside this checkout, rather than fail on a missing file halfway through the table.
+    for part, path, option in (
+        ("morphology", args.conllu, "--conllu"),
+        ("paraphrases", args.paraphrases, "--paraphrases"),
+    ):
+        if part not in args.skip and not path.exists():
+            parser.error(f"{path} is missing: give {option} F, or --skip {part}")
+    print(evaluate(args))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """What the search page adds to a query, measured: facets, date order, did you mean, and the
 suggestions while typing.
 
-  python -m indexer.page_benchmark --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
+  python -m bench.page_benchmark --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
 
 The corpus's rows are written as files in SOURCES folders (so the source facet has values),
 indexed, and then each measure is printed as median and 95th percentile over rounds.
@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.benchmark import QUERIES, write_seeds
 from indexer import facets, store, suggest
-from indexer.benchmark import QUERIES, write_seeds
 from indexer.build import build_index
 from indexer.search import search
 
@@ -102,7 +102,7 @@ def _measure(index_dir: Path, rounds: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m indexer.page_benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.page_benchmark", description=__doc__)
     parser.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
     parser.add_argument("--docs", type=int, default=100_000, help="How many rows to index.")
     parser.add_argument("--rounds", type=int, default=5, help="Timed rounds of each measure.")

@@ -1,13 +1,14 @@
-"""Benchmarks of the index lifecycle over a CSV news corpus: build, search during a rebuild,
-incremental update.
+"""Benchmarks over a CSV news corpus: analysis, build, search during a rebuild, incremental
+update, hostile queries; and of reading PDFs and scans made up for the run.
 
 Examples:
-  python -m indexer.benchmark lifecycle --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
-  python -m indexer.benchmark rebuild --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
-  python -m indexer.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
-  python -m indexer.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --long 300
-  python -m indexer.benchmark hostile --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
-  python -m indexer.benchmark extract
+  python -m bench.benchmark analyse --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
+  python -m bench.benchmark lifecycle --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
+  python -m bench.benchmark rebuild --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
+  python -m bench.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
+  python -m bench.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --long 300
+  python -m bench.benchmark hostile --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
+  python -m bench.benchmark extract
 
 The corpus is copied into a temporary folder, never into the project.
 """
@@ -17,12 +18,11 @@ import collections
 import csv
 import gzip
 import http.client
+import itertools
 import multiprocessing
-import os
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,8 +32,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,12 +48,14 @@ from whoosh.analysis import (
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
+from bench.evaluate import Scores, Section, format_table
+from bench.extract import extract_benchmark
 from indexer import store
-from indexer.analysis import snowball_analyzer
+from indexer.analysis import analyzer_name, finnish_analyzer, morphology_of, snowball_analyzer
 from indexer.build import build_index
-from indexer.format_benchmark import extract_benchmark
 from indexer.search import QueryError, search
 from indexer.update import update_index
+from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,6 +87,55 @@ def write_seeds(corpus: Path, seeds_dir: Path, docs: int, *, long: bool = False)
     return written
 
 
+def read_news(path: Path, rows: int) -> list[str]:
+    """Return "title lead" of the first rows of a news CSV (date,title,lead,id)."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as lines:
+        reader = csv.DictReader(lines)
+        return [f"{row['title']}\n{row['lead']}" for row in itertools.islice(reader, rows)]
+
+
+def clear_cache(analyzer: Analyzer) -> None:
+    """Forget the word forms the analyzer's configuration has analysed, so that a benchmark
+    measures a build from scratch."""
+    morphology = morphology_of(analyzer)
+    if morphology is not None:
+        morphology.cache.clear()
+
+
+def benchmark_seconds(texts: list[str], make_analyzer: Callable[[], Analyzer]) -> Scores:
+    """Time analysing the texts (index mode) and indexing them, each from an empty cache."""
+    analyzer = make_analyzer()
+    clear_cache(analyzer)
+    start = time.perf_counter()
+    for text in texts:
+        for _ in analyzer(text, mode="index", positions=True, chars=True, boosts=True):
+            pass
+    analysed = time.perf_counter() - start
+    analyzer = make_analyzer()
+    schema = Schema(id=ID(stored=True), body=TEXT(analyzer=analyzer, stored=True))
+    with tempfile.TemporaryDirectory() as tmp:
+        clear_cache(analyzer)
+        start = time.perf_counter()
+        ix = whoosh_index.create_in(tmp, schema)
+        with ix.writer() as writer:
+            for number, text in enumerate(texts):
+                writer.add_document(id=str(number), body=text)
+        indexed = time.perf_counter() - start
+    return {"analyse s": analysed, "index s": indexed}
+
+
+def analyse(corpus: Path, docs: int) -> None:
+    """Print the time to analyse and to index news titles and leads: the Snowball-only
+    baseline and the default analyzer side by side, with the ratio."""
+    texts = read_news(corpus, docs)
+    makers = (snowball_analyzer, finnish_analyzer)
+    base, real = (benchmark_seconds(texts, make) for make in makers)
+    rows = {m: [base[m], real[m]] for m in base}
+    rows.update({f"{m} ratio": [1.0, real[m] / base[m]] for m in base})
+    names = [analyzer_name(make()) for make in makers]
+    print(format_table(names, [Section(f"benchmark ({len(texts)} news titles+leads)", rows)]))
+
+
 def naive_analyzer() -> Analyzer:
     """Return the analysis a new user of Whoosh would pick for Finnish: the baseline to beat."""
     return RegexTokenizer() | LowercaseFilter() | StopFilter(lang="fi") | PyStemmerFilter("finnish")
@@ -114,50 +164,6 @@ def build_naive(seeds_dir: Path, index_dir: Path) -> tuple[int, float]:
             writer.add_document(id=path.name, title=title, body=text)
             count += 1
     return count, time.perf_counter() - started
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(
-    index_dir: Path, seeds_dir: Path, workers: int = 2, extra_env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """Run the web app under gunicorn on a free loopback port; yield its base URL.
-
-    Also the server of the tests that need a real one.
-    """
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SOTEHAKU_INDEX_DIR": str(index_dir),
-        "SOTEHAKU_SEEDS_DIR": str(seeds_dir),
-        **(extra_env or {}),
-    }
-    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers)]
-    command += ["--config", "python:webui.gunicorn_conf"]
-    command += ["--bind", f"127.0.0.1:{port}", "webui:create_app()"]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/healthz", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise RuntimeError(log.read().decode(errors="replace")) from None
-                    time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
 
 
 def _client(url: str, stop: threading.Event, latencies: list[float], errors: list[str]) -> None:
@@ -267,7 +273,7 @@ def timed_build(seeds_dir: Path, index_dir: Path, which: str) -> TimedBuild:
     or "finnish" (the default analyzer).
     """
     code = (
-        "import sys; from pathlib import Path; from indexer.benchmark import build_once; "
+        "import sys; from pathlib import Path; from bench.benchmark import build_once; "
         "build_once(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])"
     )
     done = subprocess.run(
@@ -563,8 +569,9 @@ def _command(commands: Any, name: str, help_text: str, *, docs: int) -> argparse
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m indexer.benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.benchmark", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    _command(commands, "analyse", "Analysis and indexing time: baseline vs default.", docs=20000)
     life = _command(commands, "lifecycle", "Build, search during a rebuild, update.", docs=20000)
     life.add_argument("--query", default="hallitus", help="The word the clients search for.")
     life.add_argument("--clients", type=int, default=4, help="Threads searching at once.")
@@ -593,7 +600,9 @@ def main(argv: list[str] | None = None) -> None:
     pdf.add_argument("--files", type=int, default=40, help="PDFs of the build.")
     pdf.add_argument("--ocr-pages", type=int, default=3, help="Scanned pages read by OCR.")
     args = parser.parse_args(argv)
-    if args.command == "extract":
+    if args.command == "analyse":
+        analyse(args.corpus, args.docs)
+    elif args.command == "extract":
         extract_benchmark(args.pages, args.files, args.ocr_pages)
     elif args.command == "hostile":
         hostile(args.corpus, args.docs, args.index)

@@ -1,8 +1,8 @@
 """The extract benchmark: how fast PDFs, scans and word-processor files become documents.
 
-    python -m indexer.benchmark extract [--pages 400] [--files 40] [--ocr-pages 3]
+    python -m bench.benchmark extract [--pages 400] [--files 40] [--ocr-pages 3]
 
-Every file is made up for the run (indexer.sample_documents) in a temporary folder: text
+Every file is made up for the run (tests/sample_documents.py) in a temporary folder: text
 PDFs typeset with hyphenated lines, running headers and page numbers, a scanned PDF of full
 pages of text, a DOCX. Prints pages per second for text PDFs (PDFium alone, then through
 the extraction worker with the page text cleaned, then a whole build on one and on every
@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from indexer import documents, ocr
-from indexer import sample_documents as sd
 from indexer.build import build_index
 from indexer.pdf_text import OCR_DPI, read_pdf
+from tests import sample_documents as sd
 
 # Made-up words per typeset page: LINES_PER_PAGE lines of about 11 words.
 _WORDS_PER_PAGE = sd.LINES_PER_PAGE * 11
