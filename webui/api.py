@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, current_app, json, jsonify, request
 
 from indexer.facets import FilterError
-from indexer.search import QueryError, search
+from indexer.search import QueryError
 from indexer.stats import index_stats
 from indexer.store import IndexMissing
 from indexer.suggest import MAX_PREFIX_CHARS, MAX_SUGGESTIONS, suggest
@@ -23,16 +23,7 @@ def api_search():
         args = search_args.read(page_sizes=None)
         if not args.q.strip():
             raise BadParameter("'q' is required: the words to search for.")
-        result = search(
-            current_app.config["INDEX_DIR"],
-            args.q,
-            page=args.page,
-            limit=args.limit,
-            filters=args.filters,
-            sort=args.sort,
-            with_facets=True,
-            suggest=True,
-        )
+        result = search_args.run(current_app.config["INDEX_DIR"], args)
     except (BadParameter, FilterError, QueryError) as e:
         return error_response(400, translate(e.message))
     note_search(result.total)

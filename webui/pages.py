@@ -64,16 +64,7 @@ def index():
             except IndexMissing:
                 result = None
             return _search_page(args, result, None, 200)
-        result = search(
-            index_dir,
-            args.q,
-            page=args.page,
-            limit=args.limit,
-            filters=args.filters,
-            sort=args.sort,
-            with_facets=True,
-            suggest=True,
-        )
+        result = search_args.run(index_dir, args)
     except QueryError as e:
         return _search_page(args, None, translate(e.message), 400)
     note_search(result.total)

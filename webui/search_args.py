@@ -5,12 +5,13 @@ JavaScript, can be bookmarked and shared, and the back button undoes a choice.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import request
 
 from indexer.facets import FACETS, Filters, parse_filters, parse_sort
-from indexer.search import MAX_LIMIT
+from indexer.search import MAX_LIMIT, SearchResult, search
 from webui.params import BadParameter, int_arg
 
 # Hits per page the page offers; the API takes any limit up to MAX_LIMIT.
@@ -97,3 +98,18 @@ def read(page_sizes: tuple[int, ...] | None = PAGE_SIZES) -> SearchArgs:
 def plain(q: str) -> SearchArgs:
     """Return the arguments of a bare query, for a page whose other arguments were refused."""
     return SearchArgs(q, 1, PAGE_SIZES[0], "relevance", Filters(), (("q", q),) if q else ())
+
+
+def run(index_dir: Path, args: SearchArgs) -> SearchResult:
+    """Search as the page and the API both do: the filters and order asked for, with facets
+    and a did-you-mean."""
+    return search(
+        index_dir,
+        args.q,
+        page=args.page,
+        limit=args.limit,
+        filters=args.filters,
+        sort=args.sort,
+        with_facets=True,
+        suggest=True,
+    )
