@@ -24,6 +24,7 @@ from typing import Any
 from whoosh.util.times import long_to_datetime
 
 from indexer.messages import Message
+from indexer.ranking import best_documents
 from indexer.segments import segments_key
 
 FACETS = ("year", "source", "format")
@@ -150,6 +151,10 @@ class Columns:
     format: list[str] | None
     # Document numbers that are not deleted, for browsing without a query.
     live: list[int] = field(default_factory=list)
+    # Each document's (year, source, format) as a number into `combos`: the facets of a
+    # result are counted in one pass over its documents instead of one pass per facet.
+    combo: list[int] = field(default_factory=list)
+    combos: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
     def values(self, facet: str) -> list[str] | None:
         return getattr(self, facet)
@@ -184,6 +189,13 @@ def columns(searcher: Any) -> Columns:
     for reader, (_, offset) in zip(readers, leaves, strict=True):
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         whole.live.extend(offset + d for d in range(reader.doc_count_all()) if d not in deleted)
+    numbers: dict[tuple[str, str | None, str | None], int] = {}
+    none = [None] * len(whole.year)
+    whole.combo = [
+        numbers.setdefault(values, len(numbers))
+        for values in zip(whole.year, whole.source or none, whole.format or none, strict=True)
+    ]
+    whole.combos = list(numbers)
     with _lock:
         _searchers[key] = whole
         while len(_searchers) > _SEARCHERS_KEPT:
@@ -289,16 +301,14 @@ def count(cols: Columns, docnums: list[int], filters: Filters) -> dict[str, list
     documents choosing them too would add: each count is what choosing just that value (with
     the other facets' choices) finds.
     """
-    passed = narrow(cols, docnums, filters)
+    tallies = _unfiltered_tallies(cols, narrow(cols, docnums, filters), filters)
     result: dict[str, list[dict[str, Any]]] = {}
     for facet in available(cols):
-        counted = (
-            narrow(cols, docnums, filters, except_facet=facet)
-            if filters.selected(facet)
-            else passed
-        )
-        values = cols.values(facet)
-        tally = Counter(map(values.__getitem__, counted))  # type: ignore[union-attr]
+        tally = tallies.get(facet)
+        if tally is None:
+            counted = narrow(cols, docnums, filters, except_facet=facet)
+            values = cols.values(facet)
+            tally = Counter(map(values.__getitem__, counted))  # type: ignore[union-attr]
         tally.pop("", None)
         if facet == "year":
             ordered = sorted(tally.items(), reverse=True)
@@ -312,13 +322,30 @@ def count(cols: Columns, docnums: list[int], filters: Filters) -> dict[str, list
     return result
 
 
+def _unfiltered_tallies(
+    cols: Columns, passed: list[int], filters: Filters
+) -> dict[str, Counter[str]]:
+    """Return the value counts, over the documents that passed, of the facets with nothing
+    chosen (those count the same documents), from one pass over the documents."""
+    facets = [f for f in available(cols) if not filters.selected(f)]
+    tallies: dict[str, Counter[str]] = {f: Counter() for f in facets}
+    places = [(tallies[f], FACETS.index(f)) for f in facets]
+    combos = cols.combos
+    for number, n in Counter(map(cols.combo.__getitem__, passed)).items():
+        values = combos[number]
+        for tally, place in places:
+            tally[values[place]] += n  # type: ignore[index]
+    return tallies
+
+
 def top(
     cols: Columns, docnums: list[int], scores: Mapping[int, float], sort: str, keep: int
 ) -> list[tuple[float, int]]:
     """Return the first `keep` (score, document number) in the sort order; undated documents
     come last in either date order, and equal dates go by score."""
     if sort == "relevance":
-        best = heapq.nsmallest(keep, docnums, key=lambda d: (-scores.get(d, 0.0), d))
+        # Browsing has no scores: the index's order.
+        best = best_documents(scores, docnums, keep) if scores else heapq.nsmallest(keep, docnums)
     else:
         day = cols.day
         sign = -1 if sort == "newest" else 1

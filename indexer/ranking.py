@@ -11,6 +11,7 @@ segment (a segment's lengths never change; the average changes with each commit)
 import heapq
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from whoosh import query, scoring
@@ -110,9 +111,15 @@ def rank_termwise(
     scores = termwise_scores(searcher, q, weighting)
     if scores is None:
         return None
-    # Among equal scores the lower document number first, as Whoosh orders them.
-    best = heapq.nsmallest(keep, scores.items(), key=lambda item: (-item[1], item[0]))
-    return len(scores), [(score, docnum) for docnum, score in best]
+    return len(scores), [(scores[d], d) for d in best_documents(scores, scores, keep)]
+
+
+def best_documents(scores: Mapping[int, float], docnums: Iterable[int], keep: int) -> list[int]:
+    """Return the `keep` document numbers of the highest scores, best first, the lower number
+    first among equal scores, as Whoosh orders them; every number must have a score."""
+    # nlargest keeps the earlier of equal items, and its key is a C method: sorting by a
+    # tuple made in a lambda took twice as long for a common word's 4,000 matches.
+    return heapq.nlargest(keep, sorted(docnums), key=scores.__getitem__)
 
 
 def termwise_scores(searcher: Any, q: Any, weighting: CachedBM25F) -> Scores | None:

@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from indexer import fsutil
 from indexer.deadline import OutOfTime
+from indexer.mapped import MappedStorage
 
 CURRENT = "CURRENT"
 META = "meta.json"
@@ -162,7 +162,7 @@ def _opened(gen: Path) -> Index:
     with _open_lock:
         ix = _open.get(gen)
         if ix is None:
-            ix = whoosh_index.open_dir(str(gen))
+            ix = MappedStorage(str(gen)).open_index()
             for old in [p for p in _open if p.parent == gen.parent]:
                 del _open[old]
             _open[gen] = ix
