@@ -33,6 +33,10 @@ _wakeup = threading.Condition(_lock)
 _armed: dict[int, tuple[int, int, float, float]] = {}
 _tokens = itertools.count()
 _watchdog: threading.Thread | None = None
+# When the watchdog next looks at the limits by the monotonic clock; None: not until woken.
+# A new limit wakes it only when it must look sooner: woken by every search, the watchdog
+# took the GIL from the searching threads hundreds of times a second.
+_looks_at: float | None = None
 
 
 def _raise_in(thread_id: int) -> None:
@@ -56,9 +60,11 @@ def _absorb() -> None:
 
 
 def _watch() -> None:
+    global _looks_at
     with _lock:
         while True:
             if not _armed:
+                _looks_at = None
                 _wakeup.wait()
                 continue
             now = time.monotonic()
@@ -72,6 +78,7 @@ def _watch() -> None:
                     _raise_in(thread_id)
                 elif soonest is None or left < soonest:
                     soonest = left
+            _looks_at = None if soonest is None else now + soonest
             _wakeup.wait(soonest)
 
 
@@ -95,13 +102,11 @@ def time_limit(seconds: float, *, wall_seconds: float | None = None) -> Iterator
         if _watchdog is None or not _watchdog.is_alive():
             _watchdog = threading.Thread(target=_watch, name="sotehaku-deadline", daemon=True)
             _watchdog.start()
-        _armed[token] = (
-            thread_id,
-            clock,
-            time.clock_gettime(clock) + seconds,
-            time.monotonic() + wall,
-        )
-        _wakeup.notify()
+        now = time.monotonic()
+        _armed[token] = (thread_id, clock, time.clock_gettime(clock) + seconds, now + wall)
+        # The limit cannot be reached before min(seconds, wall) have passed on the clock.
+        if _looks_at is None or now + min(seconds, wall) < _looks_at:
+            _wakeup.notify()
     delivered = False
     try:
         yield
