@@ -14,15 +14,24 @@ from typing import Any
 
 import click
 
-from indexer import logs, runs, serve, settings
-from indexer.analysis import AnalysisUnavailable
-from indexer.build import BuildReport, NothingIndexed
-from indexer.lock import WriterBusy
-from indexer.search import QueryError, search
-from indexer.stats import index_stats
-from indexer.store import IndexMissing, IndexUnreadable
-from indexer.watch import watch as watch_folder
-from indexer.workers import WorkerFailed
+from indexer import (
+    AnalysisUnavailable,
+    BuildReport,
+    IndexMissing,
+    IndexUnreadable,
+    NothingIndexed,
+    QueryError,
+    WorkerFailed,
+    WriterBusy,
+    index_stats,
+    logs,
+    run_build,
+    run_update,
+    search_index,
+    serve,
+    settings,
+    watch_folder,
+)
 
 # Exit code for "another writer holds the index": scripts can retry on it.
 EXIT_BUSY = 2
@@ -95,7 +104,7 @@ def build(seeds: Path, index_dir: Path) -> None:
             click.echo("Writing the index ...", err=True)
 
     try:
-        report = runs.build(
+        report = run_build(
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
@@ -145,7 +154,7 @@ def update(seeds: Path, index_dir: Path) -> None:
     Example: sotehaku update
     """
     with _reading(index_dir):
-        report = runs.update(
+        report = run_update(
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
@@ -171,7 +180,7 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
     Example: sotehaku search "sote-uudistus" --limit 5
     """
     with _reading(index_dir):
-        result = search(
+        result = search_index(
             index_dir, query, page=page, limit=limit, with_facets=as_json, suggest=as_json
         )
     if as_json:

@@ -4,8 +4,7 @@ from typing import Any
 
 from flask import request
 
-from indexer.messages import Message
-from indexer.search import MAX_LIMIT
+from indexer import MAX_LIMIT, Message
 
 MAX_PAGE = 10_000
 

@@ -10,8 +10,15 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from indexer.facets import FACETS, Filters, parse_filters, parse_sort
-from indexer.search import MAX_LIMIT, SearchResult, search
+from indexer import (
+    FACETS,
+    MAX_LIMIT,
+    Filters,
+    SearchResult,
+    parse_filters,
+    parse_sort,
+    search_index,
+)
 from webui.params import BadParameter, int_arg
 
 # Hits per page the page offers; the API takes any limit up to MAX_LIMIT.
@@ -103,7 +110,7 @@ def plain(q: str) -> SearchArgs:
 def run(index_dir: Path, args: SearchArgs) -> SearchResult:
     """Search as the page and the API both do: the filters and order asked for, with facets
     and a did-you-mean."""
-    return search(
+    return search_index(
         index_dir,
         args.q,
         page=args.page,
