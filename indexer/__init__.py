@@ -15,7 +15,10 @@ depending on what ran before. The service's build and update are therefore `run_
 suggestions `suggestions` and the folder watcher `watch_folder`.
 """
 
+import sys
 from importlib import import_module
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 
 # Public name -> (module, name there).
 _PUBLIC = {
@@ -77,3 +80,33 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+# Modules renamed since indexes were built with them. An index holds its schema pickled, with
+# each analyzer class by its module path, so the old path must still import: as the new
+# module itself, so the classes are the same and a rebuild pickles them by their new path.
+# (tokenize.py also shadowed the standard library's module for a script run from indexer/.)
+_RENAMED = {f"{__name__}.tokenize": f"{__name__}.words"}
+
+
+class _RenamedModules:
+    """Find a renamed module's old path (a finder and loader on sys.meta_path)."""
+
+    @staticmethod
+    def find_spec(name: str, path: object = None, target: object = None) -> ModuleSpec | None:
+        return ModuleSpec(name, _RenamedModules) if name in _RENAMED else None
+
+    @staticmethod
+    def create_module(spec: ModuleSpec) -> ModuleType:
+        module = import_module(_RENAMED[spec.name])
+        spec.loader_state = module.__spec__
+        return module
+
+    @staticmethod
+    def exec_module(module: ModuleType) -> None:
+        # Nothing to run, the module was imported under its new name; but the import system
+        # gave it the old path's spec, and the spec says where to find it again (reload).
+        module.__spec__ = module.__spec__.loader_state
+
+
+sys.meta_path.append(_RenamedModules)

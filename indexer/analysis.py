@@ -23,8 +23,8 @@ from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, T
 from indexer.lemmas import LemmaFilter
 from indexer.lexicon import LexiconFilter, load_lexicon, mine_abbreviations, short_forms
 from indexer.morphology import Morphology
-from indexer.tokenize import CaseEndingFilter, FinnishTokenizer
 from indexer.voikko import AnalysisUnavailable, voikko_available
+from indexer.words import CaseEndingFilter, FinnishTokenizer
 
 __all__ = [
     "AnalysisUnavailable",
