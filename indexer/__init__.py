@@ -33,6 +33,7 @@ _PUBLIC = {
     "get_document": ("search", "get_document"),
     "SearchResult": ("search", "SearchResult"),
     "MAX_LIMIT": ("search", "MAX_LIMIT"),
+    "DEFAULT_LIMIT": ("search", "DEFAULT_LIMIT"),
     "FACETS": ("facets", "FACETS"),
     "Filters": ("facets", "Filters"),
     "parse_filters": ("facets", "parse_filters"),

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from indexer import (
+    DEFAULT_LIMIT,
     AnalysisUnavailable,
     BuildReport,
     IndexMissing,
@@ -170,7 +171,7 @@ def update(seeds: Path, index_dir: Path) -> None:
 
 @cli.command("search")
 @click.argument("query")
-@click.option("--limit", default=10, show_default=True, help="Hits per page.")
+@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the web API's JSON.")
 @_index_option

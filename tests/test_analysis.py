@@ -2,7 +2,6 @@ import doctest
 import importlib
 import pickle
 import threading
-from collections import defaultdict
 
 import pytest
 from whoosh import index
@@ -22,6 +21,7 @@ from indexer.analysis import (
     finnish_analyzer,
     mine_abbreviations,
     snowball_analyzer,
+    terms_by_position,
     voikko_available,
 )
 from indexer.search import parse
@@ -30,12 +30,9 @@ from tests.conftest import ROOT, needs_voikko
 
 def positions(analyzer, text: str, mode: str) -> list[set[str]]:
     """Return the term texts at each position, without the marked written forms."""
-    found = defaultdict(set)
-    for t in analyzer(text, mode=mode, positions=True, chars=True):
-        if not t.text.startswith("="):
-            found[t.pos].add(t.text)
-    assert sorted(found) == list(range(len(found))), "positions must be consecutive"
-    return [found[p] for p in sorted(found)]
+    found = terms_by_position(analyzer, text, mode)
+    assert list(found) == list(range(len(found))), "positions must be consecutive"
+    return [{term for term in terms if not term.startswith("=")} for terms in found.values()]
 
 
 @pytest.fixture(scope="module")
