@@ -569,7 +569,12 @@ def _command(commands: Any, name: str, help_text: str, *, docs: int) -> argparse
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.benchmark",
+        description=__doc__,
+        # The description's examples are one a line, as written.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     _command(commands, "analyse", "Analysis and indexing time: baseline vs default.", docs=20000)
     life = _command(commands, "lifecycle", "Build, search during a rebuild, update.", docs=20000)

@@ -276,7 +276,12 @@ def evaluate(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and print the evaluation table."""
-    parser = argparse.ArgumentParser(prog="python -m bench.evaluate", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.evaluate",
+        description=__doc__,
+        # The description's examples are one a line, as written.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--conllu", type=Path, default=SHARED / "eval/fi_tdt-ud-dev.conllu")
     parser.add_argument(
         "--paraphrases", type=Path, default=SHARED / "eval/turku-paraphrase-dev.json"

@@ -102,7 +102,12 @@ def _measure(index_dir: Path, rounds: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.page_benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.page_benchmark",
+        description=__doc__,
+        # The description's examples are one a line, as written.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--corpus", type=Path, required=True, help="CSV.gz: date,title,lead,id")
     parser.add_argument("--docs", type=int, default=100_000, help="How many rows to index.")
     parser.add_argument("--rounds", type=int, default=5, help="Timed rounds of each measure.")

@@ -23,8 +23,8 @@ from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, T
 from indexer.lemmas import LemmaFilter
 from indexer.lexicon import LexiconFilter, load_lexicon, mine_abbreviations, short_forms
 from indexer.morphology import Morphology
-from indexer.tokenize import CaseEndingFilter, FinnishTokenizer
 from indexer.voikko import AnalysisUnavailable, voikko_available
+from indexer.words import CaseEndingFilter, FinnishTokenizer
 
 __all__ = [
     "AnalysisUnavailable",
@@ -95,6 +95,17 @@ def finnish_analyzer(
         | LemmaFilter(morphology)
         | LexiconFilter(pairs, morphology)
     )
+
+
+def terms_by_position(analyzer: Analyzer, text: str, mode: str) -> dict[int, dict[str, float]]:
+    """Return, per word position in order, the terms the analyzer puts there and the highest
+    boost of each: the alternatives a query matches at that word (a lemma, its compound parts,
+    the written form, a lexicon's synonym)."""
+    by_pos: dict[int, dict[str, float]] = {}
+    for t in analyzer(text, mode=mode, positions=True, boosts=True):
+        terms = by_pos.setdefault(t.pos, {})
+        terms[t.text] = max(terms.get(t.text, 0.0), t.boost)
+    return {pos: by_pos[pos] for pos in sorted(by_pos)}
 
 
 def morphology_of(analyzer: Analyzer) -> Morphology | None:

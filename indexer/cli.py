@@ -14,15 +14,25 @@ from typing import Any
 
 import click
 
-from indexer import logs, runs, serve, settings
-from indexer.analysis import AnalysisUnavailable
-from indexer.build import BuildReport, NothingIndexed
-from indexer.lock import WriterBusy
-from indexer.search import QueryError, search
-from indexer.stats import index_stats
-from indexer.store import IndexMissing, IndexUnreadable
-from indexer.watch import watch as watch_folder
-from indexer.workers import WorkerFailed
+from indexer import (
+    DEFAULT_LIMIT,
+    AnalysisUnavailable,
+    BuildReport,
+    IndexMissing,
+    IndexUnreadable,
+    NothingIndexed,
+    QueryError,
+    WorkerFailed,
+    WriterBusy,
+    index_stats,
+    logs,
+    run_build,
+    run_update,
+    search_index,
+    serve,
+    settings,
+    watch_folder,
+)
 
 # Exit code for "another writer holds the index": scripts can retry on it.
 EXIT_BUSY = 2
@@ -95,7 +105,7 @@ def build(seeds: Path, index_dir: Path) -> None:
             click.echo("Writing the index ...", err=True)
 
     try:
-        report = runs.build(
+        report = run_build(
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
@@ -145,7 +155,7 @@ def update(seeds: Path, index_dir: Path) -> None:
     Example: sotehaku update
     """
     with _reading(index_dir):
-        report = runs.update(
+        report = run_update(
             seeds,
             index_dir,
             max_bytes=settings.max_file_bytes(),
@@ -161,7 +171,7 @@ def update(seeds: Path, index_dir: Path) -> None:
 
 @cli.command("search")
 @click.argument("query")
-@click.option("--limit", default=10, show_default=True, help="Hits per page.")
+@click.option("--limit", default=DEFAULT_LIMIT, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the web API's JSON.")
 @_index_option
@@ -171,7 +181,7 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
     Example: sotehaku search "sote-uudistus" --limit 5
     """
     with _reading(index_dir):
-        result = search(
+        result = search_index(
             index_dir, query, page=page, limit=limit, with_facets=as_json, suggest=as_json
         )
     if as_json:

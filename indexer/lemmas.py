@@ -94,7 +94,7 @@ class LemmaFilter(MultiFilter):
     - kind "part": compound parts, boost PART_BOOST, only when indexing.
 
     >>> from indexer.morphology import Morphology
-    >>> from indexer.tokenize import FinnishTokenizer
+    >>> from indexer.words import FinnishTokenizer
     >>> f = LemmaFilter(Morphology(use_voikko=True))
     >>> [(t.text, t.boost) for t in f(FinnishTokenizer()("rahoitusmallin", mode="index"))]
     [('rahoitusmalli', 1.0), ('rahoitus', 0.5), ('malli', 0.5)]

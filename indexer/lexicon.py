@@ -8,7 +8,7 @@ from pathlib import Path
 from whoosh.analysis import Filter, Token
 
 from indexer.morphology import Morphology
-from indexer.tokenize import TOKEN_PATTERN, CaseEndingFilter, FinnishTokenizer
+from indexer.words import TOKEN_PATTERN, CaseEndingFilter, FinnishTokenizer
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.tsv")
 

@@ -71,7 +71,6 @@ def update(seeds_dir: Path, index_dir: Path, **options: Any) -> UpdateReport:
     except BaseException as e:
         _failed("update", index_dir, started, e, {})
         raise
-    gen = store.current_generation(index_dir)
     _succeeded(
         "update",
         index_dir,
@@ -82,7 +81,7 @@ def update(seeds_dir: Path, index_dir: Path, **options: Any) -> UpdateReport:
         changed=len(report.changed),
         removed=len(report.removed),
         unchanged=report.unchanged,
-        documents=store.read_meta(gen).get("documents") if gen else None,
+        documents=store.live_meta(index_dir).get("documents"),
         **_skip_fields(report.skipped),
     )
     return report

@@ -18,6 +18,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer import facets, snippets, spelling, store
+from indexer.analysis import terms_by_position
 from indexer.deadline import OutOfTime, time_limit
 from indexer.facets import Filters
 from indexer.messages import Message
@@ -28,6 +29,8 @@ MAX_QUERY_CHARS = 500
 # More words than this make no better search, only a slower one.
 MAX_QUERY_WORDS = 32
 MAX_LIMIT = 100
+# Hits per page unless asked otherwise: the CLI's, the API's and the search page's first size.
+DEFAULT_LIMIT = 10
 MIN_WILDCARD_PREFIX = 3
 # A wildcard stands for at most this many words of a field, the most frequent ones; finding
 # them reads at most MAX_WILDCARD_SCAN words of the index. A query has at most MAX_WILDCARDS:
@@ -136,11 +139,7 @@ class PageView:
 
 def _alternatives(analyzer: Analyzer, text: str) -> list[dict[str, float]]:
     """Return, per word position, the query terms that may stand there and their boosts."""
-    by_pos: dict[int, dict[str, float]] = {}
-    for t in analyzer(text, mode="query", positions=True, boosts=True):
-        terms = by_pos.setdefault(t.pos, {})
-        terms[t.text] = max(terms.get(t.text, 0.0), t.boost)
-    return [by_pos[p] for p in sorted(by_pos)]
+    return list(terms_by_position(analyzer, text, "query").values())
 
 
 def _position_query(fieldname: str, terms: dict[str, float]) -> query.Query:
@@ -453,7 +452,7 @@ def search(
     text: str,
     *,
     page: int = 1,
-    limit: int = 10,
+    limit: int = DEFAULT_LIMIT,
     filters: Filters | None = None,
     sort: str = "relevance",
     with_facets: bool = False,
@@ -544,7 +543,7 @@ def browse(
     index_dir: Path,
     *,
     page: int = 1,
-    limit: int = 10,
+    limit: int = DEFAULT_LIMIT,
     filters: Filters | None = None,
     sort: str = "newest",
 ) -> SearchResult:

@@ -1,4 +1,4 @@
-"""Settings kept as data: one table that the environment, the CLI and the docs read."""
+"""Settings kept as data: one table of names and defaults that the CLI and the web app read."""
 
 import math
 import os
@@ -16,84 +16,31 @@ DEFAULT_MAX_SECONDS: float = 5.0
 class Setting:
     name: str
     default: str
-    help: str
 
     @property
     def env_name(self) -> str:
         return ENV_PREFIX + self.name
 
 
+# Names and defaults. What each one means is said once, in the README's "Settings" table,
+# which tests/test_settings.py checks against this one: row for row, default for default.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("SEEDS_DIR", "seeds", "Folder whose documents are indexed."),
-    Setting("INDEX_DIR", "index", "Folder that holds the index generations."),
-    Setting("MAX_FILE_BYTES", str(DEFAULT_MAX_BYTES), "Files larger than this are skipped."),
-    Setting(
-        "MAX_FILE_SECONDS",
-        f"{DEFAULT_MAX_SECONDS:g}",
-        "Files whose text takes longer than this to extract are skipped.",
-    ),
-    Setting(
-        "MAX_FILE_MEMORY_MB",
-        "1024",
-        "Memory the process that extracts a file's text may use, in MB; a file that needs"
-        " more is skipped.",
-    ),
-    Setting("MAX_PDF_PAGES", "2000", "PDFs with more pages than this are skipped."),
-    Setting(
-        "OCR_PAGE_SECONDS",
-        "60",
-        "Time OCR may take over one scanned page; a page that takes longer is left out and"
-        " the document's note says so.",
-    ),
-    Setting(
-        "ADMIN_TOKEN",
-        "",
-        "Token that unlocks /admin (16 characters or more); the admin page is off when empty.",
-    ),
-    Setting(
-        "SECRET_KEY",
-        "",
-        "Key that signs web sessions (16 characters or more); when empty, a random key is made"
-        " once and kept in the index folder as .secret-key.",
-    ),
-    Setting(
-        "PUBLIC_URL",
-        "",
-        "The address people reach the service at (https://haku.example.fi), for the absolute"
-        " links of /opensearch.xml; when empty, the address the request was sent to.",
-    ),
-    Setting(
-        "SESSION_COOKIE_SECURE",
-        "false",
-        "true: browsers send the admin session cookie over HTTPS only (set it behind TLS).",
-    ),
-    Setting(
-        "BUILD_WORKERS",
-        "",
-        "Worker processes of a full build; empty: one per core, none for a small build.",
-    ),
-    Setting(
-        "BUILD_MEMORY_MB",
-        "512",
-        "Memory for the postings a full build sorts before spilling them to disk, in MB, "
-        "shared by its workers.",
-    ),
-    Setting(
-        "WATCH_SETTLE_SECONDS",
-        "2",
-        "sotehaku watch updates the index once the seeds folder has had no change for this"
-        " many seconds.",
-    ),
-    Setting(
-        "METRICS",
-        "loopback",
-        "/metrics: loopback (answered to 127.0.0.1 and ::1 only), on (to anyone) or off (404).",
-    ),
-    Setting(
-        "LOG_QUERIES",
-        "false",
-        "true: request log lines carry the query text (people may type names into it).",
-    ),
+    Setting("SEEDS_DIR", "seeds"),
+    Setting("INDEX_DIR", "index"),
+    Setting("MAX_FILE_BYTES", str(DEFAULT_MAX_BYTES)),
+    Setting("MAX_FILE_SECONDS", f"{DEFAULT_MAX_SECONDS:g}"),
+    Setting("MAX_FILE_MEMORY_MB", "1024"),
+    Setting("MAX_PDF_PAGES", "2000"),
+    Setting("OCR_PAGE_SECONDS", "60"),
+    Setting("ADMIN_TOKEN", ""),
+    Setting("SECRET_KEY", ""),
+    Setting("PUBLIC_URL", ""),
+    Setting("SESSION_COOKIE_SECURE", "false"),
+    Setting("BUILD_WORKERS", ""),
+    Setting("BUILD_MEMORY_MB", "512"),
+    Setting("WATCH_SETTLE_SECONDS", "2"),
+    Setting("METRICS", "loopback"),
+    Setting("LOG_QUERIES", "false"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

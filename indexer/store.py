@@ -129,6 +129,12 @@ def read_meta(gen: Path) -> dict[str, Any]:
         return {}
 
 
+def live_meta(index_dir: Path) -> dict[str, Any]:
+    """Return what was recorded about the live generation, nothing when none was built."""
+    gen = current_generation(index_dir)
+    return read_meta(gen) if gen else {}
+
+
 def write_meta(gen: Path, meta: dict[str, Any]) -> None:
     """Record facts about a generation, replacing the file atomically."""
     fsutil.write_json(gen / META, meta)

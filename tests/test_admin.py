@@ -19,11 +19,12 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
+from indexer import jobs
 from indexer.analysis import AnalysisUnavailable
 from indexer.build import build_index
 from indexer.lock import LOCK_NAME, writer_lock
 from tests.conftest import damage_index, http_request, leaks_segment_file, serve, write_files
-from webui import ConfigError, admin, create_app, jobs
+from webui import ConfigError, admin, create_app
 from webui.admin_state import STATE_FILE
 from webui.secret_key import KEY_FILE, shared_secret_key
 

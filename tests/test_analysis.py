@@ -1,7 +1,7 @@
 import doctest
+import importlib
 import pickle
 import threading
-from collections import defaultdict
 
 import pytest
 from whoosh import index
@@ -12,15 +12,16 @@ import indexer.compounds
 import indexer.lemmas
 import indexer.lexicon
 import indexer.morphology
-import indexer.tokenize
 import indexer.voikko
 import indexer.wordcache
+import indexer.words
 from indexer.analysis import (
     AnalysisUnavailable,
     analyzer_name,
     finnish_analyzer,
     mine_abbreviations,
     snowball_analyzer,
+    terms_by_position,
     voikko_available,
 )
 from indexer.search import parse
@@ -29,12 +30,9 @@ from tests.conftest import ROOT, needs_voikko
 
 def positions(analyzer, text: str, mode: str) -> list[set[str]]:
     """Return the term texts at each position, without the marked written forms."""
-    found = defaultdict(set)
-    for t in analyzer(text, mode=mode, positions=True, chars=True):
-        if not t.text.startswith("="):
-            found[t.pos].add(t.text)
-    assert sorted(found) == list(range(len(found))), "positions must be consecutive"
-    return [found[p] for p in sorted(found)]
+    found = terms_by_position(analyzer, text, mode)
+    assert list(found) == list(range(len(found))), "positions must be consecutive"
+    return [{term for term in terms if not term.startswith("=")} for terms in found.values()]
 
 
 @pytest.fixture(scope="module")
@@ -286,9 +284,9 @@ def test_phrase_matches_across_inflection(searcher):
         indexer.lemmas,
         indexer.lexicon,
         indexer.morphology,
-        indexer.tokenize,
         indexer.voikko,
         indexer.wordcache,
+        indexer.words,
     ],
     ids=lambda module: module.__name__,
 )
@@ -354,6 +352,9 @@ OLD_TERMS = {
 def test_the_pickled_filters_are_at_their_old_paths():
     assert indexer.morphology.LemmaFilter is indexer.lemmas.LemmaFilter
     assert indexer.morphology.Morphology.__module__ == "indexer.morphology"
+    # indexer/tokenize.py was renamed words.py: the old path imports as the module itself.
+    assert importlib.import_module("indexer.tokenize") is indexer.words
+    assert indexer.words.__spec__.name == "indexer.words"
 
 
 @pytest.mark.parametrize(
@@ -362,6 +363,7 @@ def test_the_pickled_filters_are_at_their_old_paths():
 def test_a_schema_pickled_before_the_split_analyses_as_before(name, use_voikko):
     raw = (ROOT / "tests" / "data" / f"schema-{name}.pickle").read_bytes()
     assert b"indexer.morphology\nLemmaFilter" in raw
+    assert b"indexer.tokenize\nFinnishTokenizer" in raw
     analyzer = pickle.loads(raw)["body"].analyzer
     now = finnish_analyzer(use_voikko=use_voikko, abbreviations={"HVA": "hyvinvointialue"})
     assert analyzer == now

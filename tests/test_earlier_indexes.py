@@ -1,14 +1,17 @@
 """An index built by an earlier version keeps serving and updating until the next build."""
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
-from indexer import store
+from indexer import store, words
 from indexer.build import build_index
 from indexer.search import search
 from indexer.update import update_index
-from tests.conftest import write_files
+from tests.conftest import ROOT, write_files
 
 
 def test_an_index_without_a_later_stored_field_updates_and_gains_it(tmp_path: Path) -> None:
@@ -28,3 +31,34 @@ def test_an_index_without_a_later_stored_field_updates_and_gains_it(tmp_path: Pa
     assert [hit.id for hit in search(index_dir, "kaikuluotain").hits] == ["b.txt"]
     assert [hit.id for hit in search(index_dir, "VATE").hits] == ["a.txt"]
     assert "pages" in whoosh_index.open_dir(str(store.require_generation(index_dir))).schema
+
+
+def test_an_index_that_names_the_tokenizer_by_its_old_module_opens_and_searches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds, index_dir = tmp_path / "seeds", tmp_path / "index"
+    write_files(seeds, {"a.txt": "Kokous\n\nVATE kokoontui STM:n tiloissa.\n"})
+    # As built before indexer/tokenize.py was renamed words.py: pickle writes a class by the
+    # module its __module__ names.
+    for cls in (words.FinnishTokenizer, words.CaseEndingFilter):
+        monkeypatch.setattr(cls, "__module__", "indexer.tokenize")
+    build_index(seeds, index_dir)
+    monkeypatch.undo()
+    (toc,) = store.require_generation(index_dir).glob("*.toc")
+    assert b"indexer.tokenize" in toc.read_bytes()
+    assert b"indexer.words" not in toc.read_bytes()
+
+    # A new process, so that nothing imported the old path before the index is opened.
+    code = (
+        "import sys; from pathlib import Path; from indexer import search_index;"
+        "print([h.id for h in search_index(Path(sys.argv[1]), sys.argv[2]).hits])"
+    )
+    for query in ("VATE", "STM"):
+        found = subprocess.run(
+            [sys.executable, "-c", code, str(index_dir), query],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert found.stdout.strip() == "['a.txt']"

@@ -153,7 +153,7 @@ def test_a_traceback_goes_to_the_log_only(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug in the search")
 
-    monkeypatch.setattr("webui.search_args.search", broken)
+    monkeypatch.setattr("webui.search_args.search_index", broken)
     response = client.get("/api/search?q=VATE")
     assert response.status_code == 500
     assert "Traceback" not in response.get_data(as_text=True)

@@ -19,11 +19,14 @@ from flask import (
 )
 from flask_babel import gettext
 
-from indexer.analysis import AnalysisUnavailable
-from indexer.lock import is_locked
-from indexer.stats import index_stats
-from indexer.store import IndexMissing, IndexUnreadable
-from webui import jobs
+from indexer import (
+    AnalysisUnavailable,
+    IndexMissing,
+    IndexUnreadable,
+    index_stats,
+    is_locked,
+    jobs,
+)
 from webui.admin_state import AdminState
 from webui.i18n import skip_reason, translate
 

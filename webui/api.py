@@ -2,11 +2,15 @@
 
 from flask import Blueprint, Response, current_app, json, jsonify, request
 
-from indexer.facets import FilterError
-from indexer.search import QueryError
-from indexer.stats import index_stats
-from indexer.store import IndexMissing
-from indexer.suggest import MAX_PREFIX_CHARS, MAX_SUGGESTIONS, suggest
+from indexer import (
+    MAX_PREFIX_CHARS,
+    MAX_SUGGESTIONS,
+    FilterError,
+    IndexMissing,
+    QueryError,
+    index_stats,
+    suggestions,
+)
 from webui import search_args
 from webui.errors import error_response
 from webui.i18n import translate
@@ -43,18 +47,18 @@ def api_suggest():
                 "'q' is too long: at most %(count)s characters.", count=MAX_PREFIX_CHARS
             )
         limit = int_arg("limit", MAX_SUGGESTIONS, 1, MAX_SUGGESTIONS)
-        found = suggest(current_app.config["INDEX_DIR"], prefix, limit)
+        found = suggestions(current_app.config["INDEX_DIR"], prefix, limit)
     except BadParameter as e:
         return error_response(400, translate(e.message))
     # None: the lists are being read for this generation; ask again in a moment.
-    suggestions = found or []
+    shown = found or []
     if request.args.get("format") == "opensearch":
-        body = json.dumps([prefix, [s.text for s in suggestions]])
+        body = json.dumps([prefix, [s.text for s in shown]])
         return Response(body, mimetype="application/x-suggestions+json")
     return jsonify(
         query=prefix,
         ready=found is not None,
-        suggestions=[{"text": s.text, "kind": s.kind, "count": s.count} for s in suggestions],
+        suggestions=[{"text": s.text, "kind": s.kind, "count": s.count} for s in shown],
     )
 
 

@@ -4,8 +4,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from indexer.analysis import AnalysisUnavailable
-from indexer.store import IndexMissing, IndexUnreadable
+from indexer import AnalysisUnavailable, IndexMissing, IndexUnreadable
 
 
 def wants_json() -> bool:

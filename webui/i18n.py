@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, format_decimal, gettext, lazy_gettext
 
-from indexer.messages import Message
-from indexer.skip_reasons import reason_kind
+from indexer import Message, reason_kind
 
 LANGUAGES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 DEFAULT_LANGUAGE = "fi"

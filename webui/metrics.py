@@ -24,7 +24,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from indexer.metrics import IndexCollector
+from indexer import IndexCollector
 from webui.errors import error_response
 
 # Not registered in prometheus_client's global registry: each app gathers its own, so that

@@ -11,11 +11,17 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import PathConverter
 
-from indexer import settings, store
-from indexer.facets import FilterError
-from indexer.search import QueryError, browse, get_document, search
-from indexer.similar import similar_documents
-from indexer.store import IndexMissing
+from indexer import (
+    FilterError,
+    IndexMissing,
+    QueryError,
+    browse,
+    get_document,
+    live_meta,
+    search_index,
+    settings,
+    similar_documents,
+)
 from webui import search_args
 from webui.i18n import translate
 from webui.metrics import note_search
@@ -120,7 +126,9 @@ def feed():
     sort = "newest" if args.sort == "relevance" else args.sort
     try:
         if args.q.strip():
-            result = search(index_dir, args.q, limit=FEED_ENTRIES, filters=args.filters, sort=sort)
+            result = search_index(
+                index_dir, args.q, limit=FEED_ENTRIES, filters=args.filters, sort=sort
+            )
         else:
             result = browse(index_dir, limit=FEED_ENTRIES, filters=args.filters, sort=sort)
     except QueryError as e:
@@ -138,8 +146,7 @@ def feed():
 
 def _index_time(index_dir) -> str:
     """Return when the live index last changed, as Atom writes times."""
-    gen = store.current_generation(index_dir)
-    meta = store.read_meta(gen) if gen else {}
+    meta = live_meta(index_dir)
     return meta.get("updated_at") or meta.get("built_at") or "1970-01-01T00:00:00+00:00"
 
 

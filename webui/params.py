@@ -4,9 +4,9 @@ from typing import Any
 
 from flask import request
 
-from indexer.messages import Message
-from indexer.search import MAX_LIMIT
+from indexer import Message
 
+# Pages of results a request may ask for.
 MAX_PAGE = 10_000
 
 
@@ -35,8 +35,3 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
             high=high,
         )
     return value
-
-
-def page_and_limit(default_limit: int = 10) -> tuple[int, int]:
-    """Return the page and limit arguments."""
-    return int_arg("page", 1, 1, MAX_PAGE), int_arg("limit", default_limit, 1, MAX_LIMIT)

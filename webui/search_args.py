@@ -10,12 +10,20 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from indexer.facets import FACETS, Filters, parse_filters, parse_sort
-from indexer.search import MAX_LIMIT, SearchResult, search
-from webui.params import BadParameter, int_arg
+from indexer import (
+    DEFAULT_LIMIT,
+    FACETS,
+    MAX_LIMIT,
+    Filters,
+    SearchResult,
+    parse_filters,
+    parse_sort,
+    search_index,
+)
+from webui.params import MAX_PAGE, BadParameter, int_arg
 
 # Hits per page the page offers; the API takes any limit up to MAX_LIMIT.
-PAGE_SIZES = (10, 20, 50)
+PAGE_SIZES = (DEFAULT_LIMIT, 20, 50)
 # Arguments a link keeps; "lang" is the cookie's business.
 _KEPT = ("q", *FACETS, "from", "to", "sort", "limit")
 
@@ -79,8 +87,8 @@ def read(page_sizes: tuple[int, ...] | None = PAGE_SIZES) -> SearchArgs:
     page_sizes None accepts any limit the library does (the API).
     """
     q = request.args.get("q", "")
-    page = int_arg("page", 1, 1, 10_000)
-    limit = int_arg("limit", (page_sizes or (10,))[0], 1, MAX_LIMIT)
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    limit = int_arg("limit", (page_sizes or (DEFAULT_LIMIT,))[0], 1, MAX_LIMIT)
     if page_sizes and limit not in page_sizes:
         raise BadParameter(
             "'limit' must be one of %(sizes)s.", sizes=", ".join(map(str, page_sizes))
@@ -103,7 +111,7 @@ def plain(q: str) -> SearchArgs:
 def run(index_dir: Path, args: SearchArgs) -> SearchResult:
     """Search as the page and the API both do: the filters and order asked for, with facets
     and a did-you-mean."""
-    return search(
+    return search_index(
         index_dir,
         args.q,
         page=args.page,

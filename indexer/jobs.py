@@ -1,6 +1,7 @@
 """Background rebuilds and updates started from the admin page, visible to every worker.
 
-A job runs in a thread of the web process that started it. Its state lives in a JSON file in
+Job logic, with no web in it: the admin page (webui/admin.py) starts jobs and shows them.
+A job runs in a thread of the process that started it. Its state lives in a JSON file in
 the index folder, replaced atomically, so any gunicorn worker can show it. The thread holds a
 lock file of its own for its whole life: the kernel drops that lock when the process dies, so
 a file that still says "running" while nobody holds the lock tells of an interrupted job.
@@ -167,8 +168,7 @@ def _rebuild(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None
 
 def _update(job: Job, seeds_dir: Path, index_dir: Path, max_bytes: int) -> None:
     report = runs.update(seeds_dir, index_dir, max_bytes=max_bytes)
-    gen = store.current_generation(index_dir)
-    job.documents = store.read_meta(gen).get("documents") if gen else None
+    job.documents = store.live_meta(index_dir).get("documents")
     job.skipped, job.seconds = len(report.skipped), report.seconds
     job.say(
         Message(
