@@ -14,6 +14,7 @@ from whoosh import collectors, query
 from whoosh.analysis import Analyzer
 from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
 from whoosh.qparser.common import QueryParserError
+from whoosh.qparser.syntax import Whitespace, WordNode
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
@@ -184,6 +185,23 @@ class FinnishQueryParser(QueryParser):
         self.remove_plugin_class(plugins.PhrasePlugin)
         self.add_plugin(_PhrasePlugin())
 
+    def tag(self, text: str, pos: int = 0, debug: bool = False) -> Any:
+        """Whoosh's tagging, without trying every tagger at every character of a query whose
+        only syntax is whitespace: that was most of the time a query of plain words took to
+        parse. The nodes are the ones Whoosh's loop makes (tests/test_search.py checks)."""
+        if pos or debug or not _only_whitespace_syntax(text):
+            return super().tag(text, pos, debug)
+        whitespace = next(t for t in self.taggers() if getattr(t, "nodetype", None) is Whitespace)
+        stack = []
+        for match in _WORDS_AND_SPACES.finditer(text):
+            if match.group(1):
+                stack.append(whitespace.match(self, text, match.start()))
+            else:
+                word = WordNode(match.group())
+                word.startchar, word.endchar = match.span()
+                stack.append(word)
+        return self.group(stack)
+
     def term_query(
         self,
         fieldname: str,
@@ -213,6 +231,18 @@ class FinnishQueryParser(QueryParser):
         if len(clauses) == 1:
             return clauses[0]
         return query.Sequence(clauses, boost=boost)
+
+
+# Characters that the parser's taggers (quotes, wildcards, groups, boosts, phrases) start at,
+# and its operator words; a query with none of them is words and whitespace.
+_SYNTAX_CHARS = frozenset("'*?\u055e\u061f\u1367()^\"")
+_OPERATOR_WORDS = OPERATORS | {"REQUIRE"}
+# The whitespace Whoosh's WhitespacePlugin tags, and the words between.
+_WORDS_AND_SPACES = re.compile(r"(\s+)|\S+")
+
+
+def _only_whitespace_syntax(text: str) -> bool:
+    return _SYNTAX_CHARS.isdisjoint(text) and _OPERATOR_WORDS.isdisjoint(text.split())
 
 
 def _bounded_wildcard(fieldname: str, text: str, termclass: type, boost: float) -> query.Query:

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer.build import build_index
 from indexer.search import MAX_QUERY_CHARS, QueryError, get_document, search
@@ -134,3 +136,69 @@ def test_to_json_has_the_api_schema(seed_index: Path) -> None:
         "suggestion",
     ]
     assert list(data["hits"][0]) == ["id", "path", "title", "date", "score", "snippet", "page"]
+
+
+PLAIN_QUERIES = [
+    "VATE",
+    "  sote-uudistus  ",
+    "STM:n kysely",
+    "hyvinvointialueen\trahoitus\n2021",
+    "NOTE ANDORRA and or not",
+    "Åland, Pohjois-Savo; 12.5.2021!",
+    "sote\u00a0uudistus",
+    "VATE AND sote NOT Soite",
+]
+
+
+def test_only_queries_of_words_and_whitespace_skip_the_taggers() -> None:
+    from indexer.search import _only_whitespace_syntax
+
+    assert _only_whitespace_syntax("STM:n kysely, 2021")
+    for text in ("VATE AND sote", "NOT VATE", "rahoitus*", '"sote uudistus"', "(VATE)", "x^2"):
+        assert not _only_whitespace_syntax(text)
+
+
+def _tagged_both_ways(schema, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    from indexer import search as search_module
+
+    fast = search_module.FinnishQueryParser(schema)
+    quick = (repr(fast.tag(text)), fast.parse(text))
+    with monkeypatch.context() as m:
+        m.setattr(search_module, "_only_whitespace_syntax", lambda text: False)
+        slow = search_module.FinnishQueryParser(schema)
+        return quick, (repr(slow.tag(text)), slow.parse(text))
+
+
+@pytest.mark.parametrize("text", PLAIN_QUERIES)
+def test_plain_queries_are_tagged_as_whooshs_loop_tags_them(
+    seed_index: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer import store
+
+    with store.live_searcher(seed_index) as (_, searcher):
+        quick, slow = _tagged_both_ways(searcher.schema, text, monkeypatch)
+    assert quick == slow
+
+
+@given(
+    text=st.text(
+        alphabet=st.characters(blacklist_characters="'*?\u055e\u061f\u1367()^\"", codec="utf-8"),
+        max_size=40,
+    )
+)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_without_syntax_is_tagged_as_whooshs_loop_tags_it(
+    seed_index: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer import store
+
+    with store.live_searcher(seed_index) as (_, searcher):
+        try:
+            quick, slow = _tagged_both_ways(searcher.schema, text, monkeypatch)
+        except Exception as e:  # noqa: BLE001 - both ways must then fail alike
+            with pytest.raises(type(e)):
+                _tagged_both_ways(searcher.schema, text, monkeypatch)
+            return
+    assert quick == slow
