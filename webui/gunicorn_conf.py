@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from gunicorn.arbiter import Arbiter
+from gunicorn.glogging import Logger
 from gunicorn.workers.base import Worker
 
 from indexer import logs
@@ -47,6 +48,18 @@ control_socket_disable = True
 # Every line on stderr is JSON, gunicorn's own ("Booting worker", a worker's timeout) and the
 # app's (a line per request, tracebacks) alike: see indexer/logs.py.
 logconfig_dict = logs.logging_config()
+
+
+class _Logger(Logger):
+    """gunicorn's logger without its access line, which the app writes itself
+    (webui/request_log.py). Given a logging config, gunicorn builds every request's access
+    line, a fiftieth of a search request's time, to hand it to a handler that drops it."""
+
+    def access(self, resp: object, req: object, environ: object, request_time: object) -> None:
+        return None
+
+
+logger_class = _Logger
 
 
 def on_starting(server: Arbiter) -> None:
