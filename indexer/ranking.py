@@ -69,6 +69,19 @@ class CachedBM25F(scoring.BM25F):
         B = self._field_B.get(fieldname, self.B)
         return _CachedBM25FScorer(searcher, fieldname, text, B, self.K1, qf=qf)
 
+    def factors(self, searcher: Any, fieldname: str, text: bytes) -> tuple[float, list[float]]:
+        """Return what a term's scores are made of, as the scorer makes them: its idf * (K1 + 1)
+        and each document's length part. For a segment's searcher and a scorable field only.
+
+        Without the scorer's own set-up (a third term lookup, its best possible score), which
+        is most of the cost of a rare word, and a wildcard is many of them.
+        """
+        parent = searcher.get_parent()
+        B = self._field_B.get(fieldname, self.B)
+        avgfl = parent.avg_field_length(fieldname) or 1
+        parts = _length_norms(searcher.reader(), fieldname, B, self.K1, avgfl)
+        return parent.idf(fieldname, text) * (self.K1 + 1), parts
+
 
 class _CachedBM25FScorer(scoring.BM25FScorer):
     def __init__(
@@ -232,10 +245,10 @@ def _term_scores(sub: Any, q: Any, weighting: CachedBM25F) -> Scores:
     reader = sub.reader()
     if (q.fieldname, text) not in reader:
         return {}
-    scorer = weighting.scorer(sub, q.fieldname, text)
-    if not isinstance(scorer, _CachedBM25FScorer):
+    if not schema[q.fieldname].scorable or not sub.is_atomic():
         raise _NotTermwise
-    top, parts = scorer._top * q.boost, scorer._length_parts
+    top, parts = weighting.factors(sub, q.fieldname, text)
+    top *= q.boost
     scores: Scores = {}
     deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
     # One comprehension a block: a loop of statements took three times as long.
