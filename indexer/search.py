@@ -502,47 +502,50 @@ def search(
     sort = facets.parse_sort(sort)
     keep_all = filters.active() or sort != "relevance" or with_facets
     started = time.perf_counter()
-    deadline = started + SEARCH_SECONDS
     keep = page * limit
     counts = None
     suggestion = None
     try:
-        with store.live_searcher(index_dir) as (_, searcher), time_limit(HARD_SECONDS):
+        with store.live_searcher(index_dir) as (_, searcher):
+            # Read once per segment for every later query (facets.py): not this query's
+            # work, so outside its time limits.
             cols = facets.columns(searcher) if keep_all else None
-            mode = "all"
-            known: Expansions = {}
+            deadline = time.perf_counter() + SEARCH_SECONDS
+            with time_limit(HARD_SECONDS):
+                mode = "all"
+                known: Expansions = {}
 
-            def run(any_word: bool) -> _Found:
-                found = _find(
-                    searcher,
-                    text,
-                    any_word=any_word,
-                    keep=keep,
-                    deadline=deadline,
-                    known=known,
-                    keep_all=keep_all,
-                )
-                if cols is not None:
-                    matched = facets.narrow(cols, list(found.scores or ()), filters)
-                    found.total = len(matched)
-                    found.ranked = facets.top(cols, matched, found.scores or {}, sort, keep)
-                return found
+                def run(any_word: bool) -> _Found:
+                    found = _find(
+                        searcher,
+                        text,
+                        any_word=any_word,
+                        keep=keep,
+                        deadline=deadline,
+                        known=known,
+                        keep_all=keep_all,
+                    )
+                    if cols is not None:
+                        matched = facets.narrow(cols, list(found.scores or ()), filters)
+                        found.total = len(matched)
+                        found.ranked = facets.top(cols, matched, found.scores or {}, sort, keep)
+                    return found
 
-            found = run(any_word=False)
-            if found.total == 0 and not found.partial and _is_plain_words(text):
-                found = run(any_word=True)
-                mode = "any"
-            if cols is not None and with_facets:
-                counts = facets.count(cols, list(found.scores or ()), filters)
-            if suggest and not found.partial:
-                suggestion = spelling.suggestion(
-                    searcher,
-                    text,
-                    found.total if mode == "all" else 0,
-                    lambda corrected: _count(searcher, corrected, filters, cols, deadline),
-                    filters,
-                )
-            hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit :])
+                found = run(any_word=False)
+                if found.total == 0 and not found.partial and _is_plain_words(text):
+                    found = run(any_word=True)
+                    mode = "any"
+                if cols is not None and with_facets:
+                    counts = facets.count(cols, list(found.scores or ()), filters)
+                if suggest and not found.partial:
+                    suggestion = spelling.suggestion(
+                        searcher,
+                        text,
+                        found.total if mode == "all" else 0,
+                        lambda corrected: _count(searcher, corrected, filters, cols, deadline),
+                        filters,
+                    )
+                hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit :])
     except OutOfTime:
         raise QueryError(
             "The query needed more than %(seconds)s s of work and was stopped. Make it more "

@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from whoosh.util.times import long_to_datetime
 
 from indexer import build, facets
 from indexer.build import build_index
@@ -206,3 +207,49 @@ def test_an_index_from_before_the_facet_columns_still_searches(
     assert not stats.facets
     assert "rebuild it to narrow searches by them" in " ".join(stats.warnings)
     assert index_stats(index_dir).documents == 2
+
+
+def _whooshs_day(value: int) -> int:
+    try:
+        return long_to_datetime(value).toordinal() if value else 0
+    except OverflowError:
+        return 0
+
+
+def test_columns_read_in_one_piece_equal_whooshs_own_readers(archive: Path) -> None:
+    from indexer import store
+
+    with store.live_searcher(archive) as (_, searcher):
+        for reader, _ in searcher.reader().leaf_readers():
+            read = facets._segment_columns(reader)
+            days = [_whooshs_day(v) for v in reader.column_reader("date", translate=False)]
+            assert read.day == days
+            assert read.year == [str(date.fromordinal(d).year) if d else "" for d in days]
+            assert read.source == list(reader.column_reader("source"))
+            assert read.format == list(reader.column_reader("format"))
+    # Dated and undated documents both.
+    assert {bool(d) for d in read.day} == {True, False}
+
+
+def test_reading_the_columns_is_not_the_querys_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first faceted search of a large segment reads its columns; that is not stopped
+    as if the query had taken too long."""
+    import time
+
+    from indexer import search as search_module
+
+    seeds = write_archive(tmp_path / "seeds", ARCHIVE)
+    build_index(seeds, tmp_path / "index")
+    slow = facets._days
+
+    def burning(reader, count):
+        until = time.process_time() + search_module.HARD_SECONDS + 0.3
+        while time.process_time() < until:
+            pass
+        return slow(reader, count)
+
+    monkeypatch.setattr(facets, "_days", burning)
+    result = search(tmp_path / "index", "rahoitusmalli", with_facets=True)
+    assert result.total == 5 and not result.partial
