@@ -33,10 +33,12 @@ _wakeup = threading.Condition(_lock)
 _armed: dict[int, tuple[int, int, float, float]] = {}
 _tokens = itertools.count()
 _watchdog: threading.Thread | None = None
-# When the watchdog next looks at the limits by the monotonic clock; None: not until woken.
-# A new limit wakes it only when it must look sooner: woken by every search, the watchdog
-# took the GIL from the searching threads hundreds of times a second.
+# When the watchdog next looks at the limits by the monotonic clock (None: it has not started).
+# It looks at least every _LOOK_EVERY seconds, so a new limit that cannot be reached sooner
+# need not wake it: woken by every search, the watchdog took the GIL from the searching
+# threads hundreds of times a second, a tenth of a short search's time.
 _looks_at: float | None = None
+_LOOK_EVERY = 0.1
 
 
 def _raise_in(thread_id: int) -> None:
@@ -63,12 +65,8 @@ def _watch() -> None:
     global _looks_at
     with _lock:
         while True:
-            if not _armed:
-                _looks_at = None
-                _wakeup.wait()
-                continue
             now = time.monotonic()
-            soonest = None
+            soonest = _LOOK_EVERY
             for token, (thread_id, clock, cpu_deadline, wall_deadline) in list(_armed.items()):
                 # A thread's CPU time grows no faster than the clock: the CPU time it has left
                 # is the least time on the clock before it can run out.
@@ -76,9 +74,9 @@ def _watch() -> None:
                 if left <= 0:
                     del _armed[token]
                     _raise_in(thread_id)
-                elif soonest is None or left < soonest:
+                elif left < soonest:
                     soonest = left
-            _looks_at = None if soonest is None else now + soonest
+            _looks_at = now + soonest
             _wakeup.wait(soonest)
 
 
