@@ -4,7 +4,7 @@ Whoosh's FileStorage reads a segment file with a seek and a read for every term 
 document frequency, posting block and stored document: two system calls each, and each one
 lets go of the GIL. In a threaded web worker a thread that lets go of the GIL waits to get it
 back behind any thread that is computing, up to the interpreter's switch interval (5 ms), so
-a query of a few dozen reads waited longer than it worked. Read through a memory map, each of
+a query of a few dozen reads could wait longer than it worked. Read through a memory map, each of
 these is a slice of memory, and the kernel's page cache still holds one copy of the files for
 every process.
 
