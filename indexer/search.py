@@ -372,19 +372,42 @@ def _wildcard_terms(
     else:
         head = re.split(r"[*?]", node.text, maxsplit=1)[0]
         matches = re.compile(fnmatch.translate(node.text)).match
+    words, complete = _prefix_words(reader, node.fieldname, head, MAX_WILDCARD_SCAN)
     found: list[tuple[int, str]] = []
-    complete = True
-    for scanned, (btext, info) in enumerate(reader.iter_prefix(node.fieldname, head), 1):
-        if scanned > MAX_WILDCARD_SCAN:
-            complete = False
-            break
+    for btext, frequency in words:
         text = btext.decode("utf-8")
         if matches is None or matches(text):
-            found.append((info.doc_frequency(), text))
+            found.append((frequency, text))
     if len(found) > MAX_WILDCARD_TERMS:
         complete = False
         found = heapq.nlargest(MAX_WILDCARD_TERMS, found)
     return sorted(found, key=lambda f: f[1]), complete
+
+
+def _prefix_words(
+    reader: IndexReader, fieldname: str, head: str, limit: int
+) -> tuple[list[tuple[bytes, int]], bool]:
+    """Return the first `limit` words of a field that start with head, in order, with their
+    document frequencies, and whether those are all of them.
+
+    Read segment by segment: the index-wide reader merges every word's entries of all the
+    segments into one, which was most of a wildcard's expansion. A word among the first
+    `limit` of the index is among the first `limit` of every segment that has it, so the
+    first `limit` of each segment hold them all, with all of their counts.
+    """
+    counts: dict[bytes, int] = {}
+    complete = True
+    for leaf, _ in reader.leaf_readers():
+        for scanned, (btext, info) in enumerate(leaf.iter_prefix(fieldname, head), 1):
+            if scanned > limit:
+                complete = False
+                break
+            counts[btext] = counts.get(btext, 0) + info.doc_frequency()
+    words = sorted(counts)
+    if len(words) > limit:
+        complete = False
+        words = words[:limit]
+    return [(w, counts[w]) for w in words], complete
 
 
 _WEIGHTING = CachedBM25F()

@@ -202,3 +202,23 @@ def test_any_text_without_syntax_is_tagged_as_whooshs_loop_tags_it(
                 _tagged_both_ways(searcher.schema, text, monkeypatch)
             return
     assert quick == slow
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 20_000])
+def test_a_wildcard_reads_its_words_segment_by_segment_as_the_index_lists_them(
+    tmp_path: Path, limit: int
+) -> None:
+    from indexer import store
+    from indexer.search import _prefix_words
+    from indexer.update import update_index
+
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "Otsikko\n\nrahoitus rahoitusmalli"})
+    build_index(seeds, tmp_path / "index")
+    write_files(seeds, {"b.txt": "Toinen\n\nrahoitusmalli rahoituskehys rahoitus"})
+    update_index(seeds, tmp_path / "index")
+    with store.live_searcher(tmp_path / "index") as (_, searcher):
+        reader = searcher.reader()
+        assert len(list(reader.leaf_readers())) == 2
+        merged = list(reader.iter_prefix("body", "rahoitus"))
+        expected = [(t, i.doc_frequency()) for t, i in merged[:limit]]
+        assert _prefix_words(reader, "body", "rahoitus", limit) == (expected, len(merged) <= limit)
