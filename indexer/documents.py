@@ -212,8 +212,12 @@ def _read(path: Path, max_bytes: int) -> tuple[bytes, float] | str:
         if info.st_size > max_bytes:
             return _too_large(info.st_size, max_bytes)
         with os.fdopen(fd, "rb", closefd=False) as file:
-            # One byte over the limit is enough to notice a file that grew since fstat.
-            raw = file.read(max_bytes + 1)
+            # Asked for max_bytes + 1 at once, Python allocates that much (10 MB) for every
+            # file; read what fstat said and a byte more, and the rest only if it grew. One
+            # byte over the limit is enough to notice a file that grew past it.
+            raw = file.read(info.st_size + 1)
+            if len(raw) > info.st_size:
+                raw += file.read(max_bytes + 1 - len(raw))
     except OSError as error:
         return _unreadable(error)
     finally:
