@@ -133,25 +133,26 @@ def test_the_result_list_links_to_the_page_and_the_document_marks_its_pages(fold
     assert "sivu-" not in docx and "puheenjohtaja" in docx
 
 
-def test_the_admin_page_lists_the_reasons(folder) -> None:
+@pytest.fixture()
+def admin(folder):
+    """A test client of the app over the folder, logged in to the admin page."""
     app = create_app(
         {"TESTING": True, "INDEX_DIR": folder[1], "SEEDS_DIR": folder[0], "ADMIN_TOKEN": TOKEN}
     )
     client = app.test_client()
     log_in(client)
+    return client
+
+
+def test_the_admin_page_lists_the_reasons(admin) -> None:
     # In English the reasons are shown as recorded; other languages name their kind first.
-    html = client.get("/admin?lang=en").get_data(as_text=True)
+    html = admin.get("/admin?lang=en").get_data(as_text=True)
     for doc_id, reason in REASONS.items():
         assert f'<td class="path">{doc_id}</td><td>{reason}</td>' in html
 
 
-def test_the_admin_page_names_each_kind_of_reason_in_finnish(folder) -> None:
-    app = create_app(
-        {"TESTING": True, "INDEX_DIR": folder[1], "SEEDS_DIR": folder[0], "ADMIN_TOKEN": TOKEN}
-    )
-    client = app.test_client()
-    log_in(client)
-    html = client.get("/admin?lang=fi").get_data(as_text=True)
+def test_the_admin_page_names_each_kind_of_reason_in_finnish(admin) -> None:
+    html = admin.get("/admin?lang=fi").get_data(as_text=True)
     reason = REASONS["salainen.pdf"]
     assert f'<td class="path">salainen.pdf</td><td>Salattu PDF ({reason})</td>' in html
 
