@@ -145,8 +145,7 @@ class LexiconFilter(Filter):
         self._compiled = True
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        if not self._compiled:
-            self._compile()
+        self.compiled()
         # Each word's expansions come after all its alternatives, so keep what they need of the
         # word (the token object itself is reused for the next word).
         recent: deque[tuple[int, frozenset[str]]] = deque(maxlen=self._longest)
@@ -178,12 +177,40 @@ class LexiconFilter(Filter):
     ) -> Iterator[Token]:
         """Yield the lexicon expansions of the word at pos: new tokens made from template."""
         recent.append((start, direct))
+        for text, first, last in self.expansions(direct, start, end, recent):
+            yield _synonym(template, text, pos, first, last)
+
+    def compiled(self) -> "LexiconFilter":
+        """Return the filter with its tables of expansions made."""
+        if not self._compiled:
+            self._compile()
+        return self
+
+    @property
+    def longest(self) -> int:
+        """The most words a long form has."""
+        return self._longest
+
+    def expands(self, term: str) -> bool:
+        """Tell whether a base form has expansions, alone or as the end of a long form."""
+        return term in self._expansions or term in self._endings
+
+    def expansions(
+        self,
+        direct: frozenset[str],
+        start: int,
+        end: int,
+        recent: deque[tuple[int, frozenset[str]]],
+    ) -> Iterator[tuple[str, int, int]]:
+        """Yield (term, start, end) of each expansion of a word with the base forms direct
+        and characters start to end; recent holds (start, base forms) of the words up to it,
+        itself included."""
         added = set(direct)
         for term in direct:
             for word in self._expansions.get(term, ()):
                 if word not in added:
                     added.add(word)
-                    yield _synonym(template, word, pos, start, end)
+                    yield word, start, end
             for short, long_terms in self._endings.get(term, ()):
                 n = len(long_terms)
                 if short in added or n > len(recent):
@@ -192,7 +219,7 @@ class LexiconFilter(Filter):
                 pairs = zip(window, long_terms, strict=True)
                 if all(terms & wanted for (_, terms), wanted in pairs):
                     added.add(short)
-                    yield _synonym(template, short, pos, window[0][0], end)
+                    yield short, window[0][0], end
 
 
 def _synonym(template: Token, text: str, pos: int, startchar: int, endchar: int) -> Token:

@@ -13,6 +13,7 @@ are written as varints (indexer/term_entries.py), and blocks of postings keep do
 and weights apart from positions (indexer/blocks.py).
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo, W3TermsReader
@@ -20,6 +21,7 @@ from whoosh.formats import Characters, Positions
 from whoosh.matching import ListMatcher
 
 from indexer import blocks
+from indexer.index_analysis import WordValue, index_analysis
 from indexer.term_entries import CompactTermInfo, CompactTermsReader
 from indexer.varints import decode_varints, encode_varints, first_varint
 
@@ -27,10 +29,19 @@ from indexer.varints import decode_varints, encode_varints, first_varint
 # entries below, limits of 8 and 32 gave indexes of 165.6 and 156.9 MB (from 197.8 with W3's
 # pickled entries and 8), at the same query times.
 INLINE_LIMIT = 32
+# What a writer asks a field for (FieldType.index).
+_INDEX_MODE = {"mode": "index"}
 
 
 class VarintPositions(Positions):
     """Whoosh's Positions, written as a count then position deltas in varints."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[WordValue]:
+        # A field's text indexed as a writer indexes it: the Finnish analyzer's one loop.
+        fast = index_analysis(analyzer) if kwargs == _INDEX_MODE else None
+        if fast is None or not isinstance(value, str):
+            return super().word_values(value, analyzer, **kwargs)
+        return fast.word_values(value, self.field_boost, self.encode, chars=False)
 
     def encode(self, poslist: list[int]) -> bytes:
         deltas = [len(poslist)]
@@ -66,6 +77,12 @@ class VarintCharacters(Characters):
     The start of a word is counted from the end of the one before, as Whoosh does; it can be
     negative (a lexicon expansion spans the words before it), so it is zigzag-coded.
     """
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[WordValue]:
+        fast = index_analysis(analyzer) if kwargs == _INDEX_MODE else None
+        if fast is None or not isinstance(value, str):
+            return super().word_values(value, analyzer, **kwargs)
+        return fast.word_values(value, self.field_boost, self.encode, chars=True)
 
     def encode(self, poslist: list[tuple[int, int, int]]) -> bytes:
         numbers = [len(poslist)]

@@ -75,7 +75,15 @@ class CaseEndingFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            match = _COLON_ENDING.fullmatch(t.text) or _ACRONYM_ENDING.fullmatch(t.text)
-            if match:
-                t.text = match.group(1)
+            t.text = without_case_ending(t.text)
             yield t
+
+
+def without_case_ending(word: str) -> str:
+    """Return a written word without the case ending of an abbreviation.
+
+    >>> without_case_ending("STM:n"), without_case_ending("VATEa"), without_case_ending("Kela")
+    ('STM', 'VATE', 'Kela')
+    """
+    match = _COLON_ENDING.fullmatch(word) or _ACRONYM_ENDING.fullmatch(word)
+    return match.group(1) if match else word
