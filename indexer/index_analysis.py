@@ -27,8 +27,11 @@ _Word = tuple[tuple[tuple[str, float], ...], frozenset[str], bool, bool]
 WordValue = tuple[str, int, float, bytes]
 
 _CHAIN = (FinnishTokenizer, CaseEndingFilter, LemmaFilter, LexiconFilter)
-# Written words kept per analyzer; past this many, start over (wordcache.LIMIT's reason).
-LIMIT = 500_000
+# Written words kept per analyzer; past this many, start over. Fewer than the morphology
+# keeps (wordcache.LIMIT): this one saves little on a word that comes back rarely, and an
+# all-rows build's worker held 220 MB more with 500,000.
+LIMIT = 100_000
+_NO_TERMS: frozenset[str] = frozenset()
 
 
 class IndexAnalysis:
@@ -50,7 +53,12 @@ class IndexAnalysis:
             if kind == "lemma":
                 lemmas.add(term)
         direct = frozenset(lemmas)
-        expands = any(self._lexicon.expands(term) for term in direct)
+        lexicon = self._lexicon
+        expands = any(lexicon.expands(term) for term in direct)
+        if not expands and not any(lexicon.in_long_form(term) for term in direct):
+            # Base forms that no expansion reads, as far as expansions can tell: most words.
+            # One set shared by them all saves a set per word kept.
+            direct = _NO_TERMS
         if len(self._words) >= LIMIT:
             self._words.clear()
         word = self._words[written] = (tokens, direct, expands, written.endswith("-"))

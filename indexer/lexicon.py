@@ -142,6 +142,14 @@ class LexiconFilter(Filter):
                     words.pop(word, None)
                 for last in long_terms[-1]:
                     self._endings.setdefault(last, []).append((term, long_terms))
+        # Every term some word of a long form has.
+        self._long_form_terms = frozenset(
+            t
+            for endings in self._endings.values()
+            for _, long in endings
+            for ts in long
+            for t in ts
+        )
         self._compiled = True
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
@@ -194,6 +202,10 @@ class LexiconFilter(Filter):
     def expands(self, term: str) -> bool:
         """Tell whether a base form has expansions, alone or as the end of a long form."""
         return term in self._expansions or term in self._endings
+
+    def in_long_form(self, term: str) -> bool:
+        """Tell whether a base form is among those of a long form's words."""
+        return term in self._long_form_terms
 
     def expansions(
         self,
