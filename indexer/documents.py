@@ -82,8 +82,10 @@ def list_files(seeds_dir: Path) -> tuple[list[str], list[Skipped]]:
     # Linked folders are not entered (os.walk's default): they may lead outside or loop.
     for folder, dirs, files in os.walk(seeds_dir, onerror=unlistable):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
-        relative = Path(folder).relative_to(seeds_dir)
-        ids.extend((relative / name).as_posix() for name in files if not name.startswith("."))
+        # Joined as strings: a Path a file was most of the time of listing 100,000 files.
+        relative = Path(folder).relative_to(seeds_dir).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        ids.extend(prefix + name for name in files if not name.startswith("."))
     return sorted(ids), sorted(unlisted, key=lambda s: s.id)
 
 
@@ -168,17 +170,36 @@ def _read_file(root: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] |
     refusal = _refuse_id(doc_id)
     if refusal:
         return Skipped(doc_id, refusal)
-    try:
-        # resolve() only reads links, so a target outside is never opened.
-        path = (root / doc_id).resolve()
-    except RuntimeError:
-        return Skipped(doc_id, "unreadable: link loop")
-    except OSError as error:
-        return Skipped(doc_id, _unreadable(error))
-    if not path.is_relative_to(root):
-        return Skipped(doc_id, "link pointing outside the seeds folder")
+    # An id has no "." or ".." parts (_refuse_id) and root has no links, so a path with no
+    # link in it is inside. Looking for links takes a system call a part of the id, where
+    # resolve() took a fifth of the time of reading a folder of small files.
+    path: str | Path = os.path.join(root, doc_id)
+    if _may_be_linked(str(root), doc_id):
+        try:
+            # resolve() only reads links, so a target outside is never opened.
+            path = (root / doc_id).resolve()
+        except RuntimeError:
+            return Skipped(doc_id, "unreadable: link loop")
+        except OSError as error:
+            return Skipped(doc_id, _unreadable(error))
+        if not path.is_relative_to(root):
+            return Skipped(doc_id, "link pointing outside the seeds folder")
     read = _read(path, max_bytes)
     return Skipped(doc_id, read) if isinstance(read, str) else read
+
+
+def _may_be_linked(root: str, doc_id: str) -> bool:
+    """Tell whether a part of the path of doc_id below root is a link, or could not be
+    looked at (then resolve() says why)."""
+    path = root
+    for part in doc_id.split("/"):
+        path = os.path.join(path, part)
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return True
+        except OSError:
+            return True
+    return False
 
 
 def _refuse_id(doc_id: str) -> str | None:
@@ -199,7 +220,7 @@ def _refuse_id(doc_id: str) -> str | None:
     return None
 
 
-def _read(path: Path, max_bytes: int) -> tuple[bytes, float] | str:
+def _read(path: str | Path, max_bytes: int) -> tuple[bytes, float] | str:
     """Return a regular file's bytes and mtime, or the reason it cannot be read."""
     try:
         fd = os.open(path, _OPEN_FLAGS)

@@ -8,6 +8,7 @@ from indexer import store
 from indexer.build import NothingIndexed, build_index
 from indexer.lock import WriterBusy, writer_lock
 from indexer.search import search
+from indexer.shares import display_path
 from indexer.stats import index_stats
 from tests.conftest import write_files
 
@@ -97,3 +98,19 @@ def test_a_second_writer_is_refused(tmp_path: Path) -> None:
     with writer_lock(index_dir), pytest.raises(WriterBusy, match="already running"):
         build_index(seeds, index_dir)
     build_index(seeds, index_dir)
+
+
+def test_paths_are_shown_relative_to_the_working_folder_when_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "work" / "seeds").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work")
+    assert display_path(Path("seeds"), "a/b.txt") == "seeds/a/b.txt"
+    assert display_path(tmp_path / "work" / "seeds", "b.txt") == "seeds/b.txt"
+    assert display_path(Path("."), "b.txt") == "b.txt"
+    assert display_path(tmp_path / "other", "b.txt") == f"{tmp_path}/other/b.txt"
+    # A seeds folder around the working folder: only the files inside it are shown relative.
+    assert display_path(tmp_path, "work/b.txt") == "b.txt"
+    assert display_path(tmp_path, "c.txt") == f"{tmp_path}/c.txt"
+    monkeypatch.chdir(tmp_path)
+    assert display_path(Path("work/seeds"), "b.txt") == "work/seeds/b.txt"
