@@ -8,13 +8,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer
 
-from indexer import formats, settings, shares, store
+from indexer import formats, ids, settings, shares, store
 from indexer.analysis import analyzer_name, finnish_analyzer
 from indexer.documents import (
     Skipped,
@@ -75,7 +75,7 @@ def worker_count(files: int, workers: int | None = None) -> int:
 def work(doc_id: str) -> int:
     """Return how much reading a file costs, in text files: PAGED_FILE_WORK for the formats
     with pages, 1 for the rest."""
-    return PAGED_FILE_WORK if PurePosixPath(doc_id).suffix.lower() in formats.SUFFIXES else 1
+    return PAGED_FILE_WORK if ids.suffix(doc_id) in formats.SUFFIXES else 1
 
 
 def split(ids: list[str], parts: int, cost: Callable[[str], int] = lambda _: 1) -> list[list[str]]:

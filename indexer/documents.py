@@ -9,9 +9,9 @@ import stat
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from indexer import formats, ocr, settings
+from indexer import formats, ids, ocr, settings
 from indexer.extract import extract_date, extract_title
 from indexer.html_text import HtmlUnreadable, parse_html
 from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
@@ -214,7 +214,7 @@ def _refuse_id(doc_id: str) -> str | None:
     except UnicodeEncodeError:
         # os.walk escapes undecodable bytes as lone surrogates, which cannot be stored or shown.
         return "file name is not valid UTF-8"
-    suffix = PurePosixPath(doc_id).suffix.lower()
+    suffix = ids.suffix(doc_id)
     if suffix not in SUPPORTED_SUFFIXES:
         return f"unsupported type {suffix or '(no extension)'}"
     return None
@@ -265,7 +265,7 @@ def _parse(
     """Turn a file's bytes into a Document, unless they are not text; a PDF with scanned
     pages into a _Scan. max_pages: a PDF's page limit, $SOTEHAKU_MAX_PDF_PAGES by default."""
     try:
-        suffix = PurePosixPath(doc_id).suffix.lower()
+        suffix = ids.suffix(doc_id)
         if suffix in formats.SUFFIXES:
             pages = settings.max_pdf_pages() if max_pages is None else max_pages
             return _parse_binary(doc_id, suffix, raw, mtime, pages)
@@ -299,7 +299,7 @@ def _binary_document(
     body = extracted.body
     return Document(
         id=doc_id,
-        title=extracted.title or extract_title(body) or PurePosixPath(doc_id).stem,
+        title=extracted.title or extract_title(body) or ids.stem(doc_id),
         date=extracted.date or extract_date(body),
         body=body,
         size=size,
@@ -383,7 +383,7 @@ def _parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         return Skipped(doc_id, "binary file (control characters)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
-    if PurePosixPath(doc_id).suffix.lower() in _HTML_SUFFIXES:
+    if ids.suffix(doc_id) in _HTML_SUFFIXES:
         try:
             page = parse_html(text)
         except HtmlUnreadable as e:
@@ -395,7 +395,7 @@ def _parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         title = extract_title(body)
     return Document(
         id=doc_id,
-        title=title or PurePosixPath(doc_id).stem,
+        title=title or ids.stem(doc_id),
         date=extract_date(body),
         body=body,
         size=len(raw),

@@ -20,11 +20,11 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import PurePosixPath
 from typing import Any
 
 from whoosh.columns import NumericColumn, RefBytesColumn
 
+from indexer import ids
 from indexer.messages import Message
 from indexer.ranking import best_documents
 from indexer.segments import segments_key
@@ -84,7 +84,7 @@ def format_of(doc_id: str) -> str:
     >>> format_of("a/Muistio.HTML"), format_of("LUEMINUT")
     ('html', '')
     """
-    return PurePosixPath(doc_id).suffix.lower().lstrip(".")
+    return ids.suffix(doc_id).lstrip(".")
 
 
 def parse_filters(args: Mapping[str, Sequence[str]]) -> Filters:

@@ -1,12 +1,13 @@
 import datetime
+import doctest
 import hashlib
 import os
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
-from indexer import documents
+from indexer import documents, ids
 from indexer.documents import (
     Document,
     SeedsMissing,
@@ -423,3 +424,16 @@ def test_folder_that_cannot_be_listed_is_skipped_with_the_reason(tmp_path):
         [load(tmp_path, "a.txt")],
         [Skipped(too_long, "folder not read: file name too long")],
     )
+
+
+@pytest.mark.parametrize(
+    "doc_id",
+    ["a.txt", "a/b.PDF", "a.b/c", ".hidden", "a/.hidden", "x.", "x..", "x.tar.gz", "ä/Ö.Docx", "a"],
+)
+def test_id_suffixes_and_stems_are_pathlibs(doc_id: str) -> None:
+    assert ids.suffix(doc_id) == PurePosixPath(doc_id).suffix.lower()
+    assert ids.stem(doc_id) == PurePosixPath(doc_id).stem
+
+
+def test_id_docstring_examples() -> None:
+    assert doctest.testmod(ids).failed == 0

@@ -1,0 +1,27 @@
+"""Document ids: a file's path relative to the seeds folder, with "/" separators.
+
+The suffix and stem of an id are asked for several times a file while a build reads and
+indexes it; a PurePosixPath for each asking took 3 µs, about a tenth of reading a small file.
+"""
+
+
+def suffix(doc_id: str) -> str:
+    """Return the id's file suffix in lowercase, as PurePosixPath(doc_id).suffix.lower().
+
+    >>> suffix("a/Pöytäkirja.PDF"), suffix("a.b/README"), suffix(".profile"), suffix("x.")
+    ('.pdf', '', '', '')
+    """
+    name = doc_id.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
+def stem(doc_id: str) -> str:
+    """Return the id's file name without its suffix, as PurePosixPath(doc_id).stem.
+
+    >>> stem("a/Pöytäkirja.PDF"), stem("a.b/README"), stem(".profile"), stem("x.tar.gz")
+    ('Pöytäkirja', 'README', '.profile', 'x.tar')
+    """
+    name = doc_id.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
