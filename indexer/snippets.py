@@ -63,24 +63,34 @@ def spans_by_document(
 ) -> dict[int, list[tuple[int, int]]]:
     """Return, for each document, the (start, end) characters of every occurrence of the words.
 
-    One pass over each word's postings, skipping from one wanted document to the next.
+    One pass over each word's postings in each segment that holds a wanted document,
+    skipping from one wanted document to the next.
     """
     wanted = sorted(set(docnums))
     spans: dict[int, list[tuple[int, int]]] = {d: [] for d in wanted}
-    for word in words:
-        try:
-            postings = reader.postings(fieldname, word)
-        except TermNotFound:
+    words = list(words)
+    for leaf, offset in reader.leaf_readers():
+        # Segment by segment: the reader of the whole index would look each word up in
+        # every segment, where a page's hits are often in one. A wildcard has many words.
+        end = offset + leaf.doc_count_all()
+        local = [d - offset for d in wanted if offset <= d < end]
+        if not local:
             continue
-        for docnum in wanted:
-            if not postings.is_active():
-                break
-            if postings.id() < docnum:
-                postings.skip_to(docnum)
+        for word in words:
+            try:
+                postings = leaf.postings(fieldname, word)
+            except TermNotFound:
+                continue
+            for docnum in local:
                 if not postings.is_active():
                     break
-            if postings.id() == docnum:
-                spans[docnum].extend((s, e) for _, s, e in postings.value_as("characters"))
+                if postings.id() < docnum:
+                    postings.skip_to(docnum)
+                    if not postings.is_active():
+                        break
+                if postings.id() == docnum:
+                    found = spans[docnum + offset]
+                    found.extend((s, e) for _, s, e in postings.value_as("characters"))
     return spans
 
 
