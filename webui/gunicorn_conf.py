@@ -27,7 +27,8 @@ from indexer import logs
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _made_here: list[str] = []
 
-worker_class = "gthread"
+# gthread, leaving new connections to the less busy worker (webui/balanced_worker.py).
+worker_class = "webui.balanced_worker.BalancedThreadWorker"
 threads = 32
 # A kept-alive connection that sends nothing is closed after this many seconds.
 keepalive = 5
