@@ -6,8 +6,8 @@ stays with that worker, so they pile up on one: of the benchmark's 8 clients a w
 7 and 6 in two runs of three, its core queued their requests while the other core idled, and
 the p95 latency was 80 and 69 ms, against 45 ms at 4 and 4 (100,000 documents, 2 workers).
 Both workers are woken for a connection; the one with more requests in progress waits a
-little before taking it, so that an idler one takes it first: 4 and 4 in seven runs of nine,
-5 and 3 in the other two. Nothing waits with one worker.
+little before taking it, so that an idler one takes it first: 4 and 4 in ten runs of thirteen,
+5 and 3 in the other three. Nothing waits with one worker.
 """
 
 import time
