@@ -115,7 +115,7 @@ def build_index(
     """Rebuild the index from scratch beside the live one, check it, then switch to it.
 
     workers: processes that read and index a share of the files each (see worker_count;
-    default $SOTEHAKU_BUILD_WORKERS); memory_mb: memory for postings sorted before spilling
+    default $SOTEHAKU_BUILD_WORKERS); memory_mb: memory for postings kept before spilling
     to disk, shared by the workers (default $SOTEHAKU_BUILD_MEMORY_MB).
 
     Raises WriterBusy when another build or update runs, NothingIndexed when no file could

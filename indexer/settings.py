@@ -23,7 +23,7 @@ class Setting:
 
 
 # Names and defaults. What each one means is said once, in the README's "Settings" table,
-# which tests/test_settings.py checks against this one: row for row, default for default.
+# which tests/test_readme.py checks against this one: row for row, default for default.
 SETTINGS: tuple[Setting, ...] = (
     Setting("SEEDS_DIR", "seeds"),
     Setting("INDEX_DIR", "index"),

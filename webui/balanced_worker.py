@@ -16,8 +16,8 @@ from gunicorn.workers.gthread import ThreadWorker
 
 # A worker waits this long per request it is working on before taking a connection, up to
 # MAX_WAIT. Short, because the thread that takes connections waits for the time: a worker
-# still takes over 300 new connections a second, and a connection left to an idle worker is
-# taken at once.
+# still takes 200 new connections a second at the longest wait, and a connection left to an
+# idle worker is taken at once.
 WAIT_PER_REQUEST = 0.001
 MAX_WAIT = 0.005
 
