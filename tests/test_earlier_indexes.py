@@ -1,5 +1,8 @@
 """An index built by an earlier version keeps serving and updating until the next build."""
 
+import ast
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +65,78 @@ def test_an_index_that_names_the_tokenizer_by_its_old_module_opens_and_searches(
             check=True,
         )
         assert found.stdout.strip() == "['a.txt']"
+
+
+# An index written by the code of commit 2d6b284, before indexer/ was split into packages:
+# its table of contents names the analyzer and codec classes by their old module paths.
+EARLIER_INDEX = ROOT / "tests" / "data" / "index-2d6b284"
+
+
+def _earlier_index(tmp_path: Path) -> tuple[Path, Path]:
+    seeds, index_dir = tmp_path / "seeds", tmp_path / "index"
+    shutil.copytree(EARLIER_INDEX / "seeds", seeds)
+    shutil.copytree(EARLIER_INDEX / "index", index_dir)
+    return seeds, index_dir
+
+
+def _class_paths(index_dir: Path) -> set[bytes]:
+    """The module paths of the classes a generation's table of contents pickles."""
+    (toc,) = store.require_generation(index_dir).glob("*.toc")
+    return set(re.findall(rb"c(indexer[\w.]*)\n\w+\n", toc.read_bytes()))
+
+
+def test_the_committed_earlier_index_names_the_old_module_paths(tmp_path: Path) -> None:
+    _, index_dir = _earlier_index(tmp_path)
+    assert _class_paths(index_dir) == {
+        b"indexer.words",
+        b"indexer.lemmas",
+        b"indexer.morphology",
+        b"indexer.lexicon",
+        b"indexer.postings",
+    }
+
+
+def test_an_earlier_index_opens_searches_and_updates(tmp_path: Path) -> None:
+    seeds, index_dir = _earlier_index(tmp_path)
+    # Another process, so that nothing imported before the index is opened helps it.
+    code = (
+        "import sys; from pathlib import Path; from indexer import search_index;"
+        "print([h.id for h in search_index(Path(sys.argv[1]), sys.argv[2]).hits])"
+    )
+    for query, found in (
+        ("kotihoito", ["kokous.txt", "poytakirja.pdf"]),
+        ("päivystykseen", ["tiedote.html"]),
+        ("STM", ["kokous.txt"]),
+        ('"asiakasmaksuja"', ["poytakirja.pdf"]),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(index_dir), query],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert sorted(ast.literal_eval(out.stdout)) == found, query
+
+    write_files(seeds, {"uusi.txt": "Tiedote\n\nKotihoidon asiakasmaksut muuttuvat.\n"})
+    (seeds / "tiedote.html").unlink()
+    report = update_index(seeds, index_dir)
+
+    assert (report.added, report.removed, report.unchanged) == (["uusi.txt"], ["tiedote.html"], 2)
+    assert sorted(h.id for h in search(index_dir, "asiakasmaksu").hits) == [
+        "poytakirja.pdf",
+        "uusi.txt",
+    ]
+    assert search(index_dir, "päivystys").hits == []
+
+
+def test_a_build_over_an_earlier_index_writes_todays_class_paths(tmp_path: Path) -> None:
+    seeds, index_dir = _earlier_index(tmp_path)
+    build_index(seeds, index_dir)
+    assert _class_paths(index_dir) == _class_paths(_fresh_index(tmp_path / "fresh", seeds))
+    assert [h.id for h in search(index_dir, "päivystys").hits] == ["tiedote.html"]
+
+
+def _fresh_index(where: Path, seeds: Path) -> Path:
+    build_index(seeds, where)
+    return where
