@@ -53,7 +53,8 @@ from bench.extract import extract_benchmark
 from indexer import store
 from indexer.analysis import analyzer_name, finnish_analyzer, morphology_of, snowball_analyzer
 from indexer.build import build_index
-from indexer.search import QueryError, search
+from indexer.query import QueryError
+from indexer.search import search
 from indexer.update import update_index
 from tests.server import gunicorn
 

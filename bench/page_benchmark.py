@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.benchmark import QUERIES, write_seeds
-from indexer import facets, store, suggest
+from indexer import facets, searchers, suggest
 from indexer.build import build_index
 from indexer.search import search
 
@@ -66,7 +66,7 @@ def page_benchmark(corpus: Path, docs: int, rounds: int, index: Path | None = No
 
 
 def _measure(index_dir: Path, rounds: int) -> None:
-    with store.live_searcher(index_dir) as (_, searcher):
+    with searchers.live_searcher(index_dir) as (_, searcher):
         started = time.perf_counter()
         facets.columns(searcher)
         columns_s = time.perf_counter() - started

@@ -30,8 +30,8 @@ _PUBLIC = {
     # Searching and reading.
     "search_index": ("search", "search"),
     "browse": ("search", "browse"),
-    "get_document": ("search", "get_document"),
-    "SearchResult": ("search", "SearchResult"),
+    "get_document": ("document_view", "get_document"),
+    "SearchResult": ("results", "SearchResult"),
     "MAX_LIMIT": ("search", "MAX_LIMIT"),
     "DEFAULT_LIMIT": ("search", "DEFAULT_LIMIT"),
     "FACETS": ("facets", "FACETS"),
@@ -48,7 +48,7 @@ _PUBLIC = {
     "is_locked": ("lock", "is_locked"),
     "IndexCollector": ("metrics", "IndexCollector"),
     # What a caller turns into a message.
-    "QueryError": ("search", "QueryError"),
+    "QueryError": ("query", "QueryError"),
     "FilterError": ("facets", "FilterError"),
     "IndexMissing": ("store", "IndexMissing"),
     "IndexUnreadable": ("store", "IndexUnreadable"),

@@ -23,6 +23,7 @@ from indexer.documents import (
 )
 from indexer.lock import writer_lock
 from indexer.schema import make_schema
+from indexer.segment_writer import join_segments
 from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.workers import WorkerShares
 
@@ -160,7 +161,7 @@ def build_index(
                     raise NothingIndexed(report)
                 whoosh_index.create_in(str(build_dir), make_schema(analyzer))
                 job.index(report.indexed, progress or _ignore)
-            shares.join(build_dir, job.dirs)
+            join_segments(build_dir, job.dirs)
             _check(build_dir, report.indexed)
             report.seconds = time.perf_counter() - started
             store.write_meta(build_dir, _meta(report, seeds_dir))

@@ -24,10 +24,9 @@ from typing import Any
 
 from whoosh.columns import NumericColumn, RefBytesColumn
 
-from indexer import ids
 from indexer.messages import Message
 from indexer.ranking import best_documents
-from indexer.segments import segments_key
+from indexer.searchers import segments_key
 
 FACETS = ("year", "source", "format")
 SORTS = ("relevance", "newest", "oldest")
@@ -66,25 +65,6 @@ class Filters:
     def selected(self, facet: str) -> frozenset[str]:
         """Return the chosen values of one facet."""
         return getattr(self, facet)
-
-
-def source_of(doc_id: str) -> str:
-    """Return a document's source: the first folder of its id, "" for none.
-
-    >>> source_of("etela-pohjanmaa/2021/poytakirja.txt"), source_of("muistio.txt")
-    ('etela-pohjanmaa', '')
-    """
-    parts = doc_id.split("/")
-    return parts[0] if len(parts) > 1 else ""
-
-
-def format_of(doc_id: str) -> str:
-    """Return a document's format: its file suffix in lower case without the dot.
-
-    >>> format_of("a/Muistio.HTML"), format_of("LUEMINUT")
-    ('html', '')
-    """
-    return ids.suffix(doc_id).lstrip(".")
 
 
 def parse_filters(args: Mapping[str, Sequence[str]]) -> Filters:

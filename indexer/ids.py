@@ -25,3 +25,22 @@ def stem(doc_id: str) -> str:
     name = doc_id.rpartition("/")[2]
     dot = name.rfind(".")
     return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def source_of(doc_id: str) -> str:
+    """Return a document's source: the first folder of its id, "" for none.
+
+    >>> source_of("etela-pohjanmaa/2021/poytakirja.txt"), source_of("muistio.txt")
+    ('etela-pohjanmaa', '')
+    """
+    parts = doc_id.split("/")
+    return parts[0] if len(parts) > 1 else ""
+
+
+def format_of(doc_id: str) -> str:
+    """Return a document's format: its file suffix in lower case without the dot.
+
+    >>> format_of("a/Muistio.HTML"), format_of("LUEMINUT")
+    ('html', '')
+    """
+    return suffix(doc_id).lstrip(".")

@@ -7,7 +7,6 @@ file match "sivu", and "erityishuol-" + "topiirin" would match neither half. cle
 turns the pages' lines into one text, and keeps where each page starts in it.
 """
 
-import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -48,18 +47,6 @@ class PagedText:
 
     text: str
     page_starts: tuple[int, ...]
-
-
-def page_at(page_starts: Sequence[int], offset: int) -> int | None:
-    """Return the page number (from 1) that holds the character at offset, or None when the
-    document has no pages.
-
-    >>> page_at((0, 10, 25), 12)
-    2
-    """
-    if not page_starts:
-        return None
-    return max(1, bisect.bisect_right(page_starts, offset))
 
 
 def clean_pages(pages: Sequence[str], is_word: IsWord = None) -> PagedText:

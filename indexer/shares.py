@@ -4,36 +4,26 @@ A build splits its sorted files into contiguous shares. Reading a share loads ea
 mines the abbreviations it defines and appends the documents to a spill file in the share's
 folder, so no process holds the whole corpus. Once every share is read (the analyzer needs
 every mined abbreviation), each share is indexed from its spill file into a Whoosh index in
-its own folder, and join() moves the segments into the build folder under one table of
-contents. The functions run in the build process or in worker processes (indexer.workers).
+its own folder, and segment_writer.join_segments() moves the segments into the build folder
+under one table of contents. The functions run in the build process or in worker processes
+(indexer.workers).
 """
 
-import functools
-import os
 import pickle
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.fields import Schema
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, clean_files
-from whoosh.writing import SegmentWriter
 
-from indexer import facets
 from indexer.documents import Document, Skipped, load_all
+from indexer.fields import document_fields
 from indexer.lexicon import mine_abbreviations
 from indexer.schema import make_codec
-from indexer.term_pool import TermPool
+from indexer.segment_writer import ShareWriter
 
 SPILL = "documents.pickle"
-# Whoosh's name for the one index in a folder.
-_INDEX_NAME = "MAIN"
 
 # progress(stage, done, total): "read" counts files read, "index" documents indexed.
 Progress = Callable[[str, int, int], None]
@@ -117,51 +107,6 @@ class LocalShares:
             )
 
 
-def display_path(seeds_dir: Path, doc_id: str) -> str:
-    """Return a document's path as users see it: relative to the working folder if inside."""
-    # The folder's part is worked out once: with Path objects for each document it was a
-    # fortieth of a build's time.
-    folder = _display_folder(seeds_dir, os.getcwd())
-    if folder is None:
-        path = (seeds_dir / doc_id).absolute()
-        try:
-            return path.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            return path.as_posix()
-    return doc_id if folder == "." else f"{folder}/{doc_id}"
-
-
-@functools.lru_cache(maxsize=16)
-def _display_folder(seeds_dir: Path, cwd: str) -> str | None:
-    """Return the seeds folder relative to the working folder, None if it is not inside."""
-    try:
-        return seeds_dir.absolute().relative_to(cwd).as_posix()
-    except ValueError:
-        return None
-
-
-def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str, Any]:
-    """Return the index fields of a document that the schema has.
-
-    An index built before a field was added keeps its own schema through updates.
-    """
-    fields = {
-        "id": doc.id,
-        "path": display_path(seeds_dir, doc.id),
-        "title": doc.title,
-        "body": doc.body,
-        "date": datetime(doc.date.year, doc.date.month, doc.date.day) if doc.date else None,
-        "size": doc.size,
-        "mtime": doc.mtime,
-        "hash": doc.hash,
-        "note": doc.note,
-        "source": facets.source_of(doc.id),
-        "format": facets.format_of(doc.id),
-        "pages": list(doc.page_starts) or None,
-    }
-    return {name: value for name, value in fields.items() if name in schema}
-
-
 def read_share(
     seeds_dir: Path,
     ids: list[str],
@@ -208,110 +153,10 @@ def index_share(
     schema = whoosh_index.open_dir(str(build_dir)).schema
     ix = whoosh_index.create_in(str(share_dir), schema)
     done = 0
-    # Separate files, not one compound file: see store._open_lazy_files.
-    with _ShareWriter(ix, limitmb=limit_mb, codec=make_codec(), compound=False) as writer:
+    # Separate files, not one compound file: see searchers._open_lazy_files.
+    with ShareWriter(ix, limitmb=limit_mb, codec=make_codec(), compound=False) as writer:
         for doc in _spilled(share_dir):
             writer.add_document(**document_fields(doc, seeds_dir, schema))
             done += 1
             count(done)
     return done
-
-
-class _ShareWriter(SegmentWriter):
-    """Whoosh's segment writer, with the postings gathered a term at a time (TermPool).
-
-    Writing the postings asks for the length of the document of every posting, which W3
-    reads from the segment's file each time (a seventh of a build's time): each field's
-    lengths are read once instead.
-    """
-
-    def __init__(self, ix: Any, *, limitmb: int, **kwargs: Any) -> None:
-        super().__init__(ix, limitmb=limitmb, **kwargs)
-        if any(f.separate_spelling() or f.vector for _, f in self.schema.items()):
-            raise ValueError("A share's writer takes no spelling fields or term vectors.")
-        self.pool = TermPool(self._tempstorage, limitmb * 1024 * 1024)
-
-    def add_document(self, **fields: Any) -> None:
-        # Whoosh's own, for a schema without spelling fields or term vectors, giving each
-        # field's postings to the pool in one call instead of a tuple and a call a posting.
-        self._check_state()
-        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
-        docboost = self._doc_boost(fields)
-        fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
-        perdocwriter.start_doc(docnum)
-        try:
-            for fieldname in fieldnames:
-                value = fields[fieldname]
-                if value is None:
-                    continue
-                field = schema[fieldname]
-                length = 0
-                if field.indexed:
-                    boost = self._field_boost(fields, fieldname, docboost)
-                    length = self.pool.add_postings(fieldname, docnum, field.index(value), boost)
-                    if not field.scorable:
-                        length = 0
-                stored = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
-                if field.column_type and stored is not None:
-                    column_value = field.to_column_value(stored)
-                    perdocwriter.add_column_value(fieldname, field.column_type, column_value)
-        except Exception:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        reader = self.per_document_reader()
-        writer = self.fieldwriter
-        field = None
-        for fieldname, tbytes, postings in self.pool.terms():
-            if fieldname != field:
-                if field is not None:
-                    writer.finish_field()
-                writer.start_field(fieldname, self.schema[fieldname])
-                field = fieldname
-                lengths = _field_lengths(reader, fieldname)
-            writer.start_term(tbytes)
-            add = writer.add
-            for i in range(0, len(postings), 3):
-                docnum = postings[i]
-                add(docnum, postings[i + 1], postings[i + 2] or b"", lengths[docnum])
-            writer.finish_term()
-        if field is not None:
-            writer.finish_field()
-        writer.close()
-        reader.close()
-
-
-def _field_lengths(reader: Any, fieldname: str) -> list[int]:
-    """Return the length of the field in each document of a segment's per-document reader."""
-    read = reader.doc_field_length
-    return [read(n, fieldname, 0) for n in range(reader.doc_count_all())]
-
-
-def join(build_dir: Path, folders: list[Path]) -> None:
-    """Move the segments of the shares' folders into the build folder, listing them all in its
-    table of contents, and remove the folders.
-
-    Segments keep the order of the shares, so documents are numbered in file order.
-    """
-    storage = FileStorage(str(build_dir))
-    created = TOC.read(storage, _INDEX_NAME)
-    segments = []
-    for folder in folders:
-        for segment in TOC.read(FileStorage(str(folder)), _INDEX_NAME).segments:
-            prefix = segment.segment_id() + "."
-            for name in os.listdir(folder):
-                if name.startswith(prefix):
-                    os.replace(folder / name, build_dir / name)
-            segments.append(segment)
-        shutil.rmtree(folder)
-    generation = created.generation + 1
-    TOC(created.schema, segments, generation).write(storage, _INDEX_NAME)
-    # Removes the empty table of contents the build folder was created with.
-    clean_files(storage, _INDEX_NAME, generation, segments)

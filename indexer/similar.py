@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer import store
+from indexer import searchers
 
 # The key terms are taken from at most this much of a document: analysing all of a long one
 # on every view would take seconds, and its start says what it is about.
@@ -22,7 +22,7 @@ class Similar:
 
 def similar_documents(index_dir: Path, doc_id: str, limit: int = 5) -> list[Similar]:
     """Return up to `limit` documents most like the one with this id, best first."""
-    with store.live_searcher(index_dir) as (_, searcher):
+    with searchers.live_searcher(index_dir) as (_, searcher):
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             return []

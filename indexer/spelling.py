@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from indexer.segments import segments_key
+from indexer.searchers import segments_key
 from indexer.suggest import vocabulary_counts
 from indexer.voikko import is_spelt_right, spelling_suggestions
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import store
+from indexer import searchers, store
 from indexer.analysis import voikko_available
 from indexer.messages import Message
 
@@ -61,7 +61,7 @@ def index_stats(index_dir: Path) -> IndexStats:
     """
     # A switch may delete the generation while its facts are read: then read the new one.
     for _ in range(5):
-        with store.live_searcher(index_dir, fresh=True) as (gen, searcher):
+        with searchers.live_searcher(index_dir, fresh=True) as (gen, searcher):
             documents = searcher.doc_count()
             has_facets = all(name in searcher.schema for name in FACET_FIELDS)
             meta = store.read_meta(gen)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer import store
-from indexer.segments import segments_key
+from indexer import searchers
+from indexer.searchers import segments_key
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def suggest(
     typed = " ".join(prefix.lower().split())[:MAX_PREFIX_CHARS]
     if len(typed) < MIN_PREFIX_CHARS:
         return []
-    with store.live_searcher(index_dir) as (_, searcher):
+    with searchers.live_searcher(index_dir) as (_, searcher):
         key = segments_key(searcher)
         vocabulary = _cached(key)
         if vocabulary is None:
@@ -144,7 +144,7 @@ def _start_reading(index_dir: Path, key: tuple) -> None:
 
     def read() -> None:
         try:
-            with store.live_searcher(index_dir) as (_, searcher):
+            with searchers.live_searcher(index_dir) as (_, searcher):
                 if segments_key(searcher) == key:
                     _remember(key, _read(searcher.reader()))
         except Exception:

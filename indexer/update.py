@@ -6,17 +6,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer import store
+from indexer import searchers, store
 from indexer.documents import (
     Skipped,
     list_files,
     load,
     require_seeds,
 )
+from indexer.fields import document_fields
 from indexer.lock import writer_lock
 from indexer.schema import make_codec, make_schema
 from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
-from indexer.shares import document_fields
 
 
 @dataclass
@@ -46,7 +46,7 @@ def update_index(
     started = time.perf_counter()
     require_seeds(seeds_dir)
     with writer_lock(index_dir):
-        gen, ix = store.open_current(index_dir)
+        gen, ix = searchers.open_current(index_dir)
         with ix.searcher() as searcher:
             indexed = {
                 f["id"]: (f["hash"], f["size"], f["mtime"]) for f in searcher.all_stored_fields()

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from indexer import store
+from indexer import searchers, store
 from indexer.analysis import voikko_available
 from indexer.build import build_index
 from tests.server import gunicorn
@@ -50,7 +50,7 @@ def _close_searchers(request: pytest.FixtureRequest):
     after a test marked leaks_segment_file, collect the files Whoosh left open while that
     test's warning filter still applies, not during a later test."""
     yield
-    store.close_pools()
+    searchers.close_pools()
     if any(
         "PytestUnraisableExceptionWarning" in str(mark.args)
         for mark in request.node.iter_markers("filterwarnings")

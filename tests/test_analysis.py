@@ -24,7 +24,7 @@ from indexer.analysis import (
     terms_by_position,
     voikko_available,
 )
-from indexer.search import parse
+from indexer.query import parse
 from tests.conftest import ROOT, needs_voikko
 
 

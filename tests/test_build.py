@@ -6,9 +6,9 @@ import pytest
 
 from indexer import store
 from indexer.build import NothingIndexed, build_index
+from indexer.fields import display_path
 from indexer.lock import WriterBusy, writer_lock
 from indexer.search import search
-from indexer.shares import display_path
 from indexer.stats import index_stats
 from tests.conftest import write_files
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from indexer.build import build_index
 from indexer.cli import cli
+from indexer.document_view import get_document
 from indexer.lock import writer_lock
-from indexer.search import get_document
 from tests.conftest import ROOT, write_files, write_unlistable_folder
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from indexer import search as search_module
-from indexer import store
+from indexer import searchers
 from indexer.deadline import OutOfTime, time_limit
-from indexer.search import QueryError, search
+from indexer.query import QueryError
+from indexer.search import search
 
 
 def spin(seconds: float) -> None:
@@ -53,7 +54,7 @@ def test_the_limit_stops_work_in_a_worker_thread() -> None:
 def test_a_search_out_of_time_is_refused_and_its_searcher_not_lent_again(
     seed_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with store.live_searcher(seed_index) as (_, before):
+    with searchers.live_searcher(seed_index) as (_, before):
         pass
     monkeypatch.setattr(search_module, "HARD_SECONDS", 0.0)
     with pytest.raises(QueryError, match="needed more than 0 s of work"):
@@ -62,7 +63,7 @@ def test_a_search_out_of_time_is_refused_and_its_searcher_not_lent_again(
     monkeypatch.undo()
     assert search(seed_index, "VATE").total == 2
     assert before.is_closed
-    with store.live_searcher(seed_index) as (_, after):
+    with searchers.live_searcher(seed_index) as (_, after):
         assert after is not before
 
 

@@ -9,6 +9,7 @@ from whoosh.util.times import long_to_datetime
 from indexer import build, facets
 from indexer.build import build_index
 from indexer.facets import FilterError, Filters, parse_filters, parse_sort
+from indexer.ids import format_of, source_of
 from indexer.schema import make_schema
 from indexer.search import browse, search
 from indexer.stats import index_stats
@@ -51,10 +52,10 @@ def values(result, facet: str) -> list[tuple[str, int]]:
 
 
 def test_source_and_format_come_from_the_id() -> None:
-    assert [facets.source_of(i) for i in ARCHIVE] == [
+    assert [source_of(i) for i in ARCHIVE] == [
         "etela-pohjanmaa", "etela-pohjanmaa", "etela-pohjanmaa", "keski-suomi", "keski-suomi", "",
     ]  # fmt: skip
-    assert [facets.format_of(i) for i in ARCHIVE] == ["txt", "md", "html", "txt", "txt", "txt"]
+    assert [format_of(i) for i in ARCHIVE] == ["txt", "md", "html", "txt", "txt", "txt"]
 
 
 def test_facets_count_the_whole_result(archive: Path) -> None:
@@ -217,9 +218,9 @@ def _whooshs_day(value: int) -> int:
 
 
 def test_columns_read_in_one_piece_equal_whooshs_own_readers(archive: Path) -> None:
-    from indexer import store
+    from indexer import searchers
 
-    with store.live_searcher(archive) as (_, searcher):
+    with searchers.live_searcher(archive) as (_, searcher):
         for reader, _ in searcher.reader().leaf_readers():
             read = facets._segment_columns(reader)
             days = [_whooshs_day(v) for v in reader.column_reader("date", translate=False)]

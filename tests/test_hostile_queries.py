@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from indexer import search as search_module
 from indexer.build import build_index
-from indexer.search import MAX_QUERY_WORDS, MAX_WILDCARD_TERMS, QueryError, search
+from indexer.query import MAX_QUERY_WORDS, QueryError
+from indexer.search import search
+from indexer.wildcards import MAX_WILDCARD_TERMS
 from tests.conftest import write_files
 
 # Fuzzing found these three making Whoosh's parser raise IndexError, AssertionError, KeyError.

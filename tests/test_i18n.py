@@ -76,8 +76,8 @@ def _strings(value) -> list[str]:
 def test_library_messages_keep_their_template() -> None:
     from indexer.analysis import snowball_analyzer
     from indexer.messages import Message
+    from indexer.query import QueryError, parse
     from indexer.schema import make_schema
-    from indexer.search import QueryError, parse
 
     with pytest.raises(QueryError) as caught:
         parse(make_schema(snowball_analyzer()), "x" * 501)

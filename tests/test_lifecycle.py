@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import store
+from indexer import searchers, store
 from indexer.build import build_index
 from indexer.lock import writer_lock
 from indexer.search import search
@@ -133,17 +133,17 @@ def test_a_search_that_resolved_the_old_generation_just_before_a_switch_succeeds
     index_dir = tmp_path / "index"
     build_index(make_seeds(tmp_path / "old", 3), index_dir)
     new = make_seeds(tmp_path / "new", 4)
-    opened = store._opened
+    opened = searchers._opened
 
     def switch_first(gen: Path):
         # The reader has resolved CURRENT to the old generation; a build switches and
         # deletes it before the reader opens it.
-        monkeypatch.setattr(store, "_opened", opened)
+        monkeypatch.setattr(searchers, "_opened", opened)
         build_index(new, index_dir)
         assert not gen.exists()
         return opened(gen)
 
-    monkeypatch.setattr(store, "_opened", switch_first)
+    monkeypatch.setattr(searchers, "_opened", switch_first)
     assert search(index_dir, EVERYWHERE).total == 4
 
 
@@ -186,13 +186,10 @@ def test_readers_never_fail_while_generations_switch_under_them(tmp_path: Path) 
 # Runs `python -m indexer build` with one library function wrapped so that the process kills
 # itself with SIGKILL on its nth call: a deterministic crash point, with no hook in the library.
 _KILLED_BUILD = """
-import os, signal, sys
-from indexer import build, documents, shares, store
+import importlib, os, signal, sys
 from indexer.cli import cli
 
-module = {
-    "build": build, "documents": documents, "shares": shares, "store": store, "os": os
-}[sys.argv[1]]
+module = importlib.import_module(sys.argv[1])
 name, nth = sys.argv[2], int(sys.argv[3])
 real, calls = getattr(module, name), 0
 
@@ -209,12 +206,12 @@ cli(sys.argv[4:], prog_name="python -m indexer")
 
 # (where the build dies, module, function, nth call, whether the new generation is live after)
 KILL_POINTS = [
-    ("reading files", "documents", "_read_file", 150, False),
-    ("adding documents", "shares", "document_fields", 150, False),
-    ("joining the segments", "shares", "join", 1, False),
-    ("checking the written generation", "build", "_check", 1, False),
-    ("renamed to gen-, CURRENT not yet replaced", "store", "_fsync_dir", 1, False),
-    ("CURRENT replaced, old generation not yet removed", "store", "_fsync_dir", 2, True),
+    ("reading files", "indexer.documents", "_read_file", 150, False),
+    ("adding documents", "indexer.shares", "document_fields", 150, False),
+    ("joining the segments", "indexer.build", "join_segments", 1, False),
+    ("checking the written generation", "indexer.build", "_check", 1, False),
+    ("renamed to gen-, CURRENT not yet replaced", "indexer.store", "_fsync_dir", 1, False),
+    ("CURRENT replaced, old generation not yet removed", "indexer.store", "_fsync_dir", 2, True),
     # The first three unlinks remove what is left of the build's one share folder.
     ("removing the old generation, one file deleted", "os", "unlink", 5, True),
 ]

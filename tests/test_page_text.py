@@ -2,8 +2,9 @@
 
 import pytest
 
+from indexer.document_view import page_at
 from indexer.formats import _is_word
-from indexer.page_text import clean_pages, normalize, page_at
+from indexer.page_text import clean_pages, normalize
 from tests.conftest import needs_voikko
 
 

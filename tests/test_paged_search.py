@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from indexer.search import get_document, search
+from indexer.document_view import get_document
+from indexer.search import search
 from indexer.stats import index_stats
 from indexer.update import update_index
 from tests import sample_documents as sd

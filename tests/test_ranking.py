@@ -6,10 +6,11 @@ import pytest
 from whoosh import collectors
 
 from indexer.build import build_index
+from indexer.query import parse
 from indexer.ranking import CachedBM25F, rank_termwise
-from indexer.search import expand_wildcards, parse
-from indexer.store import live_searcher
+from indexer.searchers import live_searcher
 from indexer.update import update_index
+from indexer.wildcards import expand_wildcards
 from tests.conftest import write_files
 
 

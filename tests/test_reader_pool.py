@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
+from indexer import searchers, store
 from indexer.build import build_index
 from indexer.search import search
 from indexer.update import update_index
@@ -25,25 +25,25 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_requests_one_after_another_share_one_open_searcher(built: tuple[Path, Path]) -> None:
     _, index_dir = built
-    with store.live_searcher(index_dir) as (_, first):
+    with searchers.live_searcher(index_dir) as (_, first):
         pass
-    with store.live_searcher(index_dir) as (_, second):
+    with searchers.live_searcher(index_dir) as (_, second):
         assert second is first
         # Two requests at once never share one: Whoosh searchers are not thread-safe.
-        with store.live_searcher(index_dir) as (_, third):
+        with searchers.live_searcher(index_dir) as (_, third):
             assert third is not second
     assert not first.is_closed
 
 
 def test_a_searcher_lent_before_a_rebuild_works_until_given_back(built: tuple[Path, Path]) -> None:
     seeds, index_dir = built
-    with store.live_searcher(index_dir) as (old_gen, old):
+    with searchers.live_searcher(index_dir) as (old_gen, old):
         (seeds / "c.txt").write_text("Kolmas\n\nVATE taas.", encoding="utf-8")
         build_index(seeds, index_dir)
         # The old generation's folder is gone, but its open files still answer.
         assert not old_gen.exists()
         assert old.doc_count() == 2
-        with store.live_searcher(index_dir) as (new_gen, new):
+        with searchers.live_searcher(index_dir) as (new_gen, new):
             assert new_gen != old_gen and new.doc_count() == 3
     assert old.is_closed
     assert search(index_dir, "VATE").total == 2

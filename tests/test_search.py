@@ -6,8 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from indexer import searchers
 from indexer.build import build_index
-from indexer.search import MAX_QUERY_CHARS, QueryError, get_document, search
+from indexer.document_view import get_document
+from indexer.query import MAX_QUERY_CHARS, QueryError
+from indexer.search import search
 from tests.conftest import write_files
 
 S0 = "000_a240cdab87ab5ecb.txt"
@@ -151,7 +154,7 @@ PLAIN_QUERIES = [
 
 
 def test_only_queries_of_words_and_whitespace_skip_the_taggers() -> None:
-    from indexer.search import _only_whitespace_syntax
+    from indexer.query import _only_whitespace_syntax
 
     assert _only_whitespace_syntax("STM:n kysely, 2021")
     for text in ("VATE AND sote", "NOT VATE", "rahoitus*", '"sote uudistus"', "(VATE)", "x^2"):
@@ -159,13 +162,13 @@ def test_only_queries_of_words_and_whitespace_skip_the_taggers() -> None:
 
 
 def _tagged_both_ways(schema, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple:
-    from indexer import search as search_module
+    from indexer import query
 
-    fast = search_module.FinnishQueryParser(schema)
+    fast = query.FinnishQueryParser(schema)
     quick = (repr(fast.tag(text)), fast.parse(text))
     with monkeypatch.context() as m:
-        m.setattr(search_module, "_only_whitespace_syntax", lambda text: False)
-        slow = search_module.FinnishQueryParser(schema)
+        m.setattr(query, "_only_whitespace_syntax", lambda text: False)
+        slow = query.FinnishQueryParser(schema)
         return quick, (repr(slow.tag(text)), slow.parse(text))
 
 
@@ -173,9 +176,7 @@ def _tagged_both_ways(schema, text: str, monkeypatch: pytest.MonkeyPatch) -> tup
 def test_plain_queries_are_tagged_as_whooshs_loop_tags_them(
     seed_index: Path, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indexer import store
-
-    with store.live_searcher(seed_index) as (_, searcher):
+    with searchers.live_searcher(seed_index) as (_, searcher):
         quick, slow = _tagged_both_ways(searcher.schema, text, monkeypatch)
     assert quick == slow
 
@@ -192,9 +193,8 @@ def test_plain_queries_are_tagged_as_whooshs_loop_tags_them(
 def test_any_text_without_syntax_is_tagged_as_whooshs_loop_tags_it(
     seed_index: Path, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indexer import store
 
-    with store.live_searcher(seed_index) as (_, searcher):
+    with searchers.live_searcher(seed_index) as (_, searcher):
         try:
             quick, slow = _tagged_both_ways(searcher.schema, text, monkeypatch)
         except Exception as e:  # noqa: BLE001 - both ways must then fail alike
@@ -208,15 +208,14 @@ def test_any_text_without_syntax_is_tagged_as_whooshs_loop_tags_it(
 def test_a_wildcard_reads_its_words_segment_by_segment_as_the_index_lists_them(
     tmp_path: Path, limit: int
 ) -> None:
-    from indexer import store
-    from indexer.search import _prefix_words
     from indexer.update import update_index
+    from indexer.wildcards import _prefix_words
 
     seeds = write_files(tmp_path / "seeds", {"a.txt": "Otsikko\n\nrahoitus rahoitusmalli"})
     build_index(seeds, tmp_path / "index")
     write_files(seeds, {"b.txt": "Toinen\n\nrahoitusmalli rahoituskehys rahoitus"})
     update_index(seeds, tmp_path / "index")
-    with store.live_searcher(tmp_path / "index") as (_, searcher):
+    with searchers.live_searcher(tmp_path / "index") as (_, searcher):
         reader = searcher.reader()
         assert len(list(reader.leaf_readers())) == 2
         merged = list(reader.iter_prefix("body", "rahoitus"))

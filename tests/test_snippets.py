@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer import search as search_module
+from indexer import document_view
 from indexer.build import build_index
-from indexer.search import get_document, parse, search
+from indexer.document_view import get_document
+from indexer.query import parse
+from indexer.search import search
+from indexer.searchers import live_searcher
 from indexer.snippets import matched_words
-from indexer.store import live_searcher
 from tests.conftest import needs_voikko, write_files
 
 S1 = "001_8cb112da170294d9.txt"
@@ -58,7 +60,7 @@ def test_a_long_document_page_comes_in_parts_with_the_words_marked(long_index: P
     first = get_document(long_index, "long.txt", "sairaala")
     assert (first.part, first.parts) == (1, 3)
     assert "<mark>" not in first.body_html
-    assert len(first.body_html) <= search_module.DOCUMENT_PART_CHARS
+    assert len(first.body_html) <= document_view.DOCUMENT_PART_CHARS
     last = get_document(long_index, "long.txt", "sairaala", part=3)
     assert marked(last.body_html) == {"sairaalasta"}
     assert last.body_html.endswith("uudesta <mark>sairaalasta</mark>.\n")

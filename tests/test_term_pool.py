@@ -13,8 +13,9 @@ from whoosh.writing import SegmentWriter
 from indexer import term_pool
 from indexer.analysis import finnish_analyzer
 from indexer.documents import Document, list_files, load_all
+from indexer.fields import document_fields
 from indexer.schema import make_codec, make_schema
-from indexer.shares import _ShareWriter, document_fields
+from indexer.segment_writer import ShareWriter
 from indexer.term_pool import TermPool
 from tests.conftest import SEEDS
 from tests.sample_documents import made_up_text
@@ -74,7 +75,7 @@ def test_a_share_writes_the_segment_whoosh_writes(
     saves = []
     save = TermPool.save
     monkeypatch.setattr(TermPool, "save", lambda pool: saves.append(1) or save(pool))
-    write_segment(tmp_path / "ours", _ShareWriter, docs, limit_bytes)
+    write_segment(tmp_path / "ours", ShareWriter, docs, limit_bytes)
     theirs, ours = segment_files(tmp_path / "whoosh"), segment_files(tmp_path / "ours")
     assert sorted(ours) == sorted(theirs)
     assert {name for name in ours if ours[name] != theirs[name]} == set()
