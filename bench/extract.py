@@ -15,7 +15,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from indexer import documents, ocr
+from indexer import loading as documents
+from indexer import ocr
 from indexer.build import build_index
 from indexer.pdf_text import OCR_DPI, read_pdf
 from tests import sample_documents as sd

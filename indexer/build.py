@@ -16,11 +16,8 @@ from whoosh.analysis import Analyzer
 
 from indexer import formats, ids, settings, shares, store
 from indexer.analysis import analyzer_name, finnish_analyzer
-from indexer.documents import (
-    Skipped,
-    list_files,
-    require_seeds,
-)
+from indexer.document import Skipped
+from indexer.folder import list_files, require_seeds
 from indexer.lock import writer_lock
 from indexer.schema import make_schema
 from indexer.segment_writer import join_segments

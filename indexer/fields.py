@@ -8,7 +8,7 @@ from typing import Any
 
 from whoosh.fields import Schema
 
-from indexer.documents import Document
+from indexer.document import Document
 from indexer.ids import format_of, source_of
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from indexer import logs, store
 from indexer.build import BuildReport, NothingIndexed, build_index
-from indexer.documents import Skipped
+from indexer.document import Skipped
 from indexer.lock import WriterBusy
 from indexer.skip_reasons import count_kinds
 from indexer.update import UpdateReport, update_index

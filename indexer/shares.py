@@ -17,9 +17,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.documents import Document, Skipped, load_all
+from indexer.document import Document, Skipped
 from indexer.fields import document_fields
 from indexer.lexicon import mine_abbreviations
+from indexer.loading import load_all
 from indexer.schema import make_codec
 from indexer.segment_writer import ShareWriter
 

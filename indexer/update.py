@@ -7,13 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from indexer import searchers, store
-from indexer.documents import (
-    Skipped,
-    list_files,
-    load,
-    require_seeds,
-)
+from indexer.document import Skipped
 from indexer.fields import document_fields
+from indexer.folder import list_files, require_seeds
+from indexer.loading import load
 from indexer.lock import writer_lock
 from indexer.schema import make_codec, make_schema
 from indexer.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS

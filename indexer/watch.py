@@ -17,7 +17,7 @@ from pathlib import Path
 import watchfiles
 
 from indexer import logs, runs, store
-from indexer.documents import require_seeds
+from indexer.folder import require_seeds
 from indexer.lock import WriterBusy
 
 # The longest a change waits for its folder to go quiet before it is indexed anyway.

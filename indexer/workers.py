@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from indexer.documents import Skipped
+from indexer.document import Skipped
 from indexer.shares import Progress, ShareRead, index_share, read_share, share_dirs
 
 TASK = "task.json"

@@ -7,18 +7,12 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from indexer import documents, ids
-from indexer.documents import (
-    Document,
-    SeedsMissing,
-    Skipped,
-    extract_date,
-    extract_title,
-    list_files,
-    load,
-    scan,
-)
+from indexer import ids, readers
+from indexer.document import Document, Skipped
+from indexer.extract import extract_date, extract_title
+from indexer.folder import SeedsMissing, list_files
 from indexer.html_text import parse_html
+from indexer.loading import load, scan
 from tests.conftest import write_unlistable_folder
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -334,7 +328,7 @@ def test_unreadable(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(documents.os, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     found, skipped = scan(tmp_path)
     assert (found, skipped) == ([], [Skipped("locked.txt", "unreadable: permission denied")])
 
@@ -353,7 +347,7 @@ def test_extraction_past_the_time_limit_is_stopped_and_skipped(tmp_path):
     write(tmp_path, "slow.html", raw)
     write(tmp_path, "ok.html", b"<p>Nopea")
     started = time.perf_counter()
-    documents._parse("slow.html", raw, 0.0)
+    readers.parse_file("slow.html", raw, 0.0)
     in_process = time.perf_counter() - started
     started = time.perf_counter()
     assert load(tmp_path, "slow.html", max_seconds=0.01) == Skipped(

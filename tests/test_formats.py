@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer import documents
-from indexer.documents import Document, Skipped, load
+from indexer import loading as documents
+from indexer import readers
+from indexer.document import Document, Skipped
+from indexer.loading import load
 from indexer.office_text import MAX_UNPACKED_BYTES
 from indexer.pdf_text import render_page
 from indexer.settings import SettingError
@@ -319,9 +321,9 @@ def test_a_failure_no_reader_foresaw_is_the_files_reason(monkeypatch: pytest.Mon
     def broken(raw: bytes) -> None:
         raise KeyError("word/footnotes.xml")
 
-    monkeypatch.setattr(documents.formats, "read_docx", broken)
-    # _parse is what the worker runs; here it runs in this process, with the reader patched.
-    assert documents._parse("a.docx", sd.docx_bytes(BLOCKS), 0.0) == Skipped(
+    monkeypatch.setattr(readers.formats, "read_docx", broken)
+    # parse_file is what the worker runs; here it runs in this process, with the reader patched.
+    assert readers.parse_file("a.docx", sd.docx_bytes(BLOCKS), 0.0) == Skipped(
         "a.docx", "DOCX that its reader failed on (KeyError: 'word/footnotes.xml')"
     )
 

@@ -7,8 +7,10 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.formats import Characters, Positions
 
 from indexer.analysis import finnish_analyzer, snowball_analyzer
-from indexer.documents import Document, list_files, load_all
+from indexer.document import Document
+from indexer.folder import list_files
 from indexer.index_analysis import index_analysis
+from indexer.loading import load_all
 from indexer.postings import VarintCharacters, VarintPositions
 from tests.conftest import SEEDS, needs_voikko
 from tests.sample_documents import made_up_text

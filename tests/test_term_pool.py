@@ -12,8 +12,10 @@ from whoosh.writing import SegmentWriter
 
 from indexer import term_pool
 from indexer.analysis import finnish_analyzer
-from indexer.documents import Document, list_files, load_all
+from indexer.document import Document
 from indexer.fields import document_fields
+from indexer.folder import list_files
+from indexer.loading import load_all
 from indexer.schema import make_codec, make_schema
 from indexer.segment_writer import ShareWriter
 from indexer.term_pool import TermPool

@@ -1,0 +1,28 @@
+"""A file of the seeds folder as the library knows it: a Document read, or a Skipped and why."""
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file from the seeds folder, read and ready to index."""
+
+    id: str  # path relative to the seeds folder, with "/" separators
+    title: str
+    date: datetime.date | None
+    body: str  # the text, for HTML the visible text; newlines are "\n"
+    size: int  # bytes on disk
+    mtime: float
+    hash: str  # sha256 hex of the raw bytes
+    note: str | None  # how the text was decoded or read (OCR), when that is worth saying
+    # Where each page starts in body, for formats with pages (PDF); () for the others.
+    page_starts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file from the seeds folder that is not indexed, and why, in words for a person."""
+
+    id: str
+    reason: str
