@@ -50,12 +50,17 @@ from whoosh.qparser import MultifieldParser
 
 from bench.evaluate import Scores, Section, format_table
 from bench.extract import extract_benchmark
-from indexer import store
-from indexer.analysis import analyzer_name, finnish_analyzer, morphology_of, snowball_analyzer
-from indexer.build import build_index
-from indexer.query import QueryError
-from indexer.search import search
-from indexer.update import update_index
+from indexer.analysis.analyzers import (
+    analyzer_name,
+    finnish_analyzer,
+    morphology_of,
+    snowball_analyzer,
+)
+from indexer.search.query import QueryError
+from indexer.search.searching import search
+from indexer.store import generations
+from indexer.writing.build import build_index
+from indexer.writing.update import update_index
 from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,7 +324,7 @@ def rebuild(corpus: Path, docs: int, runs: int) -> None:
                 index_dir = Path(tmp) / f"index-{which}"
                 shutil.rmtree(index_dir, ignore_errors=True)
                 built = timed_build(seeds_dir, index_dir, which)
-                megabytes = store.folder_bytes(index_dir) / 1e6
+                megabytes = generations.folder_bytes(index_dir) / 1e6
                 results.setdefault(built.name, []).append((built, megabytes))
         print(f"Full rebuild, median of {runs} (docs/s of each run in brackets):")
         medians = {}
@@ -465,8 +470,8 @@ def search_benchmark(
         ours = timed_build(seeds_dir, index_dir, "finnish")
         naive_times = _time_queries(_naive_runner(naive_dir), rounds)
         our_times = _time_queries(lambda q: search(index_dir, q), rounds)
-        naive_mb = store.folder_bytes(naive_dir) / 1e6
-        our_mb = store.folder_bytes(index_dir) / 1e6
+        naive_mb = generations.folder_bytes(naive_dir) / 1e6
+        our_mb = generations.folder_bytes(index_dir) / 1e6
         rows = [
             ("build docs/s", naive.docs_per_second, ours.docs_per_second, "{:.0f}"),
             ("build seconds", naive.seconds, ours.seconds, "{:.1f}"),

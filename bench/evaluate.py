@@ -23,10 +23,10 @@ from whoosh.analysis import Analyzer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
-from indexer.analysis import analyzer_name, finnish_analyzer, snowball_analyzer
-from indexer.build import build_index
-from indexer.extract import extract_date, extract_title
-from indexer.search import search
+from indexer.analysis.analyzers import analyzer_name, finnish_analyzer, snowball_analyzer
+from indexer.documents.metadata import extract_date, extract_title
+from indexer.search.searching import search
+from indexer.writing.build import build_index
 from tests import sample_documents
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""The extract benchmark: how fast PDFs, scans and word-processor files become documents.
+"""The extract benchmark: how fast PDFs, scans and word-processor files become loading.
 
     python -m bench.benchmark extract [--pages 400] [--files 40] [--ocr-pages 3]
 
@@ -15,10 +15,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from indexer import loading as documents
-from indexer import ocr
-from indexer.build import build_index
-from indexer.pdf_text import OCR_DPI, read_pdf
+from indexer.documents import loading, ocr
+from indexer.documents.pdf_text import OCR_DPI, read_pdf
+from indexer.writing.build import build_index
 from tests import sample_documents as sd
 
 # Made-up words per typeset page: LINES_PER_PAGE lines of about 11 words.
@@ -46,9 +45,9 @@ def extract_benchmark(pages: int, files: int, ocr_pages: int) -> None:
         started = time.perf_counter()
         read_pdf(raw, max_pages=pages)
         alone = time.perf_counter() - started
-        documents.load(folder / "one", "long.pdf", max_seconds=_SLOW_OK)  # starts the worker
+        loading.load(folder / "one", "long.pdf", max_seconds=_SLOW_OK)  # starts the worker
         started = time.perf_counter()
-        doc = documents.load(folder / "one", "long.pdf", max_seconds=_SLOW_OK)
+        doc = loading.load(folder / "one", "long.pdf", max_seconds=_SLOW_OK)
         worker = time.perf_counter() - started
         assert len(doc.page_starts) == pages, doc
         print(
@@ -82,7 +81,7 @@ def extract_benchmark(pages: int, files: int, ocr_pages: int) -> None:
         words = set(" ".join(lines).split())
         sd.write(folder / "scan" / "scan.pdf", sd.scanned_pdf_bytes(scans))
         started = time.perf_counter()
-        doc = documents.load(folder / "scan", "scan.pdf", max_seconds=_SLOW_OK)
+        doc = loading.load(folder / "scan", "scan.pdf", max_seconds=_SLOW_OK)
         seconds = time.perf_counter() - started
         found = set(doc.body.split()) & words
         print(

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.benchmark import QUERIES, write_seeds
-from indexer import facets, searchers, suggest
-from indexer.build import build_index
-from indexer.search import search
+from indexer.search import facets, suggestions
+from indexer.search.searching import search
+from indexer.store import searchers
+from indexer.writing.build import build_index
 
 SOURCES = 20
 PREFIXES = ("ra", "rahoi", "so", "sote", "hal", "kunta", "minis", "suomen", "helsingin s", "x")
@@ -72,7 +73,7 @@ def _measure(index_dir: Path, rounds: int) -> None:
         columns_s = time.perf_counter() - started
     print(f"Facet columns read once per generation: {columns_s:.2f} s")
     started = time.perf_counter()
-    suggest.suggest(index_dir, "ra", wait=True)
+    suggestions.suggest(index_dir, "ra", wait=True)
     print(f"Suggestion lists read once per generation: {time.perf_counter() - started:.2f} s")
     print(f"{len(QUERIES)} queries x {rounds} rounds, top 10 with snippets:")
     variants = {
@@ -97,7 +98,7 @@ def _measure(index_dir: Path, rounds: int) -> None:
     print(f"Suggestions, {len(PREFIXES)} prefixes x {rounds * 10} rounds:")
     timings = []
     for prefix in PREFIXES:
-        timings += _time(lambda p=prefix: suggest.suggest(index_dir, p), rounds * 10)
+        timings += _time(lambda p=prefix: suggestions.suggest(index_dir, p), rounds * 10)
     print(f"  {'/api/suggest lookup':24} {_percentiles(timings)}   max {max(timings):.3f} ms")
 
 

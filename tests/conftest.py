@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from indexer import searchers, store
-from indexer.analysis import voikko_available
-from indexer.build import build_index
+from indexer.analysis.analyzers import voikko_available
+from indexer.store import generations, searchers
+from indexer.writing.build import build_index
 from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,7 +164,7 @@ def http_request(
 def damage_index(index_dir: Path, damage: str) -> None:
     """Break a built index as a disk or a careless hand can: "current" or "segment"."""
     if damage == "current":
-        (index_dir / store.CURRENT).write_bytes(b"\xff\xfe")
+        (index_dir / generations.CURRENT).write_bytes(b"\xff\xfe")
     else:
-        for segment in store.require_generation(index_dir).glob("*.trm"):
+        for segment in generations.require_generation(index_dir).glob("*.trm"):
             segment.write_bytes(bytes(segment.stat().st_size))

@@ -19,10 +19,10 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from indexer import jobs
-from indexer.analysis import AnalysisUnavailable
-from indexer.build import build_index
-from indexer.lock import LOCK_NAME, writer_lock
+from indexer.analysis.analyzers import AnalysisUnavailable
+from indexer.service import jobs
+from indexer.store.lock import LOCK_NAME, writer_lock
+from indexer.writing.build import build_index
 from tests.conftest import damage_index, http_request, leaks_segment_file, serve, write_files
 from webui import ConfigError, admin, create_app
 from webui.admin_state import STATE_FILE

@@ -7,15 +7,15 @@ import pytest
 from whoosh import index
 from whoosh.fields import ID, TEXT, Schema
 
-import indexer.analysis
-import indexer.compounds
-import indexer.lemmas
-import indexer.lexicon
-import indexer.morphology
-import indexer.voikko
-import indexer.wordcache
-import indexer.words
-from indexer.analysis import (
+import indexer.analysis.analyzers
+import indexer.analysis.compounds
+import indexer.analysis.lemmas
+import indexer.analysis.lexicon
+import indexer.analysis.morphology
+import indexer.analysis.voikko
+import indexer.analysis.wordcache
+import indexer.analysis.words
+from indexer.analysis.analyzers import (
     AnalysisUnavailable,
     analyzer_name,
     finnish_analyzer,
@@ -24,7 +24,7 @@ from indexer.analysis import (
     terms_by_position,
     voikko_available,
 )
-from indexer.query import parse
+from indexer.search.query import parse
 from tests.conftest import ROOT, needs_voikko
 
 
@@ -181,16 +181,16 @@ def test_analyzer_names():
 @needs_voikko
 def test_voikko_index_opened_without_voikko(monkeypatch):
     pickled = pickle.dumps(finnish_analyzer(use_voikko=True))
-    monkeypatch.setattr(indexer.voikko, "voikko_available", lambda: False)
-    monkeypatch.setattr(indexer.voikko, "_handles", threading.local())
-    monkeypatch.setattr(indexer.wordcache, "_caches", {})
+    monkeypatch.setattr(indexer.analysis.voikko, "voikko_available", lambda: False)
+    monkeypatch.setattr(indexer.analysis.voikko, "_handles", threading.local())
+    monkeypatch.setattr(indexer.analysis.wordcache, "_caches", {})
     analyzer = pickle.loads(pickled)
     with pytest.raises(AnalysisUnavailable, match="rebuild"):
         list(analyzer("kokouksessa", mode="query"))
 
 
 def test_voikko_required_but_missing(monkeypatch):
-    monkeypatch.setattr(indexer.analysis, "voikko_available", lambda: False)
+    monkeypatch.setattr(indexer.analysis.analyzers, "voikko_available", lambda: False)
     with pytest.raises(AnalysisUnavailable):
         finnish_analyzer(use_voikko=True)
     assert analyzer_name(finnish_analyzer()) == "snowball"
@@ -279,14 +279,14 @@ def test_phrase_matches_across_inflection(searcher):
 @pytest.mark.parametrize(
     "module",
     [
-        indexer.analysis,
-        indexer.compounds,
-        indexer.lemmas,
-        indexer.lexicon,
-        indexer.morphology,
-        indexer.voikko,
-        indexer.wordcache,
-        indexer.words,
+        indexer.analysis.analyzers,
+        indexer.analysis.compounds,
+        indexer.analysis.lemmas,
+        indexer.analysis.lexicon,
+        indexer.analysis.morphology,
+        indexer.analysis.voikko,
+        indexer.analysis.wordcache,
+        indexer.analysis.words,
     ],
     ids=lambda module: module.__name__,
 )
@@ -294,7 +294,7 @@ def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
 
 
-# Schemas pickled by the code before indexer.morphology was split (tests/data/README.md): an
+# Schemas pickled by the code before indexer/morphology.py was split (tests/data/README.md): an
 # index holds its schema so, with each filter class by its module path.
 OLD_TEXT = "Sote-uudistukseen rahoitusmallin HVA:n elämästä mallin maakuntavaltuusto"
 OLD_TERMS = {
@@ -350,11 +350,16 @@ OLD_TERMS = {
 
 
 def test_the_pickled_filters_are_at_their_old_paths():
-    assert indexer.morphology.LemmaFilter is indexer.lemmas.LemmaFilter
-    assert indexer.morphology.Morphology.__module__ == "indexer.morphology"
-    # indexer/tokenize.py was renamed words.py: the old path imports as the module itself.
-    assert importlib.import_module("indexer.tokenize") is indexer.words
-    assert indexer.words.__spec__.name == "indexer.words"
+    # indexer/tokenize.py was renamed words.py, lemmas.py split out of morphology.py, and all
+    # of them moved into indexer/analysis/: each old path still finds the classes it held.
+    old = importlib.import_module("indexer.morphology")
+    assert old.LemmaFilter is indexer.analysis.lemmas.LemmaFilter
+    assert old.Morphology is indexer.analysis.morphology.Morphology
+    assert importlib.import_module("indexer.tokenize").FinnishTokenizer is (
+        indexer.analysis.words.FinnishTokenizer
+    )
+    # Pickled from now on by a name no move changes.
+    assert indexer.analysis.morphology.Morphology.__module__ == "indexer"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from bench.benchmark import (
     write_seeds,
 )
 from bench.extract import extract_benchmark
-from indexer.analysis import analyzer_name, finnish_analyzer, voikko_available
+from indexer.analysis.analyzers import analyzer_name, finnish_analyzer, voikko_available
 
 
 def make_corpus(path: Path, rows: int) -> Path:

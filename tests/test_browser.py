@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
+from indexer.writing.build import build_index
 from tests.server import gunicorn
 from tests.test_facets import ARCHIVE, write_archive
 

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import NothingIndexed, build_index
-from indexer.fields import display_path
-from indexer.lock import WriterBusy, writer_lock
-from indexer.search import search
-from indexer.stats import index_stats
+from indexer.search.searching import search
+from indexer.service.stats import index_stats
+from indexer.store import generations
+from indexer.store.lock import WriterBusy, writer_lock
+from indexer.writing.build import NothingIndexed, build_index
+from indexer.writing.fields import display_path
 from tests.conftest import write_files
 
 
@@ -63,12 +63,12 @@ def test_nothing_indexable_leaves_the_live_index_alone(tmp_path: Path) -> None:
     seeds = write_files(tmp_path / "seeds", {"a.txt": "VATE"})
     index_dir = tmp_path / "index"
     build_index(seeds, index_dir)
-    live = store.current_generation(index_dir)
+    live = generations.current_generation(index_dir)
     (seeds / "a.txt").write_text("")
     with pytest.raises(NothingIndexed) as caught:
         build_index(seeds, index_dir)
     assert [s.reason for s in caught.value.report.skipped] == ["empty file"]
-    assert store.current_generation(index_dir) == live
+    assert generations.current_generation(index_dir) == live
     assert search(index_dir, "VATE").total == 1
 
 
@@ -86,7 +86,7 @@ def test_rebuild_switches_generation_and_removes_the_old_one(tmp_path: Path) -> 
 def test_unfinished_builds_are_cleared_by_the_next_build(tmp_path: Path) -> None:
     seeds = write_files(tmp_path / "seeds", {"a.txt": "VATE"})
     index_dir = tmp_path / "index"
-    leftover = store.new_build_dir(index_dir)
+    leftover = generations.new_build_dir(index_dir)
     (leftover / "junk").write_text("half a segment")
     build_index(seeds, index_dir)
     assert not leftover.exists()

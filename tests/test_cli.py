@@ -10,10 +10,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import build_index
 from indexer.cli import cli
-from indexer.document_view import get_document
-from indexer.lock import writer_lock
+from indexer.search.document_view import get_document
+from indexer.store.lock import writer_lock
+from indexer.writing.build import build_index
 from tests.conftest import ROOT, write_files, write_unlistable_folder
 
 

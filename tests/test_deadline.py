@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import search as search_module
-from indexer import searchers
-from indexer.deadline import OutOfTime, time_limit
-from indexer.query import QueryError
-from indexer.search import search
+from indexer.common.deadline import OutOfTime, time_limit
+from indexer.search import searching as search_module
+from indexer.search.query import QueryError
+from indexer.search.searching import search
+from indexer.store import searchers
 
 
 def spin(seconds: float) -> None:

@@ -7,12 +7,13 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from indexer import ids, readers
-from indexer.document import Document, Skipped
-from indexer.extract import extract_date, extract_title
-from indexer.folder import SeedsMissing, list_files
-from indexer.html_text import parse_html
-from indexer.loading import load, scan
+from indexer.common import ids
+from indexer.documents import readers
+from indexer.documents.document import Document, Skipped
+from indexer.documents.folder import SeedsMissing, list_files
+from indexer.documents.html_text import parse_html
+from indexer.documents.loading import load, scan
+from indexer.documents.metadata import extract_date, extract_title
 from tests.conftest import write_unlistable_folder
 
 SEEDS = Path(__file__).parent.parent / "seeds"

@@ -13,8 +13,8 @@ from bench.evaluate import (
     seed_scores,
     write_seed_pdfs,
 )
-from indexer.analysis import finnish_analyzer, snowball_analyzer, voikko_available
-from indexer.pdf_text import read_pdf
+from indexer.analysis.analyzers import finnish_analyzer, snowball_analyzer, voikko_available
+from indexer.documents.pdf_text import read_pdf
 from tests.conftest import SEED_QUERIES, SEEDS, needs_voikko
 
 CONLLU = """\

@@ -6,14 +6,15 @@ from pathlib import Path
 import pytest
 from whoosh.util.times import long_to_datetime
 
-from indexer import build, facets
-from indexer.build import build_index
-from indexer.facets import FilterError, Filters, parse_filters, parse_sort
-from indexer.ids import format_of, source_of
-from indexer.schema import make_schema
-from indexer.search import browse, search
-from indexer.stats import index_stats
-from indexer.update import update_index
+from indexer.common.ids import format_of, source_of
+from indexer.search import facets
+from indexer.search.facets import FilterError, Filters, parse_filters, parse_sort
+from indexer.search.searching import browse, search
+from indexer.service.stats import index_stats
+from indexer.store.schema import make_schema
+from indexer.writing import build
+from indexer.writing.build import build_index
+from indexer.writing.update import update_index
 
 # (id, text): sources are the first folders, formats the suffixes, dates in the text.
 ARCHIVE = {
@@ -218,7 +219,7 @@ def _whooshs_day(value: int) -> int:
 
 
 def test_columns_read_in_one_piece_equal_whooshs_own_readers(archive: Path) -> None:
-    from indexer import searchers
+    from indexer.store import searchers
 
     with searchers.live_searcher(archive) as (_, searcher):
         for reader, _ in searcher.reader().leaf_readers():
@@ -239,7 +240,7 @@ def test_reading_the_columns_is_not_the_querys_time(
     as if the query had taken too long."""
     import time
 
-    from indexer import search as search_module
+    from indexer.search import searching as search_module
 
     seeds = write_archive(tmp_path / "seeds", ARCHIVE)
     build_index(seeds, tmp_path / "index")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
-from indexer.search import search
+from indexer.search.searching import search
+from indexer.writing.build import build_index
 from tests.conftest import needs_voikko, write_files
 
 pytestmark = needs_voikko

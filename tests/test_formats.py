@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer import loading as documents
-from indexer import readers
-from indexer.document import Document, Skipped
-from indexer.loading import load
-from indexer.office_text import MAX_UNPACKED_BYTES
-from indexer.pdf_text import render_page
-from indexer.settings import SettingError
-from indexer.skip_reasons import reason_kind
+from indexer.common.settings import SettingError
+from indexer.documents import loading, readers
+from indexer.documents.document import Document, Skipped
+from indexer.documents.loading import load
+from indexer.documents.office_text import MAX_UNPACKED_BYTES
+from indexer.documents.pdf_text import render_page
+from indexer.documents.skip_reasons import reason_kind
 from tests import sample_documents as sd
 from tests.conftest import needs_voikko
 
@@ -47,11 +46,11 @@ BLOCKS_TEXT = (
 @pytest.fixture()
 def fresh_workers():
     """Start the extraction workers anew, so that they read the environment a test set."""
-    documents._extraction.close()
-    documents._ocr.close()
+    loading._extraction.close()
+    loading._ocr.close()
     yield
-    documents._extraction.close()
-    documents._ocr.close()
+    loading._extraction.close()
+    loading._ocr.close()
 
 
 @needs_voikko  # which tells "sote-uudistuksen" from "soteuudistuksen"
@@ -246,7 +245,7 @@ def test_a_docx_that_needs_more_memory_than_the_limit_is_skipped(
     hog = sd.docx_with_body(sd.docx_bytes(BLOCKS), b"<w:p/>" * 10_000_000)
     sd.write(tmp_path / "ahne.docx", hog)
     sd.write(tmp_path / "ok.docx", sd.docx_bytes(BLOCKS))
-    loaded = list(documents.load_all(tmp_path, ["ahne.docx", "ok.docx"], max_seconds=60))
+    loaded = list(loading.load_all(tmp_path, ["ahne.docx", "ok.docx"], max_seconds=60))
     assert loaded[0] == Skipped(
         "ahne.docx", "reading its text needed more than the 300 MB memory limit"
     )
@@ -321,7 +320,7 @@ def test_a_failure_no_reader_foresaw_is_the_files_reason(monkeypatch: pytest.Mon
     def broken(raw: bytes) -> None:
         raise KeyError("word/footnotes.xml")
 
-    monkeypatch.setattr(readers.formats, "read_docx", broken)
+    monkeypatch.setattr(readers.binary, "read_docx", broken)
     # parse_file is what the worker runs; here it runs in this process, with the reader patched.
     assert readers.parse_file("a.docx", sd.docx_bytes(BLOCKS), 0.0) == Skipped(
         "a.docx", "DOCX that its reader failed on (KeyError: 'word/footnotes.xml')"

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from indexer import fsutil
+from indexer.common import fsutil
 
 
 def test_a_lock_has_one_holder_at_a_time(tmp_path: Path) -> None:

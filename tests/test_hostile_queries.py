@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import search as search_module
-from indexer.build import build_index
-from indexer.query import MAX_QUERY_WORDS, QueryError
-from indexer.search import search
-from indexer.wildcards import MAX_WILDCARD_TERMS
+from indexer.search import searching as search_module
+from indexer.search.query import MAX_QUERY_WORDS, QueryError
+from indexer.search.searching import search
+from indexer.search.wildcards import MAX_WILDCARD_TERMS
+from indexer.writing.build import build_index
 from tests.conftest import write_files
 
 # Fuzzing found these three making Whoosh's parser raise IndexError, AssertionError, KeyError.

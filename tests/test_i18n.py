@@ -74,10 +74,10 @@ def _strings(value) -> list[str]:
 
 
 def test_library_messages_keep_their_template() -> None:
-    from indexer.analysis import snowball_analyzer
-    from indexer.messages import Message
-    from indexer.query import QueryError, parse
-    from indexer.schema import make_schema
+    from indexer.analysis.analyzers import snowball_analyzer
+    from indexer.common.messages import Message
+    from indexer.search.query import QueryError, parse
+    from indexer.store.schema import make_schema
 
     with pytest.raises(QueryError) as caught:
         parse(make_schema(snowball_analyzer()), "x" * 501)

@@ -6,12 +6,12 @@ from hypothesis import strategies as st
 from whoosh.analysis import StandardAnalyzer
 from whoosh.formats import Characters, Positions
 
-from indexer.analysis import finnish_analyzer, snowball_analyzer
-from indexer.document import Document
-from indexer.folder import list_files
-from indexer.index_analysis import index_analysis
-from indexer.loading import load_all
-from indexer.postings import VarintCharacters, VarintPositions
+from indexer.analysis.analyzers import finnish_analyzer, snowball_analyzer
+from indexer.analysis.index_mode import index_analysis
+from indexer.codec.postings import VarintCharacters, VarintPositions
+from indexer.documents.document import Document
+from indexer.documents.folder import list_files
+from indexer.documents.loading import load_all
 from tests.conftest import SEEDS, needs_voikko
 from tests.sample_documents import made_up_text
 

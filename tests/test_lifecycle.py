@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import searchers, store
-from indexer.build import build_index
-from indexer.lock import writer_lock
-from indexer.search import search
-from indexer.stats import index_stats
+from indexer.search.searching import search
+from indexer.service.stats import index_stats
+from indexer.store import generations, searchers
+from indexer.store.lock import writer_lock
+from indexer.writing.build import build_index
 from tests.conftest import ROOT, leaks_segment_file, serve
 
 # Every generated document holds this word, so a search for it counts the whole index.
@@ -55,7 +55,7 @@ def build_cli(seeds: Path, index_dir: Path) -> subprocess.CompletedProcess:
 
 def live_count(index_dir: Path) -> int:
     """Return the document count of the live generation, opened afresh."""
-    gen = store.require_generation(index_dir)
+    gen = generations.require_generation(index_dir)
     ix = whoosh_index.open_dir(str(gen))
     try:
         return ix.doc_count()
@@ -206,12 +206,24 @@ cli(sys.argv[4:], prog_name="python -m indexer")
 
 # (where the build dies, module, function, nth call, whether the new generation is live after)
 KILL_POINTS = [
-    ("reading files", "indexer.loading", "read_file", 150, False),
-    ("adding documents", "indexer.shares", "document_fields", 150, False),
-    ("joining the segments", "indexer.build", "join_segments", 1, False),
-    ("checking the written generation", "indexer.build", "_check", 1, False),
-    ("renamed to gen-, CURRENT not yet replaced", "indexer.store", "_fsync_dir", 1, False),
-    ("CURRENT replaced, old generation not yet removed", "indexer.store", "_fsync_dir", 2, True),
+    ("reading files", "indexer.documents.loading", "read_file", 150, False),
+    ("adding documents", "indexer.writing.shares", "document_fields", 150, False),
+    ("joining the segments", "indexer.writing.build", "join_segments", 1, False),
+    ("checking the written generation", "indexer.writing.build", "_check", 1, False),
+    (
+        "renamed to gen-, CURRENT not yet replaced",
+        "indexer.store.generations",
+        "_fsync_dir",
+        1,
+        False,
+    ),
+    (
+        "CURRENT replaced, old generation not yet removed",
+        "indexer.store.generations",
+        "_fsync_dir",
+        2,
+        True,
+    ),
     # The first three unlinks remove what is left of the build's one share folder.
     ("removing the old generation, one file deleted", "os", "unlink", 5, True),
 ]
@@ -227,15 +239,15 @@ def kill_seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def assert_recovers(index_dir: Path, old: Path, counts_after_kill: set[int]) -> None:
     """Check the index after a killed build, then that the next build cleans up after it."""
-    live = store.require_generation(index_dir)
+    live = generations.require_generation(index_dir)
     count = live_count(index_dir)
     assert count in counts_after_kill
-    assert store.read_meta(live)["documents"] == search(index_dir, EVERYWHERE).total == count
+    assert generations.read_meta(live)["documents"] == search(index_dir, EVERYWHERE).total == count
 
     result = build_cli(old, index_dir)
     assert result.returncode == 0, result.stderr
     assert f"Indexed {OLD_COUNT} documents" in result.stdout
-    live = store.require_generation(index_dir)
+    live = generations.require_generation(index_dir)
     assert index_entries(index_dir) == sorted(["CURRENT", live.name])
     assert search(index_dir, EVERYWHERE).total == OLD_COUNT
 
@@ -298,6 +310,6 @@ def test_a_second_build_exits_with_code_2_while_the_lock_is_held(tmp_path: Path)
         result = build_cli(seeds, index_dir)
         assert result.returncode == 2
         assert "A build or update is already running" in result.stderr
-        assert store.current_generation(index_dir) is None
+        assert generations.current_generation(index_dir) is None
     assert build_cli(seeds, index_dir).returncode == 0
     assert search(index_dir, EVERYWHERE).total == 3

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from indexer.lock import is_locked, writer_lock
+from indexer.store.lock import is_locked, writer_lock
 
 
 def test_is_locked_follows_the_writer_lock(tmp_path: Path) -> None:
@@ -17,7 +17,7 @@ def test_is_locked_follows_the_writer_lock(tmp_path: Path) -> None:
 
 def test_is_locked_sees_a_lock_held_by_another_process(tmp_path: Path) -> None:
     holder = (
-        "import sys\nfrom pathlib import Path\nfrom indexer.lock import writer_lock\n"
+        "import sys\nfrom pathlib import Path\nfrom indexer.store.lock import writer_lock\n"
         "with writer_lock(Path(sys.argv[1])):\n"
         "    print('held', flush=True)\n"
         "    sys.stdin.read()\n"

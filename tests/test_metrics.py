@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from indexer import runs
-from indexer.logs import JsonFormatter
+from indexer.service import runs
+from indexer.service.logs import JsonFormatter
 from tests.conftest import write_files
 from webui import create_app
 

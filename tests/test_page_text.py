@@ -2,9 +2,9 @@
 
 import pytest
 
-from indexer.document_view import page_at
-from indexer.formats import _is_word
-from indexer.page_text import clean_pages, normalize
+from indexer.documents.binary import _is_word
+from indexer.documents.page_text import clean_pages, normalize
+from indexer.search.document_view import page_at
 from tests.conftest import needs_voikko
 
 

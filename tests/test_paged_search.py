@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
-from indexer.document_view import get_document
-from indexer.search import search
-from indexer.stats import index_stats
-from indexer.update import update_index
+from indexer.search.document_view import get_document
+from indexer.search.searching import search
+from indexer.service.stats import index_stats
+from indexer.writing.build import build_index
+from indexer.writing.update import update_index
 from tests import sample_documents as sd
 from tests.test_admin import TOKEN, log_in
 from webui import create_app

@@ -8,13 +8,13 @@ import pytest
 from whoosh import index
 from whoosh.formats import Characters, Positions
 
-import indexer.blocks
-import indexer.postings
-import indexer.term_entries
-import indexer.varints
-from indexer.analysis import finnish_analyzer
-from indexer.postings import VarintCharacters, VarintPositions
-from indexer.schema import make_codec, make_schema
+import indexer.codec.blocks
+import indexer.codec.postings
+import indexer.codec.term_entries
+import indexer.codec.varints
+from indexer.analysis.analyzers import finnish_analyzer
+from indexer.codec.postings import VarintCharacters, VarintPositions
+from indexer.store.schema import make_codec, make_schema
 
 
 def random_postings(seed: int) -> list[tuple[int, int, int]]:
@@ -45,7 +45,13 @@ def test_varint_formats_decode_as_whoosh_formats_do(seed: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [indexer.postings, indexer.term_entries, indexer.varints, indexer.blocks]
+    "module",
+    [
+        indexer.codec.postings,
+        indexer.codec.term_entries,
+        indexer.codec.varints,
+        indexer.codec.blocks,
+    ],
 )
 def test_docstring_examples(module) -> None:
     assert doctest.testmod(module).failed == 0
@@ -121,14 +127,14 @@ def test_inlined_entries_read_back_what_plain_w3_blocks_give(tmp_path: Path) -> 
 
 
 def test_a_term_found_once_costs_a_few_bytes() -> None:
-    info = indexer.term_entries.CompactTermInfo()
+    info = indexer.codec.term_entries.CompactTermInfo()
     info._df, info._weight, info._maxweight, info._minid, info._maxid = 1, 1.0, 1.0, 41, 41
     info._minlength = info._maxlength = 12
     info.set_inlined([41], [1.0], [b"\x01\x00"])
     entry = info.to_bytes()
     # W3's fixed header (23 bytes) and 6 for the posting, against 73 for W3's pickle.
     assert len(entry) == 23 + 6
-    back = indexer.term_entries.CompactTermInfo.from_bytes(entry)
+    back = indexer.codec.term_entries.CompactTermInfo.from_bytes(entry)
     assert back.inlined_postings() == ((41,), (1.0,), (b"\x01\x00",))
     assert (back.doc_frequency(), back.min_length(), back.max_length()) == (1, 12, 12)
 
@@ -140,7 +146,7 @@ def test_entries_inlined_by_w3_itself_still_read() -> None:
     info._df, info._weight, info._maxweight, info._minid, info._maxid = 1, 2.0, 2.0, 5, 5
     info._maxlength = 3
     info.set_inlined((5,), (2.0,), (b"\x01\x02",))
-    back = indexer.term_entries.CompactTermInfo.from_bytes(info.to_bytes())
+    back = indexer.codec.term_entries.CompactTermInfo.from_bytes(info.to_bytes())
     assert back.inlined_postings() == ((5,), (2.0,), (b"\x01\x02",))
 
 
@@ -162,7 +168,7 @@ def test_many_blocks_read_and_skip_as_whoosh_blocks_do(tmp_path: Path, w3_blocks
     # the segment is written in W3's own block format, as indexes built before were.
     import whoosh.codec.whoosh3 as w3
 
-    from indexer import blocks
+    from indexer.codec import blocks
 
     analyzer = finnish_analyzer()
     rnd = random.Random(3)
@@ -208,14 +214,14 @@ def test_many_blocks_read_and_skip_as_whoosh_blocks_do(tmp_path: Path, w3_blocks
 
 
 def test_remembered_lookups_give_what_the_file_says(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(indexer.term_entries, "_LOOKUPS_KEPT", 3)
+    monkeypatch.setattr(indexer.codec.term_entries, "_LOOKUPS_KEPT", 3)
     ix = index.create_in(str(tmp_path), make_schema(finnish_analyzer()))
     with ix.writer(codec=make_codec()) as writer:
         for n, text in enumerate(["sote uudistus", "lapsi sote", "rahoitus"]):
             writer.add_document(id=str(n), title="", body=text)
     with ix.reader() as reader:
         terms = reader._terms
-        assert isinstance(terms._tindex, indexer.term_entries._RememberingHashReader)
+        assert isinstance(terms._tindex, indexer.codec.term_entries._RememberingHashReader)
         for _ in range(2):
             assert [("body", t) in reader for t in ("sote", "lapsi", "kunta", "rahoitus")] == [
                 True,

@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from whoosh import collectors
 
-from indexer.build import build_index
-from indexer.query import parse
-from indexer.ranking import CachedBM25F, rank_termwise
-from indexer.searchers import live_searcher
-from indexer.update import update_index
-from indexer.wildcards import expand_wildcards
+from indexer.search.query import parse
+from indexer.search.ranking import CachedBM25F, rank_termwise
+from indexer.search.wildcards import expand_wildcards
+from indexer.store.searchers import live_searcher
+from indexer.writing.build import build_index
+from indexer.writing.update import update_index
 from tests.conftest import write_files
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer import searchers, store
-from indexer.build import build_index
-from indexer.search import search
-from indexer.update import update_index
+from indexer.search.searching import search
+from indexer.store import generations, searchers
+from indexer.writing.build import build_index
+from indexer.writing.update import update_index
 from tests.conftest import leaks_segment_file, write_files
 
 DOCS = {"a.txt": "Ensimmäinen\n\nVATE kokoontuu.", "b.txt": "Toinen\n\nKuntaliitto lausuu."}
@@ -93,8 +93,8 @@ def test_threads_searching_through_rebuilds_and_updates_see_no_error(
 
 def test_an_undecodable_current_pointer_is_an_unreadable_index(built: tuple[Path, Path]) -> None:
     _, index_dir = built
-    (index_dir / store.CURRENT).write_bytes(b"\xff\xfe")
-    with pytest.raises(store.IndexUnreadable, match="cannot be read"):
+    (index_dir / generations.CURRENT).write_bytes(b"\xff\xfe")
+    with pytest.raises(generations.IndexUnreadable, match="cannot be read"):
         search(index_dir, "VATE")
 
 
@@ -102,8 +102,8 @@ def test_an_undecodable_current_pointer_is_an_unreadable_index(built: tuple[Path
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_zeroed_segment_file_is_an_unreadable_index(built: tuple[Path, Path]) -> None:
     _, index_dir = built
-    gen = store.current_generation(index_dir)
+    gen = generations.current_generation(index_dir)
     terms = next(gen.glob("*.trm"))
     terms.write_bytes(b"\0" * terms.stat().st_size)
-    with pytest.raises(store.IndexUnreadable, match="rebuild it"):
+    with pytest.raises(generations.IndexUnreadable, match="rebuild it"):
         search(index_dir, "VATE")

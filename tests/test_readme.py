@@ -7,7 +7,7 @@ import click
 import pytest
 
 from indexer.cli import cli
-from indexer.settings import SETTINGS
+from indexer.common.settings import SETTINGS
 from tests.conftest import ROOT
 
 # Options every command that reads or writes the index takes; the README says so once, above

@@ -6,8 +6,8 @@ from pathlib import Path
 from whoosh import index
 from whoosh.query import Term
 
-from indexer.analysis import finnish_analyzer
-from indexer.schema import make_codec, make_schema
+from indexer.analysis.analyzers import finnish_analyzer
+from indexer.store.schema import make_codec, make_schema
 
 
 def test_dates_sort_without_being_indexed(tmp_path: Path) -> None:

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import searchers
-from indexer.build import build_index
-from indexer.document_view import get_document
-from indexer.query import MAX_QUERY_CHARS, QueryError
-from indexer.search import search
+from indexer.search.document_view import get_document
+from indexer.search.query import MAX_QUERY_CHARS, QueryError
+from indexer.search.searching import search
+from indexer.store import searchers
+from indexer.writing.build import build_index
 from tests.conftest import write_files
 
 S0 = "000_a240cdab87ab5ecb.txt"
@@ -154,7 +154,7 @@ PLAIN_QUERIES = [
 
 
 def test_only_queries_of_words_and_whitespace_skip_the_taggers() -> None:
-    from indexer.query import _only_whitespace_syntax
+    from indexer.search.query import _only_whitespace_syntax
 
     assert _only_whitespace_syntax("STM:n kysely, 2021")
     for text in ("VATE AND sote", "NOT VATE", "rahoitus*", '"sote uudistus"', "(VATE)", "x^2"):
@@ -162,7 +162,7 @@ def test_only_queries_of_words_and_whitespace_skip_the_taggers() -> None:
 
 
 def _tagged_both_ways(schema, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple:
-    from indexer import query
+    from indexer.search import query
 
     fast = query.FinnishQueryParser(schema)
     quick = (repr(fast.tag(text)), fast.parse(text))
@@ -208,8 +208,8 @@ def test_any_text_without_syntax_is_tagged_as_whooshs_loop_tags_it(
 def test_a_wildcard_reads_its_words_segment_by_segment_as_the_index_lists_them(
     tmp_path: Path, limit: int
 ) -> None:
-    from indexer.update import update_index
-    from indexer.wildcards import _prefix_words
+    from indexer.search.wildcards import _prefix_words
+    from indexer.writing.update import update_index
 
     seeds = write_files(tmp_path / "seeds", {"a.txt": "Otsikko\n\nrahoitus rahoitusmalli"})
     build_index(seeds, tmp_path / "index")

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from indexer.build import build_index
+from indexer.writing.build import build_index
 from tests.test_facets import ARCHIVE, write_archive
 from webui import create_app
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.search import search
+from indexer.search.searching import search
 from tests.conftest import ROOT, SEED_QUERIES, needs_voikko
 
 QUERIES = json.loads(SEED_QUERIES.read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
+from indexer.store import generations
 from tests.conftest import ROOT, http_request, write_files
 from tests.server import free_port, wait_until_serving
 from tests.test_metrics import samples
@@ -120,7 +120,7 @@ def test_a_traceback_goes_to_the_log_as_one_json_line_never_to_the_client(
     log = tmp_path / "serve.log"
     with sotehaku_serve(["--workers", "1", "--index", str(index_dir)], log) as (url, _):
         # What no code expects: the generation's facts are not JSON.
-        (store.require_generation(index_dir) / store.META).write_text("{")
+        (generations.require_generation(index_dir) / generations.META).write_text("{")
         status, _, body = http_request(url, "/healthz")
         metrics_status, _, metrics = http_request(url, "/metrics")
     assert (status, json.loads(body)) == (

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer import document_view
-from indexer.build import build_index
-from indexer.document_view import get_document
-from indexer.query import parse
-from indexer.search import search
-from indexer.searchers import live_searcher
-from indexer.snippets import matched_words
+from indexer.search import document_view
+from indexer.search.document_view import get_document
+from indexer.search.query import parse
+from indexer.search.searching import search
+from indexer.search.snippets import matched_words
+from indexer.store.searchers import live_searcher
+from indexer.writing.build import build_index
 from tests.conftest import needs_voikko, write_files
 
 S1 = "001_8cb112da170294d9.txt"

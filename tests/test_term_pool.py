@@ -10,15 +10,15 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from indexer import term_pool
-from indexer.analysis import finnish_analyzer
-from indexer.document import Document
-from indexer.fields import document_fields
-from indexer.folder import list_files
-from indexer.loading import load_all
-from indexer.schema import make_codec, make_schema
-from indexer.segment_writer import ShareWriter
-from indexer.term_pool import TermPool
+from indexer.analysis.analyzers import finnish_analyzer
+from indexer.documents.document import Document
+from indexer.documents.folder import list_files
+from indexer.documents.loading import load_all
+from indexer.store.schema import make_codec, make_schema
+from indexer.writing import term_pool
+from indexer.writing.fields import document_fields
+from indexer.writing.segment_writer import ShareWriter
+from indexer.writing.term_pool import TermPool
 from tests.conftest import SEEDS
 from tests.sample_documents import made_up_text
 

@@ -3,10 +3,10 @@
 import os
 from pathlib import Path
 
-from indexer.build import build_index
-from indexer.search import search
-from indexer.stats import index_stats
-from indexer.update import update_index
+from indexer.search.searching import search
+from indexer.service.stats import index_stats
+from indexer.writing.build import build_index
+from indexer.writing.update import update_index
 from tests.conftest import write_files
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
-from indexer.lock import writer_lock
-from indexer.search import search
+from indexer.search.searching import search
+from indexer.store.lock import writer_lock
+from indexer.writing.build import build_index
 from tests.conftest import ROOT, write_files
 
 SOTEHAKU = Path(sys.executable).with_name("sotehaku")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
+from indexer.writing.build import build_index
 from tests.conftest import ROOT, SECURITY_HEADERS, damage_index, leaks_segment_file, write_files
 from webui import create_app
 

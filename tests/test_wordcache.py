@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexer import wordcache
-from indexer.wordcache import WordCache
+from indexer.analysis import wordcache
+from indexer.analysis.wordcache import WordCache
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import build, store
-from indexer.build import build_index, split, work, worker_count
-from indexer.search import search
-from indexer.workers import WorkerFailed, WorkerShares
+from indexer.search.searching import search
+from indexer.store import generations
+from indexer.writing import build
+from indexer.writing.build import build_index, split, work, worker_count
+from indexer.writing.workers import WorkerFailed, WorkerShares
 from tests import sample_documents as sd
 from tests.conftest import ROOT
 from tests.test_lifecycle import EVERYWHERE, OLD_COUNT, assert_recovers, make_seeds
@@ -32,7 +33,7 @@ def worker_pids(parent: int) -> list[int]:
             continue
         # The fields after the command name, which may hold spaces: state, ppid, ...
         state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-        if int(ppid) == parent and state != "Z" and b"indexer.workers" in command:
+        if int(ppid) == parent and state != "Z" and b"indexer.writing.workers" in command:
             pids.append(int(entry.name))
     return pids
 
@@ -101,7 +102,7 @@ def test_workers_build_the_index_one_process_builds(tmp_path: Path, seeds_copy: 
     assert shared.abbreviations == alone.abbreviations and "VATE" in alone.abbreviations
     assert hits(two) == hits(one)
     assert hits(one)["VATE"]
-    ix = whoosh_index.open_dir(str(store.require_generation(two)))
+    ix = whoosh_index.open_dir(str(generations.require_generation(two)))
     assert len(ix._segments()) == 2
     ix.close()
     assert sorted(p.name for p in two.iterdir()) == [".writer.lock", "CURRENT", shared.generation]
@@ -131,7 +132,7 @@ def test_a_small_memory_budget_spills_and_gives_the_same_index(tmp_path: Path) -
 def test_a_worker_that_dies_fails_the_build_and_leaves_the_live_index(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index(make_seeds(tmp_path / "old", OLD_COUNT), index_dir)
-    live = store.require_generation(index_dir)
+    live = generations.require_generation(index_dir)
     killed: list[int] = []
 
     def kill_a_worker(stage: str, done: int, total: int) -> None:
@@ -142,7 +143,7 @@ def test_a_worker_that_dies_fails_the_build_and_leaves_the_live_index(tmp_path: 
     with pytest.raises(WorkerFailed, match=r"Build worker \d was killed by SIGKILL"):
         build_index(make_seeds(tmp_path / "new", 600), index_dir, workers=2, progress=kill_a_worker)
     assert worker_pids(os.getpid()) == []
-    assert store.require_generation(index_dir) == live
+    assert generations.require_generation(index_dir) == live
     assert sorted(p.name for p in index_dir.iterdir()) == [".writer.lock", "CURRENT", live.name]
     assert search(index_dir, EVERYWHERE).total == OLD_COUNT
 

@@ -19,14 +19,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from indexer import (
-    AnalysisUnavailable,
-    IndexMissing,
-    IndexUnreadable,
-    index_stats,
-    is_locked,
-    jobs,
-)
+from indexer import AnalysisUnavailable, IndexMissing, IndexUnreadable, index_stats, is_locked, jobs
 from webui.admin_state import AdminState
 from webui.i18n import skip_reason, translate
 

@@ -75,7 +75,7 @@ def lang_url(code: str) -> str:
 
 
 def translate(message: str) -> str:
-    """Return a library message (indexer.messages.Message) or an English text translated."""
+    """Return a library message (indexer.common.messages.Message) or an English text translated."""
     if isinstance(message, Message):
         # Decimals in the language's own way: "1,5" in Finnish and Swedish.
         params = {

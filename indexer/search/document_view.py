@@ -1,0 +1,142 @@
+"""One stored document as the document page shows it: in parts, page by page, the query's
+words marked."""
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from indexer.search import snippets
+from indexer.search.query import QueryError, parse
+from indexer.search.wildcards import expand_wildcards
+from indexer.store import searchers
+
+# The document page shows a long document in parts of this many characters.
+DOCUMENT_PART_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A whole stored document, its body marked up with the query's words."""
+
+    id: str
+    path: str
+    title: str
+    date: str | None
+    body_html: str
+    note: str | None
+    # Which part of a long document body_html is, from 1, and how many there are.
+    part: int = 1
+    parts: int = 1
+    # For a PDF, body_html page by page: the pages of this part.
+    pages: list["PageView"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PageView:
+    """The marked-up text of one page of a document, or of its part in a document part."""
+
+    number: int  # from 1
+    html: str
+    starts: bool  # False when the page began in the part before
+
+
+def iso_date(value: datetime | None) -> str | None:
+    return value.date().isoformat() if value else None
+
+
+def get_document(
+    index_dir: Path, doc_id: str, text: str = "", part: int = 1, page: int | None = None
+) -> DocumentView | None:
+    """Return a stored document with the query's words marked, or None for an unknown id.
+
+    Documents are read from the index, never from disk, so no id can reach another file. A
+    long document is shown in parts of about DOCUMENT_PART_CHARS characters; part is clamped
+    to the ones there are. A page of a PDF, when given, picks the part it starts in.
+    """
+    with searchers.live_searcher(index_dir) as (_, searcher):
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        fields = searcher.stored_fields(docnum)
+        body = fields["body"]
+        bounds = _part_bounds(body)
+        page_starts = fields.get("pages") or []
+        if page is not None and page_starts:
+            first = page_starts[min(max(page, 1), len(page_starts)) - 1]
+            part = next(
+                n for n, (_, end) in enumerate(bounds, 1) if first < end or n == len(bounds)
+            )
+        part = min(max(part, 1), len(bounds))
+        start, end = bounds[part - 1]
+        spans: list[tuple[int, int]] = []
+        if text.strip():
+            try:
+                q, _ = expand_wildcards(
+                    parse(searcher.schema, text, any_word=True), searcher.reader()
+                )
+            except QueryError:
+                q = None
+            if q is not None:
+                words = snippets.matched_words(q, "body")
+                found = snippets.spans_by_document(searcher.reader(), "body", words, [docnum])
+                spans = [(s - start, e - start) for s, e in found[docnum] if start <= s < e <= end]
+    pages = _page_views(body, page_starts, start, end, spans)
+    return DocumentView(
+        id=fields["id"],
+        path=fields["path"],
+        title=fields["title"],
+        date=iso_date(fields.get("date")),
+        body_html="".join(p.html for p in pages) or snippets.mark_all(body[start:end], spans),
+        note=fields.get("note"),
+        part=part,
+        parts=len(bounds),
+        pages=pages,
+    )
+
+
+def _page_views(
+    body: str, page_starts: list[int], start: int, end: int, spans: list[tuple[int, int]]
+) -> list[PageView]:
+    """Return the pages of body[start:end], each marked up with its own spans (relative to
+    start); [] for a document without pages."""
+    if not page_starts:
+        return []
+    views = []
+    limits = [*page_starts[1:], len(body)]
+    for number, (first, last) in enumerate(zip(page_starts, limits, strict=True), 1):
+        lo, hi = max(first, start), min(last, end)
+        if lo >= hi:
+            continue
+        own = [
+            (s - (lo - start), e - (lo - start)) for s, e in spans if lo - start <= s < hi - start
+        ]
+        views.append(PageView(number, snippets.mark_all(body[lo:hi], own), first >= start))
+    return views
+
+
+def _part_bounds(body: str) -> list[tuple[int, int]]:
+    """Split a text into parts of about DOCUMENT_PART_CHARS, each ending at a line or space."""
+    bounds = []
+    start = 0
+    while len(body) - start > DOCUMENT_PART_CHARS:
+        cut = start + DOCUMENT_PART_CHARS
+        space = max(body.rfind("\n", start + 1, cut), body.rfind(" ", start + 1, cut))
+        end = space if space > start else cut
+        bounds.append((start, end))
+        start = end
+    bounds.append((start, len(body)))
+    return bounds
+
+
+def page_at(page_starts: Sequence[int], offset: int) -> int | None:
+    """Return the page number (from 1) that holds the character at offset, or None when the
+    document has no pages.
+
+    >>> page_at((0, 10, 25), 12)
+    2
+    """
+    if not page_starts:
+        return None
+    return max(1, bisect.bisect_right(page_starts, offset))

@@ -1,0 +1,215 @@
+"""The query language: a user's words and operators parsed into a Whoosh query, within bounds.
+
+Each word becomes the alternatives the analyzer gives it (lemmas, compound parts, synonyms);
+syntax that can make a query expensive (field names, ranges, fuzzy terms, match-everything) is
+left out, and wildcards, boosts, length and word count are bounded.
+"""
+
+import re
+from typing import Any
+
+from whoosh import query
+from whoosh.analysis import Analyzer
+from whoosh.qparser import AndGroup, OrGroup, QueryParser, plugins
+from whoosh.qparser.common import QueryParserError
+from whoosh.qparser.syntax import Whitespace, WordNode
+
+from indexer.analysis.analyzers import terms_by_position
+from indexer.common.messages import Message
+
+MAX_QUERY_CHARS = 500
+# More words than this make no better search, only a slower one.
+MAX_QUERY_WORDS = 32
+MIN_WILDCARD_PREFIX = 3
+# A query has at most this many wildcards: each adds up to wildcards.MAX_WILDCARD_TERMS
+# posting lists per field to read.
+MAX_WILDCARDS = 4
+MAX_BOOST = 100.0
+FIELDS = ("title", "body")
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+
+
+class QueryError(ValueError):
+    """The query cannot be run; the message says why, in words for a user."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.message = Message(template, **params)
+        super().__init__(self.message)
+
+
+def _alternatives(analyzer: Analyzer, text: str) -> list[dict[str, float]]:
+    """Return, per word position, the query terms that may stand there and their boosts."""
+    return list(terms_by_position(analyzer, text, "query").values())
+
+
+def _position_query(fieldname: str, terms: dict[str, float]) -> query.Query:
+    clauses = [query.Term(fieldname, text, boost=b) for text, b in terms.items()]
+    return clauses[0] if len(clauses) == 1 else query.Or(clauses)
+
+
+class _PhraseNode(plugins.PhrasePlugin.PhraseNode):
+    def query(self, parser: "FinnishQueryParser") -> query.Query:
+        fieldname = self.fieldname or parser.fieldname
+        return plugins.attach(parser.phrase_query(fieldname, self.text, self.boost), self)
+
+
+class _PhraseTagger(plugins.PhrasePlugin.PhraseTagger):
+    def create(self, parser: Any, match: Any) -> _PhraseNode:
+        return _PhraseNode(match.group("text"), match.start("text"))
+
+
+class _PhrasePlugin(plugins.PhrasePlugin):
+    """Quoted phrases whose words may each be any of their analyses (lemmas, parts)."""
+
+    def taggers(self, parser: Any) -> list:
+        return [(_PhraseTagger(self.expr), 0)]
+
+
+class FinnishQueryParser(QueryParser):
+    """Whoosh's parser over title and body, analysing each word into its alternatives.
+
+    Whoosh would AND together several tokens from one word; here tokens at the same position
+    are alternatives of that word (its lemmas, compound parts, synonyms) and are OR-ed.
+    Syntax that can make a query expensive is left out or bounded.
+    """
+
+    def __init__(self, schema: Any, *, any_word: bool = False) -> None:
+        super().__init__(None, schema, group=OrGroup if any_word else AndGroup)
+        self.add_plugin(plugins.MultifieldPlugin(FIELDS))
+        # Field names would turn "STM:n" into a search of a field called STM; ranges, fuzzy
+        # terms and match-everything are off.
+        self.remove_plugin_class(plugins.FieldsPlugin)
+        self.remove_plugin_class(plugins.RangePlugin)
+        self.remove_plugin_class(plugins.EveryPlugin)
+        self.remove_plugin_class(plugins.PhrasePlugin)
+        self.add_plugin(_PhrasePlugin())
+
+    def tag(self, text: str, pos: int = 0, debug: bool = False) -> Any:
+        """Whoosh's tagging, without trying every tagger at every character of a query whose
+        only syntax is whitespace: that was a third of the time a query of plain words took
+        to parse. The nodes are the ones Whoosh's loop makes (tests/test_search.py checks)."""
+        if pos or debug or not _only_whitespace_syntax(text):
+            return super().tag(text, pos, debug)
+        whitespace = next(t for t in self.taggers() if getattr(t, "nodetype", None) is Whitespace)
+        stack = []
+        for match in _WORDS_AND_SPACES.finditer(text):
+            if match.group(1):
+                stack.append(whitespace.match(self, text, match.start()))
+            else:
+                word = WordNode(match.group())
+                word.startchar, word.endchar = match.span()
+                stack.append(word)
+        return self.group(stack)
+
+    def term_query(
+        self,
+        fieldname: str,
+        text: str,
+        termclass: type,
+        boost: float = 1.0,
+        tokenize: bool = True,
+        removestops: bool = True,
+    ) -> query.Query | None:
+        if termclass in (query.Prefix, query.Wildcard):
+            return _bounded_wildcard(fieldname, text, termclass, boost)
+        positions = _alternatives(self.schema[fieldname].analyzer, text)
+        if not positions:
+            return None
+        clauses = [_position_query(fieldname, terms) for terms in positions]
+        q = clauses[0] if len(clauses) == 1 else query.And(clauses)
+        if boost != 1.0:
+            q = q.with_boost(boost)
+        return q
+
+    def phrase_query(self, fieldname: str, text: str, boost: float = 1.0) -> query.Query:
+        """Return a query for words that must stand next to each other, in order."""
+        positions = _alternatives(self.schema[fieldname].analyzer, text)
+        if not positions:
+            return query.NullQuery
+        clauses = [_position_query(fieldname, terms) for terms in positions]
+        if len(clauses) == 1:
+            return clauses[0]
+        return query.Sequence(clauses, boost=boost)
+
+
+# Characters that the parser's taggers (quotes, wildcards, groups, boosts, phrases) start at,
+# and its operator words; a query with none of them is words and whitespace.
+_SYNTAX_CHARS = frozenset("'*?\u055e\u061f\u1367()^\"")
+
+
+_OPERATOR_WORDS = OPERATORS | {"REQUIRE"}
+
+
+# The whitespace Whoosh's WhitespacePlugin tags, and the words between.
+_WORDS_AND_SPACES = re.compile(r"(\s+)|\S+")
+
+
+def _only_whitespace_syntax(text: str) -> bool:
+    return _SYNTAX_CHARS.isdisjoint(text) and _OPERATOR_WORDS.isdisjoint(text.split())
+
+
+def _bounded_wildcard(fieldname: str, text: str, termclass: type, boost: float) -> query.Query:
+    text = text.lower()
+    literal = len(text) - len(text.lstrip("*?")) == 0
+    head = text.split("*")[0].split("?")[0]
+    if not literal or len(head) < MIN_WILDCARD_PREFIX:
+        raise QueryError(
+            "A wildcard needs at least %(count)s letters before it, for example 'rahoitus*'.",
+            count=MIN_WILDCARD_PREFIX,
+        )
+    return termclass(fieldname, text, boost=boost)
+
+
+# Whoosh's parser fails on some operator sequences with errors of its own internals
+# ("NOT NOT VATE" IndexError, "VATE ANDNOT ANDMAYBE sote" AssertionError, " } (^2)" KeyError):
+# to a user they are all a query that could not be understood.
+_PARSER_FAILURES = (
+    QueryParserError,
+    IndexError,
+    AssertionError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    RecursionError,
+)
+
+
+def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
+    """Parse a user's query, or raise QueryError with a message for them."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            "The query is too long: at most %(count)s characters.", count=MAX_QUERY_CHARS
+        )
+    if not text.strip():
+        raise QueryError("Type a word to search for.")
+    if len(re.findall(r"\w+", text)) > MAX_QUERY_WORDS:
+        raise QueryError("The query has too many words: at most %(count)s.", count=MAX_QUERY_WORDS)
+    parser = FinnishQueryParser(schema, any_word=any_word)
+    try:
+        q = parser.parse(text)
+    except QueryError:
+        raise
+    except _PARSER_FAILURES:
+        raise QueryError(
+            "The query could not be understood. Check its quotes, brackets and operators "
+            "(AND, OR, NOT)."
+        ) from None
+    leaves = list(q.leaves())
+    errors = [sub for sub in leaves if isinstance(sub, query.qcore._NullQuery)]
+    if q is query.NullQuery or (errors and len(errors) == len(leaves)):
+        raise QueryError("The query has no words that can be searched for.")
+    # Each wildcard is a leaf per field.
+    wildcards = sum(isinstance(leaf, query.Prefix | query.Wildcard) for leaf in leaves)
+    if wildcards > MAX_WILDCARDS * len(FIELDS):
+        raise QueryError(
+            "The query has too many wildcards: at most %(count)s.", count=MAX_WILDCARDS
+        )
+    return q.accept(_clamp_boost)
+
+
+def _clamp_boost(q: query.Query) -> query.Query:
+    # "VATE^999...9" parses to an infinite boost, and an infinite score is not JSON.
+    if q.boost > MAX_BOOST:
+        q.boost = MAX_BOOST
+    return q

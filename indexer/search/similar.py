@@ -1,0 +1,39 @@
+"""Documents like a given one: Whoosh's more-like-this over the analysed terms of its text."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.store import searchers
+
+# The key terms are taken from at most this much of a document: analysing all of a long one
+# on every view would take seconds, and its start says what it is about.
+MAX_TEXT_CHARS = 20_000
+KEY_TERMS = 12
+
+
+@dataclass(frozen=True)
+class Similar:
+    """A document like the one shown."""
+
+    id: str
+    title: str
+    date: str | None
+
+
+def similar_documents(index_dir: Path, doc_id: str, limit: int = 5) -> list[Similar]:
+    """Return up to `limit` documents most like the one with this id, best first."""
+    with searchers.live_searcher(index_dir) as (_, searcher):
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return []
+        fields = searcher.stored_fields(docnum)
+        text = f"{fields.get('title', '')}\n{fields.get('body', '')[:MAX_TEXT_CHARS]}"
+        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=KEY_TERMS)
+        return [
+            Similar(
+                id=hit["id"],
+                title=hit["title"],
+                date=hit["date"].date().isoformat() if hit.get("date") else None,
+            )
+            for hit in results
+        ]

@@ -1,0 +1,82 @@
+"""What the live index holds: counts, size, when and how it was built, what was skipped."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.analysis.analyzers import voikko_available
+from indexer.common.messages import Message
+from indexer.store import generations, searchers
+
+# Fields the facets need beyond the date (indexer/facets.py).
+FACET_FIELDS = ("source", "format")
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """Facts about the live generation."""
+
+    documents: int
+    size_bytes: int
+    generation: str
+    built_at: str | None
+    updated_at: str | None
+    analyzer: str
+    seeds_dir: str | None
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+    # Whether documents carry their source and format (indexes built before them do not).
+    facets: bool = True
+
+    @property
+    def warning(self) -> Message | None:
+        """Say what is wrong with how the index was analysed, if anything."""
+        if self.analyzer == "voikko" and not voikko_available():
+            return Message(
+                "The index was built with Voikko, which is not installed here: rebuild it."
+            )
+        if self.analyzer != "voikko":
+            return Message(
+                "Voikko is not in use: Finnish words are matched by Snowball stems alone."
+            )
+        return None
+
+    @property
+    def warnings(self) -> list[Message]:
+        """Say everything that a rebuild would mend."""
+        found = [self.warning] if self.warning else []
+        if not self.facets:
+            found.append(
+                Message(
+                    "The index was built before documents had a source and a format: "
+                    "rebuild it to narrow searches by them."
+                )
+            )
+        return found
+
+
+def index_stats(index_dir: Path) -> IndexStats:
+    """Return facts about the live index; raises IndexMissing when there is none.
+
+    The index is opened anew for this, so that damage since the last search shows.
+    """
+    # A switch may delete the generation while its facts are read: then read the new one.
+    for _ in range(5):
+        with searchers.live_searcher(index_dir, fresh=True) as (gen, searcher):
+            documents = searcher.doc_count()
+            has_facets = all(name in searcher.schema for name in FACET_FIELDS)
+            meta = generations.read_meta(gen)
+            size_bytes = generations.folder_bytes(gen)
+        if gen.is_dir():
+            break
+    return IndexStats(
+        documents=documents,
+        size_bytes=size_bytes,
+        generation=gen.name,
+        built_at=meta.get("built_at"),
+        updated_at=meta.get("updated_at"),
+        analyzer=meta.get("analyzer", "unknown"),
+        seeds_dir=meta.get("seeds_dir"),
+        skipped=meta.get("skipped", []),
+        notes=meta.get("notes", []),
+        facets=has_facets,
+    )

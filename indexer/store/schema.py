@@ -1,0 +1,53 @@
+"""The Whoosh schema: which document fields are indexed, stored and boosted."""
+
+from whoosh.analysis import Analyzer
+from whoosh.columns import RefBytesColumn
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from indexer.codec.postings import InliningCodec, VarintCharacters, VarintPositions
+
+# Matches in the title say more about a document than matches in its body (BM25F).
+TITLE_BOOST = 2.5
+
+
+def make_schema(analyzer: Analyzer) -> Schema:
+    """Return the schema whose title and body use the given analyzer."""
+    title = TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=TITLE_BOOST)
+    title.format = VarintPositions(field_boost=TITLE_BOOST)
+    # Character offsets let snippets mark the words without analysing the text again.
+    body = TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True)
+    body.format = VarintCharacters()
+    date = DATETIME(stored=True, sortable=True)
+    # Shown and sortable (a column), not indexed: no query can name a field, and an indexed
+    # date costs eight postings a document, an eighth of a news document's postings.
+    date.indexed = False
+    return Schema(
+        id=ID(unique=True, stored=True),
+        path=STORED(),
+        title=title,
+        body=body,
+        date=date,
+        # The facets of indexer/facets.py, columns only for the same reason as the date; a
+        # column of references stores each of their few distinct values once a segment.
+        source=_facet_column(),
+        format=_facet_column(),
+        # Stored only: the update compares them and nothing searches them; an indexed hash
+        # would cost a term of its own a document.
+        size=STORED(),
+        mtime=STORED(),
+        hash=STORED(),
+        note=STORED(),
+        # Where each page of a PDF starts in the body, for the page of a snippet.
+        pages=STORED(),
+    )
+
+
+def _facet_column() -> ID:
+    column = ID(sortable=RefBytesColumn())
+    column.indexed = False
+    return column
+
+
+def make_codec() -> InliningCodec:
+    """Return the codec that builds and updates write segments with."""
+    return InliningCodec()

@@ -1,0 +1,57 @@
+"""A Document as the index stores it: its fields, and its path as users see it."""
+
+import functools
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh.fields import Schema
+
+from indexer.common.ids import format_of, source_of
+from indexer.documents.document import Document
+
+
+def display_path(seeds_dir: Path, doc_id: str) -> str:
+    """Return a document's path as users see it: relative to the working folder if inside."""
+    # The folder's part is worked out once: with Path objects for each document it was a
+    # fortieth of a build's time.
+    folder = _display_folder(seeds_dir, os.getcwd())
+    if folder is None:
+        path = (seeds_dir / doc_id).absolute()
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return doc_id if folder == "." else f"{folder}/{doc_id}"
+
+
+@functools.lru_cache(maxsize=16)
+def _display_folder(seeds_dir: Path, cwd: str) -> str | None:
+    """Return the seeds folder relative to the working folder, None if it is not inside."""
+    try:
+        return seeds_dir.absolute().relative_to(cwd).as_posix()
+    except ValueError:
+        return None
+
+
+def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str, Any]:
+    """Return the index fields of a document that the schema has.
+
+    An index built before a field was added keeps its own schema through updates.
+    """
+    fields = {
+        "id": doc.id,
+        "path": display_path(seeds_dir, doc.id),
+        "title": doc.title,
+        "body": doc.body,
+        "date": datetime(doc.date.year, doc.date.month, doc.date.day) if doc.date else None,
+        "size": doc.size,
+        "mtime": doc.mtime,
+        "hash": doc.hash,
+        "note": doc.note,
+        "source": source_of(doc.id),
+        "format": format_of(doc.id),
+        "pages": list(doc.page_starts) or None,
+    }
+    return {name: value for name, value in fields.items() if name in schema}
