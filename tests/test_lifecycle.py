@@ -65,7 +65,7 @@ def live_count(index_dir: Path) -> int:
 
 def index_entries(index_dir: Path) -> list[str]:
     """Return what the index folder holds besides the lock file and the last runs' outcomes
-    (indexer/runs.py)."""
+    (indexer/service/runs.py)."""
     bookkeeping = {".writer.lock", ".last-build.json", ".last-update.json"}
     return sorted(p.name for p in index_dir.iterdir() if p.name not in bookkeeping)
 

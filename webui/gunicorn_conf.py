@@ -47,7 +47,7 @@ limit_request_field_size = 12288
 control_socket_disable = True
 
 # Every line on stderr is JSON, gunicorn's own ("Booting worker", a worker's timeout) and the
-# app's (a line per request, tracebacks) alike: see indexer/logs.py.
+# app's (a line per request, tracebacks) alike: see indexer/service/logs.py.
 logconfig_dict = logs.logging_config()
 
 

@@ -86,7 +86,7 @@ def translate(message: str) -> str:
     return gettext(message)
 
 
-# What each kind of skip reason (indexer/skip_reasons.py) is called on the admin page.
+# What each kind of skip reason (indexer/documents/skip_reasons.py) is called on the admin page.
 SKIP_KINDS = {
     "unsupported_type": lazy_gettext("Unsupported file type"),
     "empty": lazy_gettext("Empty file"),

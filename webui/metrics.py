@@ -39,7 +39,7 @@ SEARCH_SECONDS = Histogram(
     "sotehaku_search_duration_seconds",
     "Time to answer a search, from request to response, by endpoint.",
     ["endpoint"],
-    # Searches take milliseconds; the deadlines (indexer/deadline.py) stop them near 1 s.
+    # Searches take milliseconds; the deadlines (indexer/common/deadline.py) stop them near 1 s.
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
     registry=None,
 )

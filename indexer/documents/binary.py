@@ -5,10 +5,9 @@ failure of a reader becomes a reason in words, never a traceback that stops a bu
 """
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 
-from indexer.analysis.voikko import voikko_available
+from indexer.analysis.voikko import is_spelt_right, voikko_available
 from indexer.documents import ocr
 from indexer.documents.metadata import metadata_date, metadata_title
 from indexer.documents.office_text import read_docx, read_odt
@@ -109,12 +108,7 @@ def _page_list(pages: list[int] | dict[int, str]) -> str:
     return f"pages {shown}" + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
 
 
-@functools.cache
 def _is_word() -> IsWord:
-    """Return Voikko's spelling check, or None where Voikko is not installed (the rules of
-    page_text decide alone then)."""
-    if not voikko_available():
-        return None
-    import libvoikko
-
-    return libvoikko.Voikko("fi").spell
+    """Return Voikko's spelling check, through the handles analysis.voikko keeps, or None
+    where Voikko is not installed (the rules of page_text decide alone then)."""
+    return is_spelt_right if voikko_available() else None

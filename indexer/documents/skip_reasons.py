@@ -20,7 +20,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("folder_unreadable", "folder not read"),
     ("bad_name", "file name is not valid"),
     ("not_a_file", "not a regular file|not a relative path|hidden file"),
-    # The readers of PDF, DOCX and ODT (indexer/formats.py).
+    # The readers of PDF, DOCX and ODT (indexer/documents/binary.py).
     ("encrypted", "encrypted PDF"),
     ("damaged", "damaged|not an OpenDocument"),
     ("zip_bomb", "(?:DOCX|ODT) that unpacks to"),

@@ -7,7 +7,7 @@ from indexer.analysis.analyzers import voikko_available
 from indexer.common.messages import Message
 from indexer.store import generations, searchers
 
-# Fields the facets need beyond the date (indexer/facets.py).
+# Fields the facets need beyond the date (indexer/search/facets.py).
 FACET_FIELDS = ("source", "format")
 
 

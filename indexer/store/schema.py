@@ -27,7 +27,7 @@ def make_schema(analyzer: Analyzer) -> Schema:
         title=title,
         body=body,
         date=date,
-        # The facets of indexer/facets.py, columns only for the same reason as the date; a
+        # The facets of indexer/search/facets.py, columns only for the same reason as the date; a
         # column of references stores each of their few distinct values once a segment.
         source=_facet_column(),
         format=_facet_column(),
