@@ -125,6 +125,13 @@ def build(seeds: Path, index_dir: Path) -> None:
         raise click.ClickException(
             f"{_os_error(e)} while writing the index; the live index was left unchanged."
         ) from None
+    except Exception as e:
+        # Logged with its traceback (service/runs.py); a person gets what it was, in words.
+        raise click.ClickException(
+            _shown(
+                f"The build failed ({type(e).__name__}: {e}); the live index was left unchanged."
+            )
+        ) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -154,7 +161,7 @@ def update(seeds: Path, index_dir: Path) -> None:
 
     Example: sotehaku update
     """
-    with _reading(index_dir):
+    with _reading(index_dir, writing="update"):
         report = run_update(
             seeds,
             index_dir,
@@ -291,9 +298,10 @@ def serve_command(bind: str, workers: int, and_watch: bool, seeds: Path, index_d
 
 
 @contextmanager
-def _reading(index_dir: Path) -> Iterator[None]:
+def _reading(index_dir: Path, *, writing: str | None = None) -> Iterator[None]:
     """Turn what stops a command that reads the index into a message and exit code 1 (2 when
-    another writer holds it)."""
+    another writer holds it). writing names the command when it also writes the index: an
+    error it did not foresee is then its failure, not a damaged index."""
     try:
         yield
     except WriterBusy as e:
@@ -313,6 +321,12 @@ def _reading(index_dir: Path) -> Iterator[None]:
         where = f": {e.filename}" if e.filename else f" in {index_dir}"
         raise click.ClickException(_shown(f"{_os_error(e)}{where}.")) from None
     except Exception as e:
+        if writing:
+            raise click.ClickException(
+                _shown(
+                    f"The {writing} failed ({type(e).__name__}: {e}); the index was left as it was."
+                )
+            ) from None
         # A damaged segment fails inside Whoosh with whatever its readers meet (struct.error,
         # EOFError, UnpicklingError, zlib.error, ModuleNotFoundError, ...): name it, never hide.
         raise click.ClickException(

@@ -299,7 +299,8 @@ def test_file_name_not_utf8(tmp_path):
         file.write(b"teksti")
     found, skipped = scan(tmp_path)
     assert [d.id for d in found] == ["ok.txt"]
-    assert skipped == [Skipped("j\udce4rjest\udce4minen.txt", "file name is not valid UTF-8")]
+    # Stored, logged and shown with the bytes that are not UTF-8 escaped.
+    assert skipped == [Skipped("j\\xe4rjest\\xe4minen.txt", "file name is not valid UTF-8")]
 
 
 def test_list_files_needs_a_folder(tmp_path):

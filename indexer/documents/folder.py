@@ -13,6 +13,9 @@ from indexer.documents.readers import SUPPORTED_SUFFIXES
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
+NOT_UTF8 = "file name is not valid UTF-8"
+
+
 class SeedsMissing(FileNotFoundError):
     """The seeds folder does not exist, or is not a folder."""
 
@@ -24,14 +27,15 @@ def require_seeds(seeds_dir: Path) -> None:
 
 
 def list_files(seeds_dir: Path) -> tuple[list[str], list[Skipped]]:
-    """List every non-hidden file below seeds_dir as sorted ids, and the folders that could
-    not be listed (their ids end in "/"); raise SeedsMissing if there is no folder."""
+    """List every non-hidden file below seeds_dir as sorted ids, and what is skipped before
+    any file is read: folders that could not be listed (their ids end in "/") and files whose
+    path is not valid UTF-8; raise SeedsMissing if there is no folder."""
     require_seeds(seeds_dir)
-    ids = []
+    listed = []
     unlisted = []
 
     def unlistable(error: OSError) -> None:
-        folder = Path(error.filename).relative_to(seeds_dir).as_posix()
+        folder = ids.shown(Path(error.filename).relative_to(seeds_dir).as_posix())
         unlisted.append(Skipped(f"{folder}/", f"folder not read: {strerror(error)}"))
 
     # Linked folders are not entered (os.walk's default): they may lead outside or loop.
@@ -40,8 +44,18 @@ def list_files(seeds_dir: Path) -> tuple[list[str], list[Skipped]]:
         # Joined as strings: a Path a file was most of the time of listing 100,000 files.
         relative = Path(folder).relative_to(seeds_dir).as_posix()
         prefix = "" if relative == "." else relative + "/"
-        ids.extend(prefix + name for name in files if not name.startswith("."))
-    return sorted(ids), sorted(unlisted, key=lambda s: s.id)
+        for name in files:
+            if name.startswith("."):
+                continue
+            doc_id = prefix + name
+            if ids.is_text(doc_id):
+                listed.append(doc_id)
+            else:
+                # Names copied from Windows shares and zips are often Latin-1. Such an id
+                # cannot be stored, logged as JSON or shown: it is skipped under its name
+                # with the bytes escaped, so that the rest of the folder is indexed.
+                unlisted.append(Skipped(ids.shown(doc_id), NOT_UTF8))
+    return sorted(listed), sorted(unlisted, key=lambda s: s.id)
 
 
 def read_file(root: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | Skipped:
@@ -49,7 +63,7 @@ def read_file(root: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | 
     root is the seeds folder, resolved."""
     refusal = _refuse_id(doc_id)
     if refusal:
-        return Skipped(doc_id, refusal)
+        return Skipped(ids.shown(doc_id), refusal)
     # An id has no "." or ".." parts (_refuse_id) and root has no links, so a path with no
     # link in it is inside. Looking for links takes a system call a part of the id, where
     # resolve() took a fifth of the time of reading a folder of small files.
@@ -89,11 +103,9 @@ def _refuse_id(doc_id: str) -> str | None:
         return "not a relative path inside the seeds folder"
     if any(part.startswith(".") for part in parts):
         return "hidden file"
-    try:
-        doc_id.encode()
-    except UnicodeEncodeError:
+    if not ids.is_text(doc_id):
         # os.walk escapes undecodable bytes as lone surrogates, which cannot be stored or shown.
-        return "file name is not valid UTF-8"
+        return NOT_UTF8
     suffix = ids.suffix(doc_id)
     if suffix not in SUPPORTED_SUFFIXES:
         return f"unsupported type {suffix or '(no extension)'}"

@@ -167,7 +167,7 @@ def _read(reader: Any) -> _Vocabulary:
                 continue
             for btext, info in leaf.iter_field(fieldname):
                 text = btext.decode("utf-8")
-                # "=" marks an exact written form (indexer/analysis/analyzers.py); not a word to offer.
+                # "=" marks an exact written form (analysis/analyzers.py); not a word to offer.
                 if text[:1].isalpha():
                     in_leaf[text] = max(in_leaf.get(text, 0), info.doc_frequency())
         for text, n in in_leaf.items():

@@ -12,10 +12,13 @@ update compares the whole folder with the index rather than replaying events.
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import watchfiles
+from watchfiles._rust_notify import WatchfilesRustInternalError
 
+from indexer.common import ids
 from indexer.documents.folder import require_seeds
 from indexer.service import logs, runs
 from indexer.store import generations
@@ -26,6 +29,8 @@ MAX_DELAY = 60.0
 # How often the watcher wakes without changes, to see whether an update is due or it should
 # stop: short enough for a prompt SIGTERM, long enough to cost nothing.
 _TICK_MS = 200
+# How often the folder is looked at when it has to be polled (see _changes).
+_POLL_MS = 1000
 
 log = logging.getLogger(f"{logs.EVENTS}.watch")
 
@@ -53,16 +58,7 @@ def watch(
     )
     first_change: float | None = time.monotonic()
     due: float | None = first_change
-    for changes in watchfiles.watch(
-        seeds_dir,
-        watch_filter=_SeedsFilter(index_dir),
-        debounce=_TICK_MS,
-        step=50,
-        rust_timeout=_TICK_MS,
-        yield_on_timeout=True,
-        stop_event=stop,
-        raise_interrupt=False,
-    ):
+    for changes in _changes(seeds_dir, index_dir, stop):
         now = time.monotonic()
         if changes:
             first_change = first_change or now
@@ -81,11 +77,48 @@ def watch(
     log.info("Stopped watching %s", seeds_dir, extra={"fields": {"seeds": str(seeds_dir)}})
 
 
+def _changes(seeds_dir: Path, index_dir: Path, stop: threading.Event) -> Iterator[set]:
+    """Yield each batch of changes in the folder, or an empty set every tick without any.
+
+    inotify cannot watch a folder below which a path is not valid UTF-8 (a Latin-1 name
+    copied from a Windows share): watchfiles gives up on it with an error of its own, at once
+    or at its first change. The watcher then polls the folder instead, which sees such a path
+    only when it changes; each such error is a change, which the update skips by name.
+    """
+    polling = False
+    while not stop.is_set():
+        try:
+            yield from watchfiles.watch(
+                seeds_dir,
+                watch_filter=_SeedsFilter(index_dir),
+                debounce=_TICK_MS,
+                step=50,
+                rust_timeout=_TICK_MS,
+                yield_on_timeout=True,
+                stop_event=stop,
+                raise_interrupt=False,
+                force_polling=polling,
+                poll_delay_ms=_POLL_MS,
+            )
+            return
+        except WatchfilesRustInternalError as e:
+            if not polling:
+                log.warning(
+                    "A path below %s is not valid UTF-8, which inotify cannot watch; looking "
+                    "for changes every %g s instead",
+                    seeds_dir,
+                    _POLL_MS / 1000,
+                    extra={"fields": {"error": ids.shown(str(e))}},
+                )
+            polling = True
+            yield {(watchfiles.Change.modified, "")}
+
+
 def _sync(seeds_dir: Path, index_dir: Path, options: dict) -> bool:
     """Bring the index in line with the folder; return False when the writer lock was busy.
 
-    A failed run is logged (by indexer.service.runs) and not retried until the folder changes again:
-    trying every few seconds would fill the log with the same error.
+    A failed run is logged (by indexer.service.runs) and not retried until the folder changes
+    again: trying every few seconds would fill the log with the same error.
     """
     try:
         if not _needs_build(index_dir):

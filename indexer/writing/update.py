@@ -43,11 +43,7 @@ def update_index(
     started = time.perf_counter()
     require_seeds(seeds_dir)
     with writer_lock(index_dir):
-        gen, ix = searchers.open_current(index_dir)
-        with ix.searcher() as searcher:
-            indexed = {
-                f["id"]: (f["hash"], f["size"], f["mtime"]) for f in searcher.all_stored_fields()
-            }
+        gen, ix, indexed = _open_live(index_dir)
         on_disk, unlisted = list_files(seeds_dir)
         report = UpdateReport([], [], [], unlisted, 0, 0.0)
         with ix.writer(limitmb=128, compound=False, codec=make_codec()) as writer:
@@ -76,6 +72,27 @@ def update_index(
         report.seconds = time.perf_counter() - started
         _record(gen, report, ix.doc_count(), set(on_disk))
         return report
+
+
+def _open_live(index_dir: Path) -> tuple[Path, Any, dict[str, tuple[str, int, float]]]:
+    """Return the live generation, its index and what it holds: id -> (hash, size, mtime).
+
+    A damaged index fails inside Whoosh with whatever its readers meet: that is an
+    IndexUnreadable, which a build mends, told apart from a failure of the update itself.
+    """
+    try:
+        gen, ix = searchers.open_current(index_dir)
+        with ix.searcher() as searcher:
+            indexed = {
+                f["id"]: (f["hash"], f["size"], f["mtime"]) for f in searcher.all_stored_fields()
+            }
+    except generations.IndexMissing:
+        raise
+    except Exception as e:
+        raise generations.IndexUnreadable(
+            f"The index in {index_dir} cannot be read ({type(e).__name__}: {e}); it may be damaged."
+        ) from e
+    return gen, ix, indexed
 
 
 def _add_stored_fields(writer: Any) -> None:
