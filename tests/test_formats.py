@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 import time
 import zipfile
 from pathlib import Path
@@ -379,3 +380,53 @@ def test_every_reason_of_the_formats_has_a_kind_for_the_metrics() -> None:
         "no_text",
         "reader_failed",
     ]
+
+
+def _fake_tesseract(folder: Path, seconds: float) -> Path:
+    """Put a `tesseract` on PATH that logs each page it reads, takes `seconds` over it and
+    reads "Sivu": the number of pages OCR read, whatever the machine's speed."""
+    folder.mkdir()
+    script = folder / "tesseract"
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = --list-langs ]; then printf "List:\\nfin\\nswe\\n"; exit 0; fi\n'
+        f'cat > /dev/null; echo page >> "{folder}/read.log"; sleep {seconds}; echo Sivu\n'
+    )
+    script.chmod(0o755)
+    return folder / "read.log"
+
+
+def test_pages_with_the_same_image_are_read_by_ocr_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_workers: None
+) -> None:
+    log = _fake_tesseract(tmp_path / "bin", 0)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    same, other = ["Sama kuva joka sivulla"], ["Toinen kuva"]
+    sd.write(tmp_path / "seeds" / "toisto.pdf", sd.scanned_pdf_bytes([same, same, other, same]))
+    doc = load(tmp_path / "seeds", "toisto.pdf")
+    assert isinstance(doc, Document), doc
+    assert doc.body.split() == ["Sivu"] * 4
+    assert log.read_text().split() == ["page", "page"]
+
+
+def test_ocr_stops_at_the_files_time_limit_and_names_the_pages_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_workers: None
+) -> None:
+    log = _fake_tesseract(tmp_path / "bin", 0.5)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setenv("SOTEHAKU_OCR_FILE_SECONDS", "2")
+    pages = [[f"Sivu numero {n}"] for n in range(1, 9)]
+    sd.write(tmp_path / "seeds" / "pitka.pdf", sd.scanned_pdf_bytes(pages, dpi=50))
+    doc = load(tmp_path / "seeds", "pitka.pdf")
+    assert isinstance(doc, Document), doc
+    # Each page takes 0.5 s and more: within 2 s at most four are read, and one more may be
+    # stopped at the time the file had left; the rest are not started.
+    read = doc.body.split().count("Sivu")
+    started = len(log.read_text().split())
+    assert 1 <= read <= 4 and read <= started <= read + 1
+    notes = doc.note.split("; ")
+    done = "page 1" if read == 1 else "pages " + ", ".join(str(n) for n in range(1, read + 1))
+    assert notes[0] == f"{done} read by OCR (Tesseract fin+swe)"
+    left = ", ".join(str(n) for n in range(started + 1, 9))
+    assert notes[-1] == f"pages {left} not read: OCR of this file took longer than its 2 s limit"
+    assert len(notes) == 2 + (started - read)

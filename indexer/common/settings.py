@@ -32,6 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_FILE_MEMORY_MB", "1024"),
     Setting("MAX_PDF_PAGES", "2000"),
     Setting("OCR_PAGE_SECONDS", "60"),
+    Setting("OCR_FILE_SECONDS", "600"),
     Setting("ADMIN_TOKEN", ""),
     Setting("SECRET_KEY", ""),
     Setting("PUBLIC_URL", ""),
@@ -89,6 +90,11 @@ def max_pdf_pages() -> int:
 def ocr_page_seconds() -> float:
     """Return the configured time limit for reading one scanned page by OCR."""
     return _positive("OCR_PAGE_SECONDS", float)
+
+
+def ocr_file_seconds() -> float:
+    """Return the configured time limit for reading all the scanned pages of one file."""
+    return _positive("OCR_FILE_SECONDS", float)
 
 
 def _positive(name: str, kind: type[int] | type[float]) -> float:

@@ -5,6 +5,7 @@ failure of a reader becomes a reason in words, never a traceback that stops a bu
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from indexer.analysis.voikko import is_spelt_right, voikko_available
@@ -45,6 +46,19 @@ class OcrResult:
     failures: dict[int, str] = field(default_factory=dict)  # page (from 0) -> why
     unavailable: str | None = None  # why no page could be read at all
     languages: str = ""
+    # Pages left unread when the file's OCR time ran out, and that time in seconds.
+    out_of_time: list[int] = field(default_factory=list)
+    file_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """What OCR made of one page: its image's key, and its text or why there is none. text
+    and failure are both None when an image with the same key was read before."""
+
+    key: str
+    text: str | None = None
+    failure: str | None = None
 
 
 def extract(suffix: str, raw: bytes, *, max_pages: int) -> Extracted | Scanned:
@@ -60,12 +74,22 @@ def extract(suffix: str, raw: bytes, *, max_pages: int) -> Extracted | Scanned:
     return Extracted(body, (), metadata_title(office.title), metadata_date(office.date), None)
 
 
-def ocr_page(raw: bytes, index: int, seconds: float) -> str:
-    """Return the text OCR reads on one page of a PDF within `seconds`; raise
-    ocr.OcrFailed or ocr.OcrUnavailable."""
+def ocr_page(raw: bytes, index: int, seconds: float, known: frozenset[str]) -> PageRead:
+    """Return what OCR reads on one page of a PDF within `seconds`, unless the page's image is
+    one of the known ones (by key), which was read already; raise ocr.OcrUnavailable.
+
+    A scan that repeats one picture on many pages (a crafted PDF does, to cost an hour of OCR
+    a page in a small file) is then read once.
+    """
     ocr.languages()  # before rendering: without Tesseract there is nothing to render for
     image, dpi = render_page(raw, index)
-    return ocr.read_image(image, dpi, seconds)
+    key = hashlib.blake2b(image, digest_size=16).hexdigest()
+    if key in known:
+        return PageRead(key)
+    try:
+        return PageRead(key, text=ocr.read_image(image, dpi, seconds))
+    except ocr.OcrFailed as e:
+        return PageRead(key, failure=str(e))
 
 
 def finish_pdf(pdf: PdfPages, read: OcrResult) -> Extracted:
@@ -79,8 +103,16 @@ def finish_pdf(pdf: PdfPages, read: OcrResult) -> Extracted:
         notes.append(f"{which}read by OCR (Tesseract {read.languages})")
     if read.unavailable:
         notes.append(f"scanned {_page_list(pdf.scanned)} not read: {read.unavailable}")
+    # Pages that failed alike are named together: a crafted scan may fail a thousand times.
+    alike: dict[str, list[int]] = {}
     for n, why in sorted(read.failures.items()):
-        notes.append(f"page {n + 1} not read: {why}")
+        alike.setdefault(why, []).append(n)
+    notes += [f"{_page_list(pages)} not read: {why}" for why, pages in alike.items()]
+    if read.out_of_time:
+        notes.append(
+            f"{_page_list(read.out_of_time)} not read: OCR of this file took longer than its "
+            f"{read.file_seconds:g} s limit"
+        )
     if pdf.damaged:
         notes.append(f"damaged {_page_list(pdf.damaged)} could not be read")
     if not cleaned.text.strip():

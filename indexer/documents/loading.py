@@ -1,5 +1,6 @@
 """Read the seeds folder: each file becomes a Document, or a Skipped that says why not."""
 
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -48,6 +49,7 @@ def load_all(
     queue: deque[Skipped | tuple[str, bytes]] = deque()
     # Read before the first file, so that a setting without meaning stops at once.
     max_pages, page_seconds = settings.max_pdf_pages(), settings.ocr_page_seconds()
+    file_seconds = settings.ocr_file_seconds()
 
     # Resolved once: for a folder of small files resolving it again for each took a fifth of
     # the time of reading them.
@@ -71,7 +73,7 @@ def load_all(
         elif isinstance(outcome, ProcessDied):
             yield Skipped(doc_id, f"reading its text failed: {_died(outcome)}")
         elif isinstance(outcome, Scan):
-            yield _read_scan(outcome, raw, max_seconds, page_seconds)
+            yield _read_scan(outcome, raw, max_seconds, page_seconds, file_seconds)
         else:
             yield outcome
     yield from queue
@@ -95,30 +97,51 @@ def scan(
 
 
 def _read_scan(
-    scan: Scan, raw: bytes, max_seconds: float, page_seconds: float
+    scan: Scan, raw: bytes, max_seconds: float, page_seconds: float, file_seconds: float
 ) -> Document | Skipped:
-    """Read a PDF's scanned pages by OCR, a page at a time within page_seconds each, and
-    return the whole document; a page that fails is named in its note."""
-    read = binary.OcrResult()
-    for index in scan.scanned.pdf.scanned:
+    """Read a PDF's scanned pages by OCR, a page at a time within page_seconds each and all
+    of them within file_seconds, and return the whole document; a page that fails, and the
+    pages left when the file's time ran out, are named in its note.
+
+    The writer lock is held while a build reads, so no file may keep it for longer than its
+    limits: a small PDF of 2,000 scanned pages took a core for 33 hours before file_seconds.
+    A page whose image is the same as one read before takes that one's text or failure.
+    """
+    read = binary.OcrResult(file_seconds=file_seconds)
+    pages = scan.scanned.pdf.scanned
+    by_key: dict[str, binary.PageRead] = {}
+    deadline = time.monotonic() + file_seconds
+    for at, index in enumerate(pages):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            read.out_of_time = list(pages[at:])
+            break
+        seconds = min(page_seconds, left)
         # Rendering the page comes on top of reading it; Tesseract is stopped at its limit.
         try:
-            read.texts[index] = _ocr.call(
-                binary.ocr_page, (raw, index, page_seconds), page_seconds + max_seconds
+            page = _ocr.call(
+                binary.ocr_page, (raw, index, seconds, frozenset(by_key)), seconds + max_seconds
             )
         except ocr.OcrUnavailable as e:
             read.unavailable = str(e)
             break
-        except ocr.OcrFailed as e:
-            read.failures[index] = str(e)
         except TimedOut:
-            read.failures[index] = f"OCR took longer than the {page_seconds:g} s limit"
+            read.failures[index] = f"OCR took longer than the {seconds:.3g} s limit"
+            continue
         except ProcessDied as e:
             read.failures[index] = f"OCR failed: {_died(e)}"
+            continue
         except MemoryError:
             read.failures[index] = f"OCR {out_of_memory()}"
+            continue
         except Exception as e:
             read.failures[index] = f"OCR failed ({type(e).__name__}: {e})"
+            continue
+        page = by_key.setdefault(page.key, page)
+        if page.text is not None:
+            read.texts[index] = page.text
+        else:
+            read.failures[index] = page.failure or "OCR failed"
     if read.texts:
         read.languages = _ocr.call(ocr.languages, (), max_seconds)
     try:

@@ -59,7 +59,7 @@ def read_image(image: bytes, dpi: int, seconds: float) -> str:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise OcrFailed(f"OCR took longer than the {seconds:g} s limit") from None
+        raise OcrFailed(f"OCR took longer than the {seconds:.3g} s limit") from None
     if done.returncode != 0:
         said = done.stderr.decode(errors="replace").strip().splitlines()
         raise OcrFailed(f"Tesseract failed: {said[-1] if said else done.returncode}")
