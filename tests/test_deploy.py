@@ -40,7 +40,7 @@ needs_nginx = pytest.mark.skipif(
 
 
 def render(template: str, **values: str) -> str:
-    """Fill in a deploy/ template with deploy/render.py, as the README's steps do."""
+    """Fill in a deploy/ template with deploy/render.py, as docs/production.md's steps do."""
     args = [f"{name}={value}" for name, value in values.items()]
     done = subprocess.run(
         [sys.executable, str(DEPLOY / "render.py"), str(DEPLOY / template), *args],

@@ -7,7 +7,7 @@ A sync worker serves one connection at a time, so two clients that send half a r
 wait held both of `make run`'s workers for 30 s. A threaded worker waits for a connection's
 first bytes without a thread, then gives it one: it takes about WORKERS * THREADS such
 clients (50 slow sockets left /healthz at 3 ms with 2 workers; 64 began to stall it). Behind
-a buffering proxy (see the README) none reach gunicorn.
+a buffering proxy (see docs/production.md) none reach gunicorn.
 
 The hooks below keep the workers' Prometheus counts in one folder, so that /metrics adds
 them up, and make every log line JSON.

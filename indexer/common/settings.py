@@ -22,8 +22,8 @@ class Setting:
         return ENV_PREFIX + self.name
 
 
-# Names and defaults. What each one means is said once, in the README's "Settings" table,
-# which tests/test_readme.py checks against this one: row for row, default for default.
+# Names and defaults. What each one means is said once, in the table of docs/settings.md,
+# which tests/test_docs.py checks against this one: row for row, default for default.
 SETTINGS: tuple[Setting, ...] = (
     Setting("SEEDS_DIR", "seeds"),
     Setting("INDEX_DIR", "index"),

@@ -1,8 +1,8 @@
 """Pages of a PDF: the text layer of each, through PDFium, and pictures of the scanned ones.
 
 PDFium (pypdfium2, Apache-2.0/BSD) is the PDF engine of Chrome: it reads the damaged and odd
-files real offices produce, and is fast (see the extract benchmark in the README). It is not
-safe for threads; each extraction worker process is single-threaded.
+files real offices produce, and is fast (see the extract benchmark in docs/benchmarks.md). It
+is not safe for threads; each extraction worker process is single-threaded.
 """
 
 import datetime
