@@ -145,3 +145,10 @@ def test_any_mix_of_words_and_operators_is_answered_or_refused(
         assert response.get_json()["error"]
     else:
         json.loads(response.get_data(as_text=True), parse_constant=lambda c: 1 / 0)
+
+
+@pytest.mark.parametrize("text", ["VATE VATE ANDNOT NOT VATE", "sote VATE ANDNOT NOT VATE"])
+def test_a_double_negation_is_answered(client, text: str) -> None:
+    # Found by the test above: Whoosh's matcher for it read past a posting list's end (500).
+    response = client.get("/api/search", query_string={"q": text})
+    assert response.status_code == 200, response.get_json()

@@ -205,11 +205,22 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
         raise QueryError(
             "The query has too many wildcards: at most %(count)s.", count=MAX_WILDCARDS
         )
-    return q.accept(_clamp_boost)
+    return q.accept(_without_double_negation).accept(_clamp_boost)
 
 
 def _clamp_boost(q: query.Query) -> query.Query:
     # "VATE^999...9" parses to an infinite boost, and an infinite score is not JSON.
     if q.boost > MAX_BOOST:
         q.boost = MAX_BOOST
+    return q
+
+
+def _without_double_negation(q: query.Query) -> query.Query:
+    """Return "a ANDNOT NOT b" as "a AND b", and "NOT NOT a" as "a": Whoosh's matcher for a
+    negation inside a negation reads past the end of a posting list ("VATE VATE ANDNOT NOT
+    VATE" failed with an IndexError inside Whoosh)."""
+    if isinstance(q, query.AndNot) and isinstance(q.b, query.Not):
+        return query.And([q.a, q.b.query], boost=q.boost)
+    if isinstance(q, query.Not) and isinstance(q.query, query.Not):
+        return q.query.query
     return q
