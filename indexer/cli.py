@@ -210,9 +210,10 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
 def _terminal_snippet(snippet: str) -> str:
     """Turn a snippet's HTML into one line of text, matched words in bold where styling shows."""
     # Split at the marks: odd pieces are matched words. Unescaping comes before showing
-    # controls, so that none hides in an entity.
-    pieces = re.split(r"<mark>(.*?)</mark>", snippet)
-    text = [_shown(" ".join(html.unescape(piece).split())) for piece in pieces]
+    # controls, so that none hides in an entity. Runs of white space become one space but
+    # stay, so that a matched word keeps the spaces around it.
+    pieces = re.split(r"<mark>(.*?)</mark>", " ".join(snippet.split()))
+    text = [_shown(re.sub(r"\s+", " ", html.unescape(piece))) for piece in pieces]
     return "".join(click.style(t, bold=True) if n % 2 else t for n, t in enumerate(text))
 
 

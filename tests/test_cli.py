@@ -87,6 +87,19 @@ def test_search_prints_a_readable_list(runner: CliRunner, seed_index: Path) -> N
     assert "VATE" in lines[4] and "<mark>" not in lines[4]
 
 
+def test_search_keeps_the_spaces_around_matched_words(runner: CliRunner, tmp_path: Path) -> None:
+    seeds = write_files(
+        tmp_path / "seeds",
+        {"a.txt": "Otsikko\n\nLautakunta päätti, että  Kaikukortti\notetaan käyttöön."},
+    )
+    index_dir = tmp_path / "ix"
+    runner.invoke(cli, ["build", "--seeds", str(seeds), "--index", str(index_dir)])
+    result = runner.invoke(cli, ["search", "kaikukortti", "--index", str(index_dir)])
+    assert result.output.splitlines()[-1] == (
+        "   Otsikko Lautakunta päätti, että Kaikukortti otetaan käyttöön."
+    )
+
+
 def test_search_errors_are_messages(runner: CliRunner, seed_index: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["search", "*x", "--index", str(seed_index)])
     assert (result.exit_code, "at least 3 letters" in result.output) == (1, True)
