@@ -68,8 +68,9 @@ def pdf_bytes(
     owner_password: str | None = None,
     created: datetime.date | None = None,
 ) -> bytes:
-    """Return a PDF whose pages have the given lines, under a running header and above a
-    footer ("{page}" and "{pages}" are filled in); password encrypts it, owner_password alone
+    """Return a PDF whose pages have the given lines, under a running header (its lines
+    split at newlines) and above a footer ("{page}" and "{pages}" are filled in in both);
+    password encrypts it, owner_password alone
     forbids copying and printing, as many published PDFs do, without a password to open."""
     from reportlab.lib import pdfencrypt
     from reportlab.lib.pagesizes import A4
@@ -91,7 +92,8 @@ def pdf_bytes(
     for number, lines in enumerate(pages, 1):
         pdf.setFont(_FONT, 9)
         if header:
-            pdf.drawString(56, height - 40, header)
+            for row, line in enumerate(header.format(page=number, pages=len(pages)).split("\n")):
+                pdf.drawString(56, height - 40 - row * 11, line)
         if footer:
             pdf.drawString(width - 150, 30, footer.format(page=number, pages=len(pages)))
         pdf.setFont(_FONT, 11)

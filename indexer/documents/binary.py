@@ -17,6 +17,8 @@ from indexer.documents.pdf_text import PdfPages, read_pdf, render_page
 from indexer.documents.unreadable import Unreadable
 
 SUFFIXES = (".pdf", ".docx", ".odt")
+# Characters of a text without pages that are its front, as a first page would be.
+_FRONT = 3000
 _KINDS = {".pdf": "PDF", ".docx": "DOCX", ".odt": "ODT"}
 
 
@@ -29,6 +31,9 @@ class Extracted:
     title: str  # "" when the metadata names no title
     date: datetime.date | None
     note: str | None
+    # The first page as printed, its running header included (decisions.read_decision reads
+    # who met and when from it); the beginning of the text for DOCX and ODT.
+    front: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,9 @@ def extract(suffix: str, raw: bytes, *, max_pages: int) -> Extracted | Scanned:
     body = normalize(office.text)
     if not body.strip():
         raise Unreadable(f"{_KINDS[suffix]} without text")
-    return Extracted(body, (), metadata_title(office.title), metadata_date(office.date), None)
+    return Extracted(
+        body, (), metadata_title(office.title), metadata_date(office.date), None, body[:_FRONT]
+    )
 
 
 def ocr_page(raw: bytes, index: int, seconds: float, known: frozenset[str]) -> PageRead:
@@ -123,6 +130,7 @@ def finish_pdf(pdf: PdfPages, read: OcrResult) -> Extracted:
         title=metadata_title(pdf.title),
         date=metadata_date(pdf.date),
         note="; ".join(notes) or None,
+        front=normalize(pages[0]) if pages else "",
     )
 
 

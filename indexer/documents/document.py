@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from indexer.documents.decisions import Decision
+
 
 @dataclass(frozen=True)
 class Document:
@@ -18,6 +20,8 @@ class Document:
     note: str | None  # how the text was decoded or read (OCR), when that is worth saying
     # Where each page starts in body, for formats with pages (PDF); () for the others.
     page_starts: tuple[int, ...] = ()
+    # What a minutes, agenda or official's decision says about itself; None for the others.
+    decision: Decision | None = None
 
 
 @dataclass(frozen=True)

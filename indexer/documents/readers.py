@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from indexer.common import ids, settings
 from indexer.documents import binary
+from indexer.documents.decisions import read_decision
 from indexer.documents.document import Document, Skipped
 from indexer.documents.metadata import extract_date, extract_title
 from indexer.documents.text_files import parse_text
@@ -64,16 +65,23 @@ def _binary_document(
     doc_id: str, extracted: binary.Extracted, size: int, mtime: float, digest: str
 ) -> Document:
     body = extracted.body
+    decision = read_decision(extracted.front)
+    if decision is not None:
+        title, date = decision.title, decision.meeting_date
+    else:
+        title = extracted.title or extract_title(body) or ids.stem(doc_id)
+        date = extracted.date or extract_date(body)
     return Document(
         id=doc_id,
-        title=extracted.title or extract_title(body) or ids.stem(doc_id),
-        date=extracted.date or extract_date(body),
+        title=title,
+        date=date,
         body=body,
         size=size,
         mtime=mtime,
         hash=digest,
         note=extracted.note,
         page_starts=extracted.page_starts,
+        decision=decision,
     )
 
 

@@ -4,11 +4,14 @@ import hashlib
 import re
 
 from indexer.common import ids
+from indexer.documents.decisions import read_decision
 from indexer.documents.document import Document, Skipped
 from indexer.documents.html_text import HtmlUnreadable, parse_html
 from indexer.documents.metadata import extract_date, extract_title
 
 _HTML_SUFFIXES = (".html", ".htm")
+# Characters of a text that are its front, where a decision document says what it is.
+_FRONT = 3000
 
 
 # Past this share of control characters the bytes are data, whatever they decode as.
@@ -39,15 +42,20 @@ def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
     else:
         body = text
         title = extract_title(body)
+    date = extract_date(body)
+    decision = read_decision(body[:_FRONT])
+    if decision is not None:
+        title, date = decision.title, decision.meeting_date
     return Document(
         id=doc_id,
         title=title or ids.stem(doc_id),
-        date=extract_date(body),
+        date=date,
         body=body,
         size=len(raw),
         mtime=mtime,
         hash=hashlib.sha256(raw).hexdigest(),
         note=note,
+        decision=decision,
     )
 
 

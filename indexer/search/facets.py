@@ -1,8 +1,11 @@
-"""Facets, filters and date order: each document's year, source and format, read from columns.
+"""Facets, filters and date order: each document's year, source, format, and a decision
+document's decision maker, organisation and kind, read from columns.
 
 A document's source is the first folder of its id below the seeds folder
 ("etela-pohjanmaa/2021/poytakirja.txt" -> "etela-pohjanmaa"; a file directly in the seeds
-folder has none) and its format is its file suffix in lower case ("PDF" -> "pdf").
+folder has none) and its format is its file suffix in lower case ("PDF" -> "pdf"). The
+decision facets are those of documents.decisions ("Tarkastuslautakunta", "Lapuan kaupunki",
+"pöytäkirja"); other documents have none.
 
 Counting facets by loading each hit's stored fields would unpickle every matched document: a
 second at 100,000 matches. Instead each segment's columns (date, source, format) are read once,
@@ -28,7 +31,10 @@ from indexer.common.messages import Message
 from indexer.search.ranking import best_documents
 from indexer.store.searchers import segments_key
 
-FACETS = ("year", "source", "format")
+FACETS = ("year", "source", "format", "decision_maker", "organisation", "kind")
+# The facets read from a column of strings of the same name.
+_STRING_FACETS = FACETS[1:]
+_DECISION_FACETS = FACETS[3:]
 SORTS = ("relevance", "newest", "oldest")
 # A facet lists at most this many values, the most common; the year facet lists every year.
 MAX_FACET_VALUES = 30
@@ -54,13 +60,16 @@ class Filters:
     year: frozenset[str] = frozenset()
     source: frozenset[str] = frozenset()
     format: frozenset[str] = frozenset()
+    decision_maker: frozenset[str] = frozenset()
+    organisation: frozenset[str] = frozenset()
+    kind: frozenset[str] = frozenset()
     # Inclusive days.
     date_from: date | None = None
     date_to: date | None = None
 
     def active(self) -> bool:
         """Tell whether anything is filtered at all."""
-        return bool(self.year or self.source or self.format or self.date_from or self.date_to)
+        return any(map(self.selected, FACETS)) or bool(self.date_from or self.date_to)
 
     def selected(self, facet: str) -> frozenset[str]:
         """Return the chosen values of one facet."""
@@ -96,7 +105,16 @@ def parse_filters(args: Mapping[str, Sequence[str]]) -> Filters:
     date_from, date_to = _day(args, "from"), _day(args, "to")
     if date_from and date_to and date_from > date_to:
         raise FilterError("'from' must not be later than 'to'.")
-    return Filters(years, values("source"), formats, date_from, date_to)
+    return Filters(
+        year=years,
+        source=values("source"),
+        format=formats,
+        decision_maker=values("decision_maker"),
+        organisation=values("organisation"),
+        kind=values("kind"),
+        date_from=date_from,
+        date_to=date_to,
+    )
 
 
 def _day(args: Mapping[str, Sequence[str]], name: str) -> date | None:
@@ -131,12 +149,15 @@ class Columns:
     year: list[str]  # "" for undated
     source: list[str] | None  # None: the index was built before sources were recorded
     format: list[str] | None
+    decision_maker: list[str] | None  # None: built before decisions were recognised
+    organisation: list[str] | None
+    kind: list[str] | None
     # Document numbers that are not deleted, for browsing without a query.
     live: list[int] = field(default_factory=list)
-    # Each document's (year, source, format) as a number into `combos`: the facets of a
-    # result are counted in one pass over its documents instead of one pass per facet.
+    # Each document's values of FACETS as a number into `combos`: the facets of a result
+    # are counted in one pass over its documents instead of one pass per facet.
     combo: list[int] = field(default_factory=list)
-    combos: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    combos: list[tuple[str | None, ...]] = field(default_factory=list)
 
     def values(self, facet: str) -> list[str] | None:
         return getattr(self, facet)
@@ -165,17 +186,16 @@ def columns(searcher: Any) -> Columns:
     whole = Columns(
         day=[d for p in parts for d in p.day],
         year=[y for p in parts for y in p.year],
-        source=_joined([p.source for p in parts]),
-        format=_joined([p.format for p in parts]),
+        **{f: _joined([p.values(f) for p in parts]) for f in _STRING_FACETS},
     )
     for reader, (_, offset) in zip(readers, leaves, strict=True):
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         whole.live.extend(offset + d for d in range(reader.doc_count_all()) if d not in deleted)
-    numbers: dict[tuple[str, str | None, str | None], int] = {}
+    numbers: dict[tuple[str | None, ...], int] = {}
     none = [None] * len(whole.year)
     whole.combo = [
         numbers.setdefault(values, len(numbers))
-        for values in zip(whole.year, whole.source or none, whole.format or none, strict=True)
+        for values in zip(*(whole.values(f) or none for f in FACETS), strict=True)
     ]
     whole.combos = list(numbers)
     with _lock:
@@ -200,12 +220,7 @@ def _segment_columns(reader: Any) -> Columns:
             return found
     count = reader.doc_count_all()
     day, year = _days(reader, count)
-    found = Columns(
-        day=day,
-        year=year,
-        source=_strings(reader, "source", count),
-        format=_strings(reader, "format", count),
-    )
+    found = Columns(day=day, year=year, **{f: _strings(reader, f, count) for f in _STRING_FACETS})
     with _lock:
         _segments[key] = found
         while len(_segments) > _SEGMENTS_KEPT:
@@ -285,8 +300,14 @@ def _strings(reader: Any, fieldname: str, count: int) -> list[str] | None:
 
 
 def available(cols: Columns) -> tuple[str, ...]:
-    """Return the facets this index can count (old indexes lack source and format)."""
-    return tuple(f for f in FACETS if cols.values(f) is not None)
+    """Return the facets this index can count (old indexes lack source and format); the
+    decision facets only where some document has them, as an archive of news has none."""
+    return tuple(
+        f
+        for n, f in enumerate(FACETS)
+        if cols.values(f) is not None
+        and (f not in _DECISION_FACETS or any(values[n] for values in cols.combos))
+    )
 
 
 def narrow(

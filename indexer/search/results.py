@@ -19,6 +19,12 @@ class Hit:
     snippet: str
     # The page of a PDF the best fragment of the snippet is on; None for formats without pages.
     page: int | None = None
+    # A decision document's body, organisation, kind ("pöytäkirja") and meeting number
+    # ("11/2024"); None for other documents.
+    decision_maker: str | None = None
+    organisation: str | None = None
+    kind: str | None = None
+    meeting: str | None = None
 
 
 # SearchResult fields the API's JSON leaves out: the request gave them.

@@ -289,6 +289,7 @@ def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, i
         fields = searcher.stored_fields(docnum)
         body = fields["body"]
         text, at = snippets.snippet_at(body, spans[docnum])
+        decision = fields.get("decision") or {}
         hits.append(
             Hit(
                 id=fields["id"],
@@ -299,6 +300,10 @@ def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, i
                 snippet=text or snippets.lead(body),
                 # A lead is the start of the first page.
                 page=page_at(fields.get("pages") or (), at or 0),
+                decision_maker=decision.get("decision_maker") or None,
+                organisation=decision.get("organisation") or None,
+                kind=decision.get("kind"),
+                meeting=decision.get("meeting") or None,
             )
         )
     return hits

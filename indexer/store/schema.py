@@ -31,6 +31,13 @@ def make_schema(analyzer: Analyzer) -> Schema:
         # column of references stores each of their few distinct values once a segment.
         source=_facet_column(),
         format=_facet_column(),
+        # A decision document's body, organisation and kind ("" for other documents).
+        decision_maker=_facet_column(),
+        organisation=_facet_column(),
+        kind=_facet_column(),
+        # What a decision document says about itself (documents.decisions.Decision) as a
+        # dict, for its hits and page; None for other documents.
+        decision=STORED(),
         # Stored only: the update compares them and nothing searches them; an indexed hash
         # would cost a term of its own a document.
         size=STORED(),

@@ -9,6 +9,7 @@ from typing import Any
 from whoosh.fields import Schema
 
 from indexer.common.ids import format_of, source_of
+from indexer.documents.decisions import Decision
 from indexer.documents.document import Document
 
 
@@ -53,5 +54,25 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
         "source": source_of(doc.id),
         "format": format_of(doc.id),
         "pages": list(doc.page_starts) or None,
+        **_decision_fields(doc.decision),
     }
     return {name: value for name, value in fields.items() if name in schema}
+
+
+def _decision_fields(decision: Decision | None) -> dict[str, Any]:
+    """Return a decision document's facet values and stored description."""
+    if decision is None:
+        return {"decision": None}
+    return {
+        "decision_maker": decision.decision_maker,
+        "organisation": decision.organisation,
+        "kind": decision.kind,
+        "decision": {
+            "decision_maker": decision.decision_maker,
+            "organisation": decision.organisation,
+            "kind": decision.kind,
+            "meeting": decision.meeting,
+            "meeting_date": decision.meeting_date.isoformat(),
+            "place": decision.place,
+        },
+    }
