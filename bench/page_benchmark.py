@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench.benchmark import QUERIES, write_seeds
 from indexer.search import facets, suggestions
+from indexer.search.filters import Filters
 from indexer.search.searching import search
 from indexer.store import searchers
 from indexer.writing.build import build_index
@@ -83,7 +84,7 @@ def _measure(index_dir: Path, rounds: int) -> None:
         "facets + newest first": {"with_facets": True, "sort": "newest"},
         "facets + year filter": {
             "with_facets": True,
-            "filters": facets.Filters(year=frozenset({"2019"})),
+            "filters": Filters(year=frozenset({"2019"})),
         },
     }
     for name, options in variants.items():

@@ -204,7 +204,14 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
         click.echo(f"\n{n}. {_shown(hit.title)}{date}")
         on_page = f"  s. {hit.page}" if hit.page else ""
         click.echo(f"   {_shown(hit.path)}{on_page}  score {hit.score:.2f}")
+        if hit.kind:
+            meeting = " ".join(filter(None, [hit.kind, hit.meeting]))
+            who = hit.decision_maker or hit.organisation
+            case = f" · {hit.case}" if hit.case else ""
+            click.echo(f"   {_shown(f'{who} · {meeting}{case}')}")
         click.echo(f"   {_terminal_snippet(hit.snippet)}")
+        if hit.more_in_meeting:
+            click.echo(f"   ({hit.more_in_meeting} more in this meeting)")
 
 
 def _terminal_snippet(snippet: str) -> str:

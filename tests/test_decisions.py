@@ -1,15 +1,21 @@
 """Decision documents (minutes, agendas, officials' decisions): made-up ones in every format."""
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
 
+from indexer.documents.cases import find_case, normal_case
 from indexer.documents.decisions import Decision, read_decision
 from indexer.documents.loading import load
-from indexer.search.facets import Filters
-from indexer.search.searching import search
+from indexer.documents.sections import split_sections
+from indexer.search.document_view import get_document
+from indexer.search.filters import Filters
+from indexer.search.searching import browse, search
+from indexer.service.stats import index_stats
 from indexer.writing.build import build_index
+from indexer.writing.update import update_index
 from tests import sample_documents as sd
 from tests.conftest import write_files
 
@@ -116,9 +122,55 @@ MINUTES_PAGES = [
         "Aika 14.11.2024, klo 17:00 - 18:29",
         "Paikka Kaupungintalo",
         "Käsitellyt asiat",
+        "§ 139 Kokouksen laillisuus ja päätösvaltaisuus",
         "§ 140 Kaikukorttitoiminta",
+        "§ 141 Kaikukortin viestintä",
+        "§ 142 Ilmoitusasiat",
     ],
-    ["§ 140", "Kaikukorttitoiminta", "Lautakunta päätti ottaa Kaikukortin käyttöön."],
+    [
+        "§ 139",
+        "Kokouksen laillisuus ja päätösvaltaisuus",
+        "Päätös",
+        "Kokous todettiin lailliseksi ja päätösvaltaiseksi.",
+    ],
+    [
+        "§ 140",
+        "Kaikukorttitoiminta",
+        "EPHVA/1234/00.01.02/2024",
+        "Valmistelija / lisätiedot:",
+        "Aino Virtanen, palvelujohtaja",
+        "Kaikukortti tuo kulttuurin asiakkaiden ulottuville.",
+        "Ehdotus",
+        "Lautakunta ottaa Kaikukortin käyttöön.",
+        "Päätös",
+        "Hyväksyttiin.",
+    ],
+    [
+        "§ 141",
+        "Kaikukortin viestintä",
+        "Kaikukortista tiedotetaan kirjastoissa.",
+        "Päätös",
+        "Merkittiin tiedoksi.",
+    ],
+    [
+        "§ 142",
+        "Ilmoitusasiat",
+        "Viranhaltijapäätökset:",
+        "Palvelujohtaja",
+        "§ 166",
+        "kaikukorttien hankinta",
+        "Päätös",
+        "Merkittiin tiedoksi.",
+        "Muutoksenhakukielto",
+        "§139, §141, §142",
+        "Näistä päätöksistä ei saa tehdä oikaisuvaatimusta, koska päätös koskee vain",
+        "asian valmistelua.",
+    ],
+]
+# Text after each page's own, as a real page has, so that no heading is at the page's foot.
+MINUTES_PAGES = [
+    [*page, "", f"Sivun {n} muistiinpanot.", f"Kokouksen {n}. sivu.", f"Loppu {n}."]
+    for n, page in enumerate(MINUTES_PAGES, 1)
 ]
 MINUTES_HEADER = "Etelä-Pohjanmaan hyvinvointialue Pöytäkirja 10/2024 {page} ({pages})\n" + (
     "Hyvinvointilautakunta 14.11.2024"
@@ -150,6 +202,79 @@ def test_a_pdf_keeps_what_its_running_header_says(tmp_path: Path) -> None:
     assert "Hyvinvointilautakunta 14.11.2024" not in doc.body
 
 
+def test_sections_are_split_at_their_headings(tmp_path: Path) -> None:
+    sd.write(tmp_path / "ptk.pdf", sd.pdf_bytes(MINUTES_PAGES, header=MINUTES_HEADER))
+    doc = load(tmp_path, "ptk.pdf")
+    # Not the table of contents, not "§ 166" of an official's decision listed in § 142.
+    assert [(s.number, s.title) for s in doc.sections] == [
+        ("139", "Kokouksen laillisuus ja päätösvaltaisuus"),
+        ("140", "Kaikukorttitoiminta"),
+        ("141", "Kaikukortin viestintä"),
+        ("142", "Ilmoitusasiat"),
+    ]
+    kaikukortti = doc.sections[1]
+    assert (kaikukortti.case, kaikukortti.proposal, kaikukortti.decision) == (
+        "EPHVA/1234/00.01.02/2024",
+        "Lautakunta ottaa Kaikukortin käyttöön.",
+        "Hyväksyttiin.",
+    )
+    assert kaikukortti.preparer.startswith("Aino Virtanen, palvelujohtaja")
+    text = doc.body[kaikukortti.start : kaikukortti.end]
+    assert text.startswith("§ 140\nKaikukorttitoiminta\n") and text.endswith("Hyväksyttiin.")
+    # The appeal instructions after the last section belong to none.
+    last = doc.sections[-1]
+    assert doc.body[last.start : last.end].endswith(
+        "§ 166\nkaikukorttien hankinta\nPäätös\nMerkittiin tiedoksi."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Swedish, headings "N §" and "§ N Title" without a table of contents.
+        (
+            "Protokoll\n12 §\nKaikukortet\nFörslag\nNämnden godkänner.\nBeslut\n"
+            "Godkändes.\n13 §\nÖvriga ärenden\nBeslut\nInga.\nBesvärsanvisning\nTexten.",
+            [
+                ("12", "Kaikukortet", "Nämnden godkänner.", "Godkändes."),
+                ("13", "Övriga ärenden", "", "Inga."),
+            ],
+        ),
+        (
+            "Pöytäkirja\n§ 5 Talousarvio\nHEL 2021-002763\nPäätösehdotus\nHyväksytään.\n"
+            "Teksti jatkuu.\n§ 6 Muut asiat\nEi muita.",
+            [("5", "Talousarvio", "Hyväksytään. Teksti jatkuu.", ""), ("6", "Muut asiat", "", "")],
+        ),
+        # A law's section at a line's start is not a heading.
+        ("Pöytäkirja\nkuntalain mukaan\n140 §:n mukaan asia.\nPäätös\nHyväksyttiin.", []),
+    ],
+)
+def test_section_headings_in_other_layouts(text: str, expected: list) -> None:
+    found = [(s.number, s.title, s.proposal, s.decision) for s in split_sections(text)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "normal"),
+    [
+        ("LAPDno-2024-867", "lapdno-2024-867"),
+        ("HEL 2021-002763", "hel-2021-002763"),
+        ("Dnro 123/00.01.02/2021", "dnro-123/00.01.02/2021"),
+        ("TRE:4787/10.03.01/2016", "tre-4787/10.03.01/2016"),
+        ("OUKA/1472/02.02.02/2017", "ouka-1472/02.02.02/2017"),
+        ("VD/1545/00.04.00/2017", "vd-1545/00.04.00/2017"),
+        ("D/123/2024", "d-123/2024"),
+    ],
+)
+def test_case_numbers_are_found_and_normalised(printed: str, normal: str) -> None:
+    assert find_case(f"Otsikko\n{printed}\nValmistelija") == printed
+    assert normal_case(printed) == normal
+
+
+def test_times_and_pages_are_not_case_numbers() -> None:
+    assert find_case("klo 17:00-18:29, sivu 3/12, 1.1.2024") is None
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of two bodies' minutes (PDF, DOCX, HTML) and a news text."""
@@ -164,8 +289,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("paragraph", "Pedersöre kommun Protokoll 3/2024"),
         ("paragraph", "Välfärdsnämnden 5.12.2024"),
         ("paragraph", "Tid 5.12.2024 kl. 18.00"),
-        ("paragraph", "§ 12 Kaikukortti i kommunen"),
-        ("paragraph", "Nämnden beslöt om Kaikukortet."),
+        ("paragraph", "12 §"),
+        ("paragraph", "Kaikukortti i kommunen"),
+        ("paragraph", "Nämnden beslöt om Kaikukortti."),
     ]
     sd.write(seeds / "protokoll.docx", sd.docx_bytes(docx, title="Mall"))
     write_files(
@@ -174,8 +300,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "esityslista.html": (
                 "<html><head><title>Kokouskutsu</title></head><body>"
                 "<p>Lapuan kaupunki Esityslista 7/2024</p><p>Kaupunginvaltuusto 2.12.2024</p>"
-                "<p>Aika 9.12.2024 klo 17</p><p>§ 90 Kaikukortti &amp; talousarvio</p>"
-                "</body></html>"
+                "<p>Aika 9.12.2024 klo 17</p><p>§ 90</p><p>Kaikukortti &amp; talousarvio</p>"
+                "<p>LAPDno-2024-867</p><p>Kaikukortti esitetään.</p></body></html>"
             ),
             "uutinen.txt": "Kaikukortti laajenee 3.3.2025\n\nUutinen Kaikukortista.",
         },
@@ -185,48 +311,99 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
-def test_hits_carry_the_decision_fields(archive: Path) -> None:
-    hits = {h.id: h for h in search(archive, "kaikukortti", limit=10).hits}
+def test_hits_are_sections_with_the_decision_fields(archive: Path) -> None:
+    hits = search(archive, "kaikukortti", limit=10).hits
     described = {
-        i: (h.title, h.date, h.decision_maker, h.organisation, h.kind, h.meeting)
-        for i, h in hits.items()
+        (h.id, h.section): (
+            h.title,
+            h.date,
+            h.decision_maker,
+            h.organisation,
+            h.kind,
+            h.meeting,
+            h.case,
+            h.anchor,
+        )
+        for h in hits
     }
     assert described == {
-        "hyvinvointilautakunta.pdf": (
-            "Hyvinvointilautakunta 14.11.2024, pöytäkirja 10/2024",
+        ("hyvinvointilautakunta.pdf", "140"): (
+            "§ 140 Kaikukorttitoiminta",
             "2024-11-14",
             "Hyvinvointilautakunta",
             "Etelä-Pohjanmaan hyvinvointialue",
             "pöytäkirja",
             "10/2024",
+            "EPHVA/1234/00.01.02/2024",
+            "s140",
         ),
-        "protokoll.docx": (
-            "Välfärdsnämnden 5.12.2024, protokoll 3/2024",
+        ("hyvinvointilautakunta.pdf", "141"): (
+            "§ 141 Kaikukortin viestintä",
+            "2024-11-14",
+            "Hyvinvointilautakunta",
+            "Etelä-Pohjanmaan hyvinvointialue",
+            "pöytäkirja",
+            "10/2024",
+            None,
+            "s141",
+        ),
+        ("protokoll.docx", "12"): (
+            "§ 12 Kaikukortti i kommunen",
             "2024-12-05",
             "Välfärdsnämnden",
             "Pedersöre kommun",
             "protokoll",
             "3/2024",
+            None,
+            "s12",
         ),
-        "esityslista.html": (
-            "Kaupunginvaltuusto 9.12.2024, esityslista 7/2024",
+        ("esityslista.html", "90"): (
+            "§ 90 Kaikukortti & talousarvio",
             "2024-12-09",
             "Kaupunginvaltuusto",
             "Lapuan kaupunki",
             "esityslista",
             "7/2024",
+            "LAPDno-2024-867",
+            "s90",
         ),
-        "uutinen.txt": ("Kaikukortti laajenee 3.3.2025", "2025-03-03", None, None, None, None),
+        ("uutinen.txt", None): (
+            "Kaikukortti laajenee 3.3.2025",
+            "2025-03-03",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
     }
+    by_section = {h.section: h for h in hits}
+    # The snippet is the section's own, on the page the section is on; the meeting's other
+    # units that match (§ 142, the first pages) are counted under its second shown.
+    assert "Kaikukorttitoiminta" in by_section["140"].snippet
+    assert "tiedotetaan" not in by_section["140"].snippet
+    assert (by_section["140"].page, by_section["141"].page) == (3, 4)
+    assert [h.section for h in hits if h.id == "hyvinvointilautakunta.pdf"] == ["141", "140"]
+    assert (by_section["141"].more_in_meeting, by_section["140"].more_in_meeting) == (0, 2)
+
+
+def test_a_section_is_found_by_its_meeting_and_its_words(archive: Path) -> None:
+    found = search(archive, "hyvinvointilautakunta kaikukorttitoiminta")
+    # The first pages list § 140 too, and rank below it.
+    assert [(h.id, h.section) for h in found.hits] == [
+        ("hyvinvointilautakunta.pdf", "140"),
+        ("hyvinvointilautakunta.pdf", None),
+    ]
 
 
 def test_decision_facets_count_and_filter(archive: Path) -> None:
     result = search(archive, "kaikukortti", with_facets=True)
     assert result.facets is not None
     assert result.facets["kind"] == [
+        {"value": "pöytäkirja", "count": 4},
         {"value": "esityslista", "count": 1},
         {"value": "protokoll", "count": 1},
-        {"value": "pöytäkirja", "count": 1},
     ]
     assert [e["value"] for e in result.facets["organisation"]] == [
         "Etelä-Pohjanmaan hyvinvointialue",
@@ -236,9 +413,9 @@ def test_decision_facets_count_and_filter(archive: Path) -> None:
     chosen = Filters(decision_maker=frozenset({"Välfärdsnämnden", "Kaupunginvaltuusto"}))
     found = search(archive, "kaikukortti", filters=chosen, sort="oldest")
     assert [h.id for h in found.hits] == ["protokoll.docx", "esityslista.html"]
-    kinds = Filters(kind=frozenset({"pöytäkirja"}))
+    kinds = Filters(kind=frozenset({"esityslista"}))
     assert [h.id for h in search(archive, "kaikukortti", filters=kinds).hits] == [
-        "hyvinvointilautakunta.pdf"
+        "esityslista.html"
     ]
 
 
@@ -248,15 +425,96 @@ def test_dates_filter_on_the_meeting_date(archive: Path) -> None:
     assert [h.id for h in found.hits] == ["protokoll.docx", "esityslista.html"]
 
 
-def test_the_api_filters_by_decision_maker(archive: Path) -> None:
+def test_browsing_lists_files_not_sections(archive: Path) -> None:
+    result = browse(archive, limit=10)
+    assert [h.id for h in result.hits] == [
+        "uutinen.txt",
+        "esityslista.html",
+        "protokoll.docx",
+        "hyvinvointilautakunta.pdf",
+    ]
+    assert index_stats(archive).documents == 4
+
+
+def test_the_document_page_lists_and_marks_its_sections(archive: Path) -> None:
+    doc = get_document(archive, "hyvinvointilautakunta.pdf", "kaikukortti")
+    assert doc is not None
+    assert [(s["number"], s["anchor"], s["page"]) for s in doc.sections] == [
+        ("139", "s139", 2),
+        ("140", "s140", 3),
+        ("141", "s141", 4),
+        ("142", "s142", 5),
+    ]
+    page = doc.pages[2].html
+    assert page.startswith('<span class="section-start" id="s140"></span>§ 140')
+    # Words are marked in the sections as in the first page.
+    assert "<mark>Kaikukortti</mark> tuo" in page
+    assert "<mark>Kaikukorttitoiminta</mark>" in doc.pages[0].html
+
+
+def _client(index_dir: Path):
     from webui import create_app
 
-    client = create_app(
-        {"TESTING": True, "INDEX_DIR": archive, "SEEDS_DIR": archive.parent / "seeds"}
+    return create_app(
+        {"TESTING": True, "INDEX_DIR": index_dir, "SEEDS_DIR": index_dir.parent / "seeds"}
     ).test_client()
+
+
+def test_the_api_and_the_pages_show_sections(archive: Path) -> None:
+    client = _client(archive)
     data = client.get("/api/search?q=kaikukortti&decision_maker=Hyvinvointilautakunta").get_json()
-    assert [(h["id"], h["decision_maker"], h["kind"]) for h in data["hits"]] == [
-        ("hyvinvointilautakunta.pdf", "Hyvinvointilautakunta", "pöytäkirja")
+    assert [(h["id"], h["section"], h["section_title"], h["page"]) for h in data["hits"]] == [
+        ("hyvinvointilautakunta.pdf", "141", "Kaikukortin viestintä", 4),
+        ("hyvinvointilautakunta.pdf", "140", "Kaikukorttitoiminta", 3),
     ]
+    assert [h["more_in_meeting"] for h in data["hits"]] == [0, 2]
     page = client.get("/?q=kaikukortti").get_data(as_text=True)
     assert "Päättäjä" in page and "Välfärdsnämnden" in page
+    assert "/doc/hyvinvointilautakunta.pdf?q=kaikukortti&amp;page=3#s140" in page
+    assert "2 muuta saman kokouksen pykälää osuu hakuun" in page
+    document = client.get("/doc/hyvinvointilautakunta.pdf?q=kaikukortti").get_data(as_text=True)
+    assert 'id="s140"' in document and "§ 140 Kaikukorttitoiminta</a>" in document
+
+
+def test_an_update_replaces_all_sections_of_a_file(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    path = seeds / "ptk.pdf"
+    sd.write(path, sd.pdf_bytes(MINUTES_PAGES, header=MINUTES_HEADER))
+    index_dir = tmp_path / "index"
+    build_index(seeds, index_dir)
+    sections = {h.section for h in search(index_dir, "kaikukortti", limit=10).hits}
+    assert sections == {"140", "141"}
+    # The same meeting without § 141: its unit goes with the file's others.
+    shorter = [page for page in MINUTES_PAGES if "§ 141" not in page]
+    shorter[0] = [line for line in shorter[0] if "§ 141" not in line]
+    sd.write(path, sd.pdf_bytes(shorter, header=MINUTES_HEADER))
+    os.utime(path, (1, 1))
+    report = update_index(seeds, index_dir)
+    assert report.changed == ["ptk.pdf"]
+    units = search(index_dir, "kaikukortti").hits
+    assert ([h.section for h in units], units[-1].more_in_meeting) == (["140", "142"], 1)
+    assert index_stats(index_dir).documents == 1
+    # A rebuild agrees with the update.
+    rebuilt = tmp_path / "rebuilt"
+    build_index(seeds, rebuilt)
+    assert [(h.section, h.more_in_meeting) for h in search(rebuilt, "kaikukortti").hits] == [
+        ("140", 0),
+        ("142", 1),
+    ]
+    path.unlink()
+    write_files(seeds, {"muu.txt": "Muu\n\nkaikukortti"})
+    update_index(seeds, index_dir)
+    assert [h.id for h in search(index_dir, "kaikukortti").hits] == ["muu.txt"]
+    assert index_stats(index_dir).documents == 1
+
+
+def test_the_cli_shows_the_meeting_and_the_case(archive: Path) -> None:
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    result = CliRunner().invoke(cli, ["search", "kaikukortti talousarvio", "--index", str(archive)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2] == "1. § 90 Kaikukortti & talousarvio (2024-12-09)"
+    assert lines[4] == "   Kaupunginvaltuusto · esityslista 7/2024 · LAPDno-2024-867"

@@ -8,7 +8,7 @@ from whoosh.util.times import long_to_datetime
 
 from indexer.common.ids import format_of, source_of
 from indexer.search import facets
-from indexer.search.facets import FilterError, Filters, parse_filters, parse_sort
+from indexer.search.filters import FilterError, Filters, parse_filters, parse_sort
 from indexer.search.searching import browse, search
 from indexer.service.stats import index_stats
 from indexer.store.schema import make_schema

@@ -207,7 +207,7 @@ cli(sys.argv[4:], prog_name="python -m indexer")
 # (where the build dies, module, function, nth call, whether the new generation is live after)
 KILL_POINTS = [
     ("reading files", "indexer.documents.loading", "read_file", 150, False),
-    ("adding documents", "indexer.writing.shares", "document_fields", 150, False),
+    ("adding documents", "indexer.writing.shares", "document_units", 150, False),
     ("joining the segments", "indexer.writing.build", "join_segments", 1, False),
     ("checking the written generation", "indexer.writing.build", "_check", 1, False),
     (

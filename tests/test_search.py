@@ -150,6 +150,11 @@ def test_to_json_has_the_api_schema(seed_index: Path) -> None:
         "organisation",
         "kind",
         "meeting",
+        "section",
+        "section_title",
+        "anchor",
+        "case",
+        "more_in_meeting",
     ]
 
 

@@ -45,7 +45,7 @@ def test_voikko_suggestions_count_only_when_in_the_index(seed_index: Path) -> No
 
 
 def test_suggestions_respect_the_filters(seed_index: Path) -> None:
-    from indexer.search.facets import Filters
+    from indexer.search.filters import Filters
 
     none_in_1999 = Filters(year=frozenset({"1999"}))
     assert search(seed_index, "kunnnat", filters=none_in_1999, suggest=True).suggestion is None

@@ -122,6 +122,11 @@ def test_api_search_schema(client) -> None:
         "organisation",
         "kind",
         "meeting",
+        "section",
+        "section_title",
+        "anchor",
+        "case",
+        "more_in_meeting",
     ]
     assert (hit["id"], hit["date"]) == (S0, "2021-04-29")
     assert isinstance(hit["score"], float)

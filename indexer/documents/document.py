@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from indexer.documents.decisions import Decision
+from indexer.documents.sections import Section
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Document:
     page_starts: tuple[int, ...] = ()
     # What a minutes, agenda or official's decision says about itself; None for the others.
     decision: Decision | None = None
+    # A decision document's sections ("§ 140"), in order; () for the others.
+    sections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
+# A section's heading ("§ 56"), which minutes put at the top of a page: its number tells one
+# from another, so that headings on most pages are not taken for a running header.
+_SECTION_HEADING = re.compile(r"§\s*\d{1,4}|\d{1,4}\s*§")
 _LINE_END_WORD = re.compile(r"([^\W\d_]|\d)([^\W_]*)([" + _BREAKS + r"])$")
 # The rest of a broken word, and the punctuation after it, which goes along with it.
 _LINE_START_WORD = re.compile(r"^([^\W_]+)(\S*)")
@@ -96,6 +99,8 @@ def _edge_key(line: str) -> str:
     numbers ("Sivu 3 (12)" and "Sivu 4 (12)" are one footer)."""
     if _PAGE_NUMBER.fullmatch(line):
         return "#page"
+    if _SECTION_HEADING.fullmatch(line):
+        return line
     return _DIGITS.sub("#", line.casefold())
 
 

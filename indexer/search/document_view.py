@@ -2,15 +2,19 @@
 words marked."""
 
 import bisect
+import html
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from indexer.search import snippets
 from indexer.search.query import QueryError, parse
 from indexer.search.wildcards import expand_wildcards
 from indexer.store import searchers
+from indexer.store.units import is_sectioned
 
 # The document page shows a long document in parts of this many characters.
 DOCUMENT_PART_CHARS = 100_000
@@ -31,6 +35,9 @@ class DocumentView:
     parts: int = 1
     # For a PDF, body_html page by page: the pages of this part.
     pages: list["PageView"] = field(default_factory=list)
+    # A decision document's sections: number, title, case, anchor ("s140") and page, in
+    # order; each starts at an element with the anchor as its id.
+    sections: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -80,24 +87,101 @@ def get_document(
                 q = None
             if q is not None:
                 words = snippets.matched_words(q, "body")
-                found = snippets.spans_by_document(searcher.reader(), "body", words, [docnum])
-                spans = [(s - start, e - start) for s, e in found[docnum] if start <= s < e <= end]
-    pages = _page_views(body, page_starts, start, end, spans)
+                spans = [
+                    (s - start, e - start)
+                    for s, e in _spans(searcher, docnum, doc_id, words)
+                    if start <= s < e <= end
+                ]
+        sections = [
+            {
+                **s,
+                "anchor": s.get("anchor") or f"s{s['number']}",
+                "page": page_at(page_starts, s["start"]),
+            }
+            for s in _sections(searcher, doc_id, fields)
+        ]
+    anchors = [(s["start"], s["anchor"]) for s in sections if start <= s["start"] < end]
+    pages = _page_views(body, page_starts, start, end, spans, anchors)
     return DocumentView(
         id=fields["id"],
         path=fields["path"],
         title=fields["title"],
         date=iso_date(fields.get("date")),
-        body_html="".join(p.html for p in pages) or snippets.mark_all(body[start:end], spans),
+        body_html="".join(p.html for p in pages)
+        or _marked(body, start, end, start, spans, anchors),
         note=fields.get("note"),
         part=part,
         parts=len(bounds),
         pages=pages,
+        sections=sections,
     )
 
 
+def _units(searcher: Any, doc_id: str) -> list[int]:
+    """Return the live document numbers of a file's sections' units."""
+    if not is_sectioned(searcher.schema):
+        return []
+    reader = searcher.reader()
+    own = searcher.document_number(id=doc_id)
+    return [
+        d for d in searcher.document_numbers(file=doc_id) if d != own and not reader.is_deleted(d)
+    ]
+
+
+def _sections(searcher: Any, doc_id: str, fields: dict) -> list[dict]:
+    """Return what a file's unit says of its sections, with each section unit's anchor."""
+    anchors = {
+        (s := searcher.stored_fields(d)["section"])["start"]: s["anchor"]
+        for d in _units(searcher, doc_id)
+    }
+    return [{**s, "anchor": anchors.get(s["start"])} for s in fields.get("sections") or []]
+
+
+def _spans(searcher: Any, docnum: int, doc_id: str, words: list[str]) -> list[tuple[int, int]]:
+    """Return the matched words' spans in a file's whole text: its own unit's and, moved to
+    where each starts, its sections' units'."""
+    units = _units(searcher, doc_id)
+    found = snippets.spans_by_document(searcher.reader(), "body", words, [docnum, *units])
+    spans = list(found[docnum])
+    for d in units:
+        begins = searcher.stored_fields(d)["section"]["start"]
+        spans.extend((s + begins, e + begins) for s, e in found[d])
+    return spans
+
+
+def _marked(
+    body: str,
+    lo: int,
+    hi: int,
+    start: int,
+    spans: list[tuple[int, int]],
+    anchors: list[tuple[int, str]],
+) -> str:
+    """Return body[lo:hi] marked up with the spans (relative to start), an empty element with
+    its id before each section that starts in it."""
+    cuts = [(at, anchor) for at, anchor in anchors if lo <= at < hi]
+    pieces = []
+    edges = [lo, *(at for at, _ in cuts), hi]
+    names = ["", *(anchor for _, anchor in cuts)]
+    for (first, last), name in zip(itertools.pairwise(edges), names, strict=True):
+        own = [
+            (s - (first - start), e - (first - start))
+            for s, e in spans
+            if first - start <= s < last - start
+        ]
+        if name:
+            pieces.append(f'<span class="section-start" id="{html.escape(name)}"></span>')
+        pieces.append(snippets.mark_all(body[first:last], own))
+    return "".join(pieces)
+
+
 def _page_views(
-    body: str, page_starts: list[int], start: int, end: int, spans: list[tuple[int, int]]
+    body: str,
+    page_starts: list[int],
+    start: int,
+    end: int,
+    spans: list[tuple[int, int]],
+    anchors: list[tuple[int, str]],
 ) -> list[PageView]:
     """Return the pages of body[start:end], each marked up with its own spans (relative to
     start); [] for a document without pages."""
@@ -109,10 +193,7 @@ def _page_views(
         lo, hi = max(first, start), min(last, end)
         if lo >= hi:
             continue
-        own = [
-            (s - (lo - start), e - (lo - start)) for s, e in spans if lo - start <= s < hi - start
-        ]
-        views.append(PageView(number, snippets.mark_all(body[lo:hi], own), first >= start))
+        views.append(PageView(number, _marked(body, lo, hi, start, spans, anchors), first >= start))
     return views
 
 

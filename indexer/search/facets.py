@@ -1,4 +1,4 @@
-"""Facets, filters and date order: each document's year, source, format, and a decision
+"""Facets and date order: each document's year, source, format, and a decision
 document's decision maker, organisation and kind, read from columns.
 
 A document's source is the first folder of its id below the seeds folder
@@ -20,125 +20,25 @@ import sys
 import threading
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from whoosh.columns import NumericColumn, RefBytesColumn
 
-from indexer.common.messages import Message
+from indexer.search.filters import FACETS, Filters
 from indexer.search.ranking import best_documents
 from indexer.store.searchers import segments_key
+from indexer.store.units import boilerplate_flags, section_flags
 
-FACETS = ("year", "source", "format", "decision_maker", "organisation", "kind")
 # The facets read from a column of strings of the same name.
 _STRING_FACETS = FACETS[1:]
 _DECISION_FACETS = FACETS[3:]
-SORTS = ("relevance", "newest", "oldest")
 # A facet lists at most this many values, the most common; the year facet lists every year.
 MAX_FACET_VALUES = 30
-# No sensible query selects more values of one facet than this.
-MAX_FILTER_VALUES = 20
-MAX_FILTER_CHARS = 200
 # An undated document's day: after every dated one when sorting oldest first.
 _UNDATED = 0
-
-
-class FilterError(ValueError):
-    """A filter or sort value cannot be used; the message says why, in words for a user."""
-
-    def __init__(self, template: str, **params: Any) -> None:
-        self.message = Message(template, **params)
-        super().__init__(self.message)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a search is narrowed to: values within a facet are OR-ed, facets are AND-ed."""
-
-    year: frozenset[str] = frozenset()
-    source: frozenset[str] = frozenset()
-    format: frozenset[str] = frozenset()
-    decision_maker: frozenset[str] = frozenset()
-    organisation: frozenset[str] = frozenset()
-    kind: frozenset[str] = frozenset()
-    # Inclusive days.
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def active(self) -> bool:
-        """Tell whether anything is filtered at all."""
-        return any(map(self.selected, FACETS)) or bool(self.date_from or self.date_to)
-
-    def selected(self, facet: str) -> frozenset[str]:
-        """Return the chosen values of one facet."""
-        return getattr(self, facet)
-
-
-def parse_filters(args: Mapping[str, Sequence[str]]) -> Filters:
-    """Return the filters of a request's arguments (each name to its list of values), or
-    raise FilterError. Empty values are ignored, so an empty form field filters nothing."""
-
-    def values(name: str) -> frozenset[str]:
-        given = [v.strip() for v in args.get(name, ()) if v.strip()]
-        if len(given) > MAX_FILTER_VALUES:
-            raise FilterError(
-                "'%(name)s' can be given at most %(count)s times.",
-                name=name,
-                count=MAX_FILTER_VALUES,
-            )
-        for value in given:
-            if len(value) > MAX_FILTER_CHARS:
-                raise FilterError(
-                    "'%(name)s' is too long: at most %(count)s characters.",
-                    name=name,
-                    count=MAX_FILTER_CHARS,
-                )
-        return frozenset(given)
-
-    years = values("year")
-    for year in years:
-        if not (len(year) == 4 and year.isdigit() and year.isascii()):
-            raise FilterError("'year' must be a year of four digits, such as 2021.")
-    formats = frozenset(f.lower().lstrip(".") for f in values("format"))
-    date_from, date_to = _day(args, "from"), _day(args, "to")
-    if date_from and date_to and date_from > date_to:
-        raise FilterError("'from' must not be later than 'to'.")
-    return Filters(
-        year=years,
-        source=values("source"),
-        format=formats,
-        decision_maker=values("decision_maker"),
-        organisation=values("organisation"),
-        kind=values("kind"),
-        date_from=date_from,
-        date_to=date_to,
-    )
-
-
-def _day(args: Mapping[str, Sequence[str]], name: str) -> date | None:
-    given = [v.strip() for v in args.get(name, ()) if v.strip()]
-    if not given:
-        return None
-    if len(given) > 1:
-        raise FilterError("'%(name)s' can be given only once.", name=name)
-    try:
-        return date.fromisoformat(given[0]) if len(given[0]) == 10 else _bad_day(name)
-    except ValueError:
-        return _bad_day(name)
-
-
-def _bad_day(name: str) -> date:
-    raise FilterError("'%(name)s' must be a date as YYYY-MM-DD, such as 2021-06-30.", name=name)
-
-
-def parse_sort(value: str) -> str:
-    """Return a sort order by name ("" is relevance), or raise FilterError."""
-    value = value.strip() or "relevance"
-    if value not in SORTS:
-        raise FilterError("'sort' must be relevance, newest or oldest.")
-    return value
 
 
 @dataclass
@@ -152,6 +52,12 @@ class Columns:
     decision_maker: list[str] | None  # None: built before decisions were recognised
     organisation: list[str] | None
     kind: list[str] | None
+    # Each unit's file id (store/units.py), None in an index from before sections were
+    # units; whether it is a section's unit.
+    file: list[str] | None = None
+    section: list[bool] = field(default_factory=list)
+    # Whether it is a formal section's unit or a sectioned file's own (store/units.py).
+    boilerplate: list[bool] = field(default_factory=list)
     # Document numbers that are not deleted, for browsing without a query.
     live: list[int] = field(default_factory=list)
     # Each document's values of FACETS as a number into `combos`: the facets of a result
@@ -187,6 +93,9 @@ def columns(searcher: Any) -> Columns:
         day=[d for p in parts for d in p.day],
         year=[y for p in parts for y in p.year],
         **{f: _joined([p.values(f) for p in parts]) for f in _STRING_FACETS},
+        file=_joined([p.file for p in parts]),
+        section=[flag for p in parts for flag in p.section],
+        boilerplate=[flag for p in parts for flag in p.boilerplate],
     )
     for reader, (_, offset) in zip(readers, leaves, strict=True):
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
@@ -220,7 +129,14 @@ def _segment_columns(reader: Any) -> Columns:
             return found
     count = reader.doc_count_all()
     day, year = _days(reader, count)
-    found = Columns(day=day, year=year, **{f: _strings(reader, f, count) for f in _STRING_FACETS})
+    found = Columns(
+        day=day,
+        year=year,
+        **{f: _strings(reader, f, count) for f in _STRING_FACETS},
+        file=_strings(reader, "file", count) if reader.has_column("file") else None,
+        section=section_flags(reader),
+        boilerplate=boilerplate_flags(reader),
+    )
     with _lock:
         _segments[key] = found
         while len(_segments) > _SEGMENTS_KEPT:

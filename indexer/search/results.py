@@ -25,6 +25,14 @@ class Hit:
     organisation: str | None = None
     kind: str | None = None
     meeting: str | None = None
+    # A section's number ("140"), title, anchor on the document page ("s140") and case
+    # number as printed ("LAPDno-2024-867"); None for a hit that is not a section.
+    section: str | None = None
+    section_title: str | None = None
+    anchor: str | None = None
+    case: str | None = None
+    # How many more sections of this hit's meeting the result has than it shows (grouping).
+    more_in_meeting: int = 0
 
 
 # SearchResult fields the API's JSON leaves out: the request gave them.

@@ -13,12 +13,14 @@ from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
 from indexer.search import facets, snippets, spelling
 from indexer.search.document_view import iso_date, page_at
-from indexer.search.facets import Filters
+from indexer.search.filters import Filters, parse_sort
+from indexer.search.grouping import group_by_file
 from indexer.search.query import OPERATORS, QueryError, parse
 from indexer.search.ranking import CachedBM25F, rank_termwise, termwise_scores
 from indexer.search.results import Hit, SearchResult
 from indexer.search.wildcards import Expansions, expand_wildcards
 from indexer.store import searchers
+from indexer.store.units import has_sections
 
 MAX_LIMIT = 100
 # Hits per page unless asked otherwise: the CLI's, the API's and the search page's first size.
@@ -30,6 +32,11 @@ DEFAULT_LIMIT = 10
 SEARCH_SECONDS = 0.4
 HARD_SECONDS = 0.8
 
+
+# A formal section's score and that of a minutes file's first pages are multiplied by this:
+# they hold the same words in every meeting (legality, attendance, signatures), and a matter's
+# section says more. Below 1/3 a matter that matches one word of a query outranks them.
+BOILERPLATE_WEIGHT = 0.3
 
 _WEIGHTING = CachedBM25F()
 
@@ -143,14 +150,17 @@ def search(
     """
     _check_page(page, limit)
     filters = filters or Filters()
-    sort = facets.parse_sort(sort)
-    keep_all = filters.active() or sort != "relevance" or with_facets
+    sort = parse_sort(sort)
     started = time.perf_counter()
     keep = page * limit
     counts = None
     suggestion = None
+    more: dict[int, int] = {}
     try:
         with searchers.live_searcher(index_dir) as (_, searcher):
+            # Sections are grouped by their file over the whole result (grouping.py).
+            grouped = has_sections(searcher.reader())
+            keep_all = filters.active() or sort != "relevance" or with_facets or grouped
             # Read once per segment for every later query (facets.py): not this query's
             # work, so outside its time limits.
             cols = facets.columns(searcher) if keep_all else None
@@ -170,9 +180,22 @@ def search(
                         keep_all=keep_all,
                     )
                     if cols is not None:
-                        matched = facets.narrow(cols, list(found.scores or ()), filters)
+                        scores = found.scores or {}
+                        matched = facets.narrow(cols, list(scores), filters)
                         found.total = len(matched)
-                        found.ranked = facets.top(cols, matched, found.scores or {}, sort, keep)
+                        if grouped and cols.file is not None:
+                            boilerplate = cols.boilerplate
+                            for d in matched:
+                                if boilerplate[d]:
+                                    scores[d] *= BOILERPLATE_WEIGHT
+                            ranked = facets.top(cols, matched, scores, sort, len(matched))
+                            ranked, grouped_more = group_by_file(ranked, cols.file)
+                            more.clear()
+                            more.update(grouped_more)
+                            found.total = len(ranked)
+                            found.ranked = ranked[:keep]
+                        else:
+                            found.ranked = facets.top(cols, matched, scores, sort, keep)
                     return found
 
                 found = run(any_word=False)
@@ -189,7 +212,7 @@ def search(
                         lambda corrected: _count(searcher, corrected, filters, cols, deadline),
                         filters,
                     )
-                hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit :])
+                hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit : keep], more)
     except OutOfTime:
         raise QueryError(
             "The query needed more than %(seconds)s s of work and was stopped. Make it more "
@@ -228,16 +251,18 @@ def browse(
     otherwise, with the facets of all of them: what a search page shows before a query."""
     _check_page(page, limit)
     filters = filters or Filters()
-    sort = facets.parse_sort(sort)
+    sort = parse_sort(sort)
     started = time.perf_counter()
     keep = page * limit
     with searchers.live_searcher(index_dir) as (_, searcher):
         cols = facets.columns(searcher)
-        matched = facets.narrow(cols, cols.live, filters)
+        # Files, not their sections' units.
+        files = [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
+        matched = facets.narrow(cols, files, filters)
         # No query, so no relevance: the newest first.
         order = "newest" if sort == "relevance" else sort
         ranked = facets.top(cols, matched, {}, order, keep)
-        counts = facets.count(cols, cols.live, filters)
+        counts = facets.count(cols, files, filters)
         hits = _hits(searcher, None, ranked[(page - 1) * limit :])
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     return SearchResult(
@@ -281,7 +306,12 @@ def _is_plain_words(text: str) -> bool:
     )
 
 
-def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, int]]) -> list[Hit]:
+def _hits(
+    searcher: Searcher,
+    q: query.Query | None,
+    ranked: list[tuple[float, int]],
+    more: dict[int, int] | None = None,
+) -> list[Hit]:
     words = snippets.matched_words(q, "body") if q is not None else []
     spans = snippets.spans_by_document(searcher.reader(), "body", words, [d for _, d in ranked])
     hits = []
@@ -290,20 +320,28 @@ def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, i
         body = fields["body"]
         text, at = snippets.snippet_at(body, spans[docnum])
         decision = fields.get("decision") or {}
+        section = fields.get("section")
+        # A section's text starts where it does in its file, whose pages it shares.
+        start = section["start"] if section else 0
         hits.append(
             Hit(
-                id=fields["id"],
+                id=section["file"] if section else fields["id"],
                 path=fields["path"],
                 title=fields["title"],
                 date=iso_date(fields.get("date")),
                 score=round(score, 4),
                 snippet=text or snippets.lead(body),
                 # A lead is the start of the first page.
-                page=page_at(fields.get("pages") or (), at or 0),
+                page=page_at(fields.get("pages") or (), start + (at or 0)),
                 decision_maker=decision.get("decision_maker") or None,
                 organisation=decision.get("organisation") or None,
                 kind=decision.get("kind"),
                 meeting=decision.get("meeting") or None,
+                section=section["number"] if section else None,
+                section_title=section["title"] if section else None,
+                anchor=section["anchor"] if section else None,
+                case=section["case"] or None if section else None,
+                more_in_meeting=(more or {}).get(docnum, 0),
             )
         )
     return hits

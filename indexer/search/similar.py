@@ -9,6 +9,8 @@ from indexer.store import searchers
 # on every view would take seconds, and its start says what it is about.
 MAX_TEXT_CHARS = 20_000
 KEY_TERMS = 12
+# Units looked at for each similar file wanted: a minutes file's sections are units too.
+_UNITS_A_FILE = 4
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,14 @@ def similar_documents(index_dir: Path, doc_id: str, limit: int = 5) -> list[Simi
             return []
         fields = searcher.stored_fields(docnum)
         text = f"{fields.get('title', '')}\n{fields.get('body', '')[:MAX_TEXT_CHARS]}"
-        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=KEY_TERMS)
-        return [
-            Similar(
-                id=hit["id"],
-                title=hit["title"],
-                date=hit["date"].date().isoformat() if hit.get("date") else None,
-            )
-            for hit in results
-        ]
+        # A section's unit stands for its file; the file's own sections are not others.
+        results = searcher.more_like(
+            docnum, "body", text=text, top=limit * _UNITS_A_FILE, numterms=KEY_TERMS
+        )
+        found: dict[str, Similar] = {}
+        for hit in results:
+            file_id = (hit.get("section") or {}).get("file", hit["id"])
+            if file_id != doc_id and file_id not in found:
+                date = hit["date"].date().isoformat() if hit.get("date") else None
+                found[file_id] = Similar(id=file_id, title=hit["title"], date=date)
+        return list(found.values())[:limit]

@@ -6,6 +6,7 @@ from pathlib import Path
 from indexer.analysis.analyzers import voikko_available
 from indexer.common.messages import Message
 from indexer.store import generations, searchers
+from indexer.store.units import file_count
 
 # Fields the facets need beyond the date (indexer/search/facets.py).
 FACET_FIELDS = ("source", "format")
@@ -62,7 +63,7 @@ def index_stats(index_dir: Path) -> IndexStats:
     # A switch may delete the generation while its facts are read: then read the new one.
     for _ in range(5):
         with searchers.live_searcher(index_dir, fresh=True) as (gen, searcher):
-            documents = searcher.doc_count()
+            documents = file_count(searcher.reader())
             has_facets = all(name in searcher.schema for name in FACET_FIELDS)
             meta = generations.read_meta(gen)
             size_bytes = generations.folder_bytes(gen)

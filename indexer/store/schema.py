@@ -2,7 +2,7 @@
 
 from whoosh.analysis import Analyzer
 from whoosh.columns import RefBytesColumn
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.codec.postings import InliningCodec, VarintCharacters, VarintPositions
 
@@ -38,6 +38,17 @@ def make_schema(analyzer: Analyzer) -> Schema:
         # What a decision document says about itself (documents.decisions.Decision) as a
         # dict, for its hits and page; None for other documents.
         decision=STORED(),
+        # Units of search (store/units.py): every unit's file id, for replacing all of a
+        # file's units at once; "section" for a section's unit, as a column.
+        file=ID(sortable=RefBytesColumn()),
+        unit=ID(sortable=RefBytesColumn()),
+        # A section's number, title, case and parts (a dict), on its unit; a decision
+        # document's sections (a list of dicts), on its file's unit.
+        section=STORED(),
+        sections=STORED(),
+        # A section's case number, its normal form and its number alone
+        # (documents/cases.py), so that "lapdno 2024-867" and "2024-867" find it.
+        case=KEYWORD(lowercase=True, commas=True),
         # Stored only: the update compares them and nothing searches them; an indexed hash
         # would cost a term of its own a document.
         size=STORED(),

@@ -23,6 +23,7 @@ from indexer.documents.folder import list_files, require_seeds
 from indexer.store import generations
 from indexer.store.lock import writer_lock
 from indexer.store.schema import make_schema
+from indexer.store.units import file_count
 from indexer.writing import shares
 from indexer.writing.segment_writer import join_segments
 from indexer.writing.workers import WorkerShares
@@ -180,7 +181,8 @@ def _ignore(stage: str, done: int, total: int) -> None:
 def _check(build_dir: Path, expected: int) -> None:
     """Refuse to publish a generation that does not open with every document in it."""
     ix = whoosh_index.open_dir(str(build_dir))
-    count = ix.doc_count()
+    with ix.reader() as reader:
+        count = file_count(reader)
     ix.close()
     if count != expected:
         raise RuntimeError(f"The new index holds {count} documents, expected {expected}.")

@@ -2,6 +2,8 @@
 
 import functools
 import os
+import re
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -9,8 +11,26 @@ from typing import Any
 from whoosh.fields import Schema
 
 from indexer.common.ids import format_of, source_of
+from indexer.documents.cases import case_terms
 from indexer.documents.decisions import Decision
 from indexer.documents.document import Document
+from indexer.store.units import FORMAL, FRONT, SECTION, is_sectioned
+
+# The fields a section's unit has as its file's does.
+_SHARED = (
+    "path",
+    "date",
+    "source",
+    "format",
+    "pages",
+    "file",
+    "decision",
+    "decision_maker",
+    "organisation",
+    "kind",
+)
+# What a section's text becomes in its file's unit: blanks, its lines kept.
+_BLANK = re.compile(r"[^\n]")
 
 
 def display_path(seeds_dir: Path, doc_id: str) -> str:
@@ -37,7 +57,7 @@ def _display_folder(seeds_dir: Path, cwd: str) -> str | None:
 
 
 def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str, Any]:
-    """Return the index fields of a document that the schema has.
+    """Return the index fields of a document that the schema has, as one unit.
 
     An index built before a field was added keeps its own schema through updates.
     """
@@ -54,9 +74,64 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
         "source": source_of(doc.id),
         "format": format_of(doc.id),
         "pages": list(doc.page_starts) or None,
+        "file": doc.id,
         **_decision_fields(doc.decision),
     }
     return {name: value for name, value in fields.items() if name in schema}
+
+
+def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[str, Any]]:
+    """Return the units a document is indexed as (store/units.py): the file, and each of
+    its sections when it has them and the index keeps sections.
+
+    A sectioned file's unit indexes only what is before its sections (the first pages), with
+    the sections and the appeal instructions after them blanked out so that every character
+    keeps its offset, and stores the whole text for the document page; each section is found
+    through its own unit, with its heading and the meeting's title as its title.
+    """
+    fields = document_fields(doc, seeds_dir, schema)
+    if not doc.sections or not is_sectioned(schema):
+        return [fields]
+    body = doc.body
+    masked = list(body)
+    for section in doc.sections:
+        masked[section.start : section.end] = _BLANK.sub(" ", body[section.start : section.end])
+    # The appeal instructions after the last section are the same in every meeting's
+    # minutes: left out of the search, so that no snippet is made of them.
+    tail = doc.sections[-1].end
+    masked[tail:] = _BLANK.sub(" ", body[tail:])
+    fields["body"] = "".join(masked)
+    fields["unit"] = FRONT
+    fields["_stored_body"] = body
+    fields["sections"] = [
+        {"number": s.number, "title": s.title, "case": s.case, "start": s.start}
+        for s in doc.sections
+    ]
+    units = [fields]
+    shared = {name: fields[name] for name in _SHARED if name in fields}
+    seen: set[str] = set()
+    for section in doc.sections:
+        unit_id = f"{doc.id}#s{section.number}"
+        while unit_id in seen:
+            unit_id += "+"
+        seen.add(unit_id)
+        heading = f"§ {section.number} {section.title}".strip()
+        unit = {
+            **shared,
+            "id": unit_id,
+            "unit": FORMAL if section.formal else SECTION,
+            "title": f"{heading}\n{doc.title}",
+            "_stored_title": heading,
+            "body": body[section.start : section.end],
+            "section": {
+                **asdict(section),
+                "file": doc.id,
+                "anchor": f"s{unit_id[len(doc.id) + 2 :]}",
+            },
+            "case": ",".join(case_terms(section.case)) if section.case else None,
+        }
+        units.append({name: value for name, value in unit.items() if _in(schema, name)})
+    return units
 
 
 def _decision_fields(decision: Decision | None) -> dict[str, Any]:
@@ -76,3 +151,9 @@ def _decision_fields(decision: Decision | None) -> dict[str, Any]:
             "place": decision.place,
         },
     }
+
+
+def _in(schema: Schema, name: str) -> bool:
+    """Tell whether a field, or the field whose stored value "_stored_<name>" gives, is in
+    the schema."""
+    return name.removeprefix("_stored_") in schema

@@ -21,7 +21,7 @@ from indexer.analysis.lexicon import mine_abbreviations
 from indexer.documents.document import Document, Skipped
 from indexer.documents.loading import load_all
 from indexer.store.schema import make_codec
-from indexer.writing.fields import document_fields
+from indexer.writing.fields import document_units
 from indexer.writing.segment_writer import ShareWriter
 
 SPILL = "documents.pickle"
@@ -157,7 +157,8 @@ def index_share(
     # Separate files, not one compound file: see searchers._open_lazy_files.
     with ShareWriter(ix, limitmb=limit_mb, codec=make_codec(), compound=False) as writer:
         for doc in _spilled(share_dir):
-            writer.add_document(**document_fields(doc, seeds_dir, schema))
+            for unit in document_units(doc, seeds_dir, schema):
+                writer.add_document(**unit)
             done += 1
             count(done)
     return done

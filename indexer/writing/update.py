@@ -13,7 +13,8 @@ from indexer.documents.loading import load
 from indexer.store import generations, searchers
 from indexer.store.lock import writer_lock
 from indexer.store.schema import make_codec, make_schema
-from indexer.writing.fields import document_fields
+from indexer.store.units import file_count, is_sectioned
+from indexer.writing.fields import document_units
 
 
 @dataclass
@@ -57,20 +58,24 @@ def update_index(
                 if isinstance(loaded, Skipped):
                     report.skipped.append(loaded)
                     if known:
-                        writer.delete_by_term("id", doc_id)
+                        _delete(writer, doc_id)
                         report.removed.append(doc_id)
                     continue
                 if known and known[0] == loaded.hash:
                     report.unchanged += 1
                     continue
-                # The writer's schema: it has the fields _add_stored_fields gave it.
-                writer.update_document(**document_fields(loaded, seeds_dir, writer.schema))
+                # All of the file's units, its sections' as well, are replaced at once; the
+                # writer's schema has the fields _add_stored_fields gave it.
+                _delete(writer, doc_id)
+                for unit in document_units(loaded, seeds_dir, writer.schema):
+                    writer.add_document(**unit)
                 (report.changed if known else report.added).append(doc_id)
             for doc_id in sorted(set(indexed) - set(on_disk)):
-                writer.delete_by_term("id", doc_id)
+                _delete(writer, doc_id)
                 report.removed.append(doc_id)
         report.seconds = time.perf_counter() - started
-        _record(gen, report, ix.doc_count(), set(on_disk))
+        with ix.reader() as reader:
+            _record(gen, report, file_count(reader), set(on_disk))
         return report
 
 
@@ -83,8 +88,11 @@ def _open_live(index_dir: Path) -> tuple[Path, Any, dict[str, tuple[str, int, fl
     try:
         gen, ix = searchers.open_current(index_dir)
         with ix.searcher() as searcher:
+            # A section's unit has no hash: its file's stands for it.
             indexed = {
-                f["id"]: (f["hash"], f["size"], f["mtime"]) for f in searcher.all_stored_fields()
+                f["id"]: (f["hash"], f["size"], f["mtime"])
+                for f in searcher.all_stored_fields()
+                if "hash" in f
             }
     except generations.IndexMissing:
         raise
@@ -102,6 +110,13 @@ def _add_stored_fields(writer: Any) -> None:
     for name, field in make_schema(writer.schema["body"].analyzer).items():
         if name not in writer.schema and not field.indexed and field.stored:
             writer.add_field(name, field)
+
+
+def _delete(writer: Any, doc_id: str) -> None:
+    """Delete a file's units: the file's and its sections' (one, in an index from before
+    sections were units)."""
+    field = "file" if is_sectioned(writer.schema) else "id"
+    writer.delete_by_term(field, doc_id)
 
 
 def _same_stat(path: Path, size: int, mtime: float) -> bool:
