@@ -55,6 +55,7 @@ _PUBLIC = {
     "search_index": ("search.searching", "search"),
     "browse": ("search.searching", "browse"),
     "get_document": ("search.document_view", "get_document"),
+    "case_history": ("search.case_history", "case_history"),
     "SearchResult": ("search.results", "SearchResult"),
     "MAX_LIMIT": ("search.searching", "MAX_LIMIT"),
     "DEFAULT_LIMIT": ("search.searching", "DEFAULT_LIMIT"),

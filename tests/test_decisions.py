@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.documents.cases import find_case, normal_case
+from indexer.analysis.cases import find_case, normal_case
 from indexer.documents.decisions import Decision, read_decision
 from indexer.documents.loading import load
 from indexer.documents.sections import split_sections
+from indexer.search.case_history import case_history
 from indexer.search.document_view import get_document
 from indexer.search.filters import Filters
+from indexer.search.query import QueryError
 from indexer.search.searching import browse, search
 from indexer.service.stats import index_stats
 from indexer.writing.build import build_index
@@ -304,6 +306,14 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "<p>LAPDno-2024-867</p><p>Kaikukortti esitetään.</p></body></html>"
             ),
             "uutinen.txt": "Kaikukortti laajenee 3.3.2025\n\nUutinen Kaikukortista.",
+            # The same case a week earlier, in another body; a law's § 140 mentioned.
+            "kaupunginhallitus.txt": (
+                "Lapuan kaupunki Pöytäkirja 20/2024\nKaupunginhallitus 2.12.2024\n"
+                "Aika 2.12.2024 klo 16\n§ 347\nTalousarvion valmistelu\nLAPDno-2024-867\n"
+                "Hallintosäännön 140 §:n mukaan asia valmistellaan.\nEhdotus\n"
+                "Esitetään valtuustolle.\nPäätös\nHyväksyttiin <b>yksimielisesti</b>.\n"
+                "§ 348\nMuut asiat\nPäätös\nEi muita."
+            ),
         },
     )
     index_dir = seeds.parent / "index"
@@ -431,9 +441,39 @@ def test_browsing_lists_files_not_sections(archive: Path) -> None:
         "uutinen.txt",
         "esityslista.html",
         "protokoll.docx",
+        "kaupunginhallitus.txt",
         "hyvinvointilautakunta.pdf",
     ]
-    assert index_stats(archive).documents == 4
+    assert index_stats(archive).documents == 5
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["LAPDno-2024-867", "lapdno 2024-867", "LAPDNO-2024-867", "2024-867", " lapdno  2024-867 "],
+)
+def test_a_case_number_is_found_however_it_is_typed(archive: Path, typed: str) -> None:
+    found = search(archive, typed)
+    assert {(h.id, h.section, h.case) for h in found.hits[:2]} == {
+        ("kaupunginhallitus.txt", "347", "LAPDno-2024-867"),
+        ("esityslista.html", "90", "LAPDno-2024-867"),
+    }
+
+
+def test_a_section_number_ranks_that_section_above_mentions(archive: Path) -> None:
+    found = search(archive, "§ 140")
+    assert [(h.id, h.section) for h in found.hits][0] == ("hyvinvointilautakunta.pdf", "140")
+    assert ("kaupunginhallitus.txt", "347") in [(h.id, h.section) for h in found.hits]
+
+
+def test_the_case_history_is_in_date_order(archive: Path) -> None:
+    history = case_history(archive, "lapdno 2024-867")
+    assert [(s.date, s.decision_maker, s.section, s.decision) for s in history] == [
+        ("2024-12-02", "Kaupunginhallitus", "347", "Hyväksyttiin <b>yksimielisesti</b>."),
+        ("2024-12-09", "Kaupunginvaltuusto", "90", ""),
+    ]
+    assert case_history(archive, "HEL 2021-002763") == []
+    with pytest.raises(QueryError):
+        case_history(archive, "kaikukortti")
 
 
 def test_the_document_page_lists_and_marks_its_sections(archive: Path) -> None:
@@ -474,6 +514,25 @@ def test_the_api_and_the_pages_show_sections(archive: Path) -> None:
     assert "2 muuta saman kokouksen pykälää osuu hakuun" in page
     document = client.get("/doc/hyvinvointilautakunta.pdf?q=kaikukortti").get_data(as_text=True)
     assert 'id="s140"' in document and "§ 140 Kaikukorttitoiminta</a>" in document
+    assert 'href="/asia/EPHVA/1234/00.01.02/2024"' in document
+
+
+def test_the_case_page(archive: Path) -> None:
+    client = _client(archive)
+    response = client.get("/asia/lapdno%202024-867")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.index("§ 347 Talousarvion valmistelu") < page.index("§ 90 Kaikukortti")
+    assert 'href="/doc/kaupunginhallitus.txt#s347"' in page
+    assert "Päätös:</strong> Hyväksyttiin &lt;b&gt;yksimielisesti&lt;/b&gt;." in page
+    search_page = client.get("/?q=kaikukortti+talousarvio").get_data(as_text=True)
+    assert 'href="/asia/LAPDno-2024-867"' in search_page
+    empty = client.get("/asia/HEL%202021-002763").get_data(as_text=True)
+    assert "Indeksissä ei ole tämän asian pykäliä." in empty
+    bad = client.get("/asia/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert bad.status_code == 400
+    assert "<script>alert" not in bad.get_data(as_text=True)
+    assert "&lt;script&gt;" in bad.get_data(as_text=True)
 
 
 def test_an_update_replaces_all_sections_of_a_file(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The search page, the document page, the query help, the Atom feed and OpenSearch."""
+"""The search page, the document page, a case's history, the query help, the Atom feed and
+OpenSearch."""
 
 from flask import (
     Blueprint,
@@ -16,6 +17,7 @@ from indexer import (
     IndexMissing,
     QueryError,
     browse,
+    case_history,
     get_document,
     live_meta,
     search_index,
@@ -107,6 +109,16 @@ def document(doc_id: str):
         abort(404)
     similar = similar_documents(index_dir, doc_id, SIMILAR)
     return render_template("document.html", doc=doc, q=q, similar=similar)
+
+
+@bp.get("/asia/<path:case>")
+def case(case: str):
+    """Show every section of a case, oldest meeting first."""
+    try:
+        sections = case_history(current_app.config["INDEX_DIR"], case)
+    except QueryError as e:
+        return render_template("error.html", status=400, message=translate(e.message)), 400
+    return render_template("case.html", case=case, sections=sections)
 
 
 @bp.get("/help")

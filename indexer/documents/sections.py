@@ -26,7 +26,7 @@ the appeal instructions, which belong to no section.
 import re
 from dataclasses import dataclass
 
-from indexer.documents.cases import find_case
+from indexer.analysis.cases import find_case
 
 # "§ 140", "140 §", "§140" as a whole line; "§ 140 Title" as the start of one.
 _ALONE = re.compile(r"(?:§\s*(\d{1,4})|(\d{1,4})\s*§)")

@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
 from indexer.search import facets, snippets, spelling
+from indexer.search.decision_terms import decision_clauses
 from indexer.search.document_view import iso_date, page_at
 from indexer.search.filters import Filters, parse_sort
 from indexer.search.grouping import group_by_file
@@ -112,6 +113,9 @@ def _find(
 ) -> _Found:
     parsed = parse(searcher.schema, text, any_word=any_word)
     q, notices = expand_wildcards(parsed, searcher.reader(), known)
+    clauses = decision_clauses(searcher.schema, text)
+    if clauses:
+        q = query.Or([q, *clauses])
     if keep_all:
         scores = termwise_scores(searcher, q, _WEIGHTING)
         if scores is not None:

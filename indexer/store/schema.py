@@ -49,6 +49,8 @@ def make_schema(analyzer: Analyzer) -> Schema:
         # A section's case number, its normal form and its number alone
         # (documents/cases.py), so that "lapdno 2024-867" and "2024-867" find it.
         case=KEYWORD(lowercase=True, commas=True),
+        # A section's number ("140"), so that "§ 140" finds the sections numbered 140 first.
+        number=ID(),
         # Stored only: the update compares them and nothing searches them; an indexed hash
         # would cost a term of its own a document.
         size=STORED(),

@@ -10,8 +10,8 @@ from typing import Any
 
 from whoosh.fields import Schema
 
+from indexer.analysis.cases import case_terms
 from indexer.common.ids import format_of, source_of
-from indexer.documents.cases import case_terms
 from indexer.documents.decisions import Decision
 from indexer.documents.document import Document
 from indexer.store.units import FORMAL, FRONT, SECTION, is_sectioned
@@ -129,6 +129,7 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
                 "anchor": f"s{unit_id[len(doc.id) + 2 :]}",
             },
             "case": ",".join(case_terms(section.case)) if section.case else None,
+            "number": section.number,
         }
         units.append({name: value for name, value in unit.items() if _in(schema, name)})
     return units
