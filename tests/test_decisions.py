@@ -151,6 +151,7 @@ MINUTES_PAGES = [
         "§ 141",
         "Kaikukortin viestintä",
         "Kaikukortista tiedotetaan kirjastoissa.",
+        "Tiedottamisesta päätettiin jo edellisessä kokouksessa.",
         "Päätös",
         "Merkittiin tiedoksi.",
     ],
@@ -577,3 +578,16 @@ def test_the_cli_shows_the_meeting_and_the_case(archive: Path) -> None:
     lines = result.output.splitlines()
     assert lines[2] == "1. § 90 Kaikukortti & talousarvio (2024-12-09)"
     assert lines[4] == "   Kaupunginvaltuusto · esityslista 7/2024 · LAPDno-2024-867"
+
+
+def test_boilerplate_ranks_below_matters_and_makes_no_snippet(archive: Path) -> None:
+    # § 139 is a formality with "kokous" in its title; § 141 mentions a meeting once.
+    found = search(archive, "kokous")
+    assert [(h.id, h.section) for h in found.hits][:2] == [
+        ("hyvinvointilautakunta.pdf", "141"),
+        ("hyvinvointilautakunta.pdf", "139"),
+    ]
+    # The appeal instructions after the last section are on the page but not searched.
+    assert search(archive, "oikaisuvaatimusta").total == 0
+    doc = get_document(archive, "hyvinvointilautakunta.pdf")
+    assert doc is not None and "oikaisuvaatimusta" in doc.pages[-1].html
