@@ -591,3 +591,30 @@ def test_boilerplate_ranks_below_matters_and_makes_no_snippet(archive: Path) -> 
     assert search(archive, "oikaisuvaatimusta").total == 0
     doc = get_document(archive, "hyvinvointilautakunta.pdf")
     assert doc is not None and "oikaisuvaatimusta" in doc.pages[-1].html
+
+
+def test_the_decisions_benchmark_measures_sections_cases_and_meetings(archive: Path) -> None:
+    from bench.decisions import measure
+
+    pdf = "hyvinvointilautakunta.pdf"
+    queries = {
+        "topical": [
+            {"q": "kaikukorttitoiminta", "sections": [[pdf, "140"]]},
+            # The right file, not the right section.
+            {"q": "kaikukortin viestintä", "sections": [[pdf, "142"]]},
+            {"q": "kaikukortti kommunen", "sections": [["protokoll.docx", "12"]]},
+        ],
+        "cases": [{"q": "lapdno 2024-867", "sections": [["esityslista.html", "90"], [pdf, "1"]]}],
+        "meetings": {
+            pdf: {"decision_maker": "Hyvinvointilautakunta", "date": "2024-11-14"},
+            # A wrong date: its one hit is counted wrong.
+            "protokoll.docx": {"decision_maker": "Välfärdsnämnden", "date": "2024-12-06"},
+        },
+    }
+    assert measure(archive, queries) == {
+        "section MRR@10": 2 / 3,
+        "whole-file MRR@10": 1.0,
+        "case recall": 0.5,
+        "decision maker and date right": 4 / 5,
+        "appeal snippets": 0.0,
+    }
