@@ -82,6 +82,9 @@ _PUBLIC = {
     "WorkerFailed": ("writing.workers", "WorkerFailed"),
     "Message": ("common.messages", "Message"),
     "reason_kind": ("documents.skip_reasons", "reason_kind"),
+    # What a caller does to text before it shows it or writes it into XML.
+    "bidi_escaped": ("common.text", "bidi_escaped"),
+    "xml_safe": ("common.text", "xml_safe"),
 }
 # Modules used whole: the admin page's background jobs, the settings table, the JSON log
 # lines, the gunicorn launcher.

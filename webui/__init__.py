@@ -5,8 +5,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
-from indexer import settings
+from indexer import bidi_escaped, settings
 from webui.secret_key import shared_secret_key
 
 # The token is the only way into the admin, and a cookie's signing key can be guessed offline.
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["ADMIN_TOKEN"] = _strong("ADMIN_TOKEN", app.config["ADMIN_TOKEN"] or "")
     app.config["SECRET_KEY"] = _session_key(app.config)
+    app.jinja_env.finalize = _shown
 
     from webui import admin, api, errors, headers, i18n, limits, metrics, pages, request_log
 
@@ -52,6 +54,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     admin.init_app(app)
     return app
+
+
+def _shown(value: Any) -> Any:
+    r"""Show bidi controls in whatever a template writes (names, titles, queries) as \uXXXX:
+    "\u202etxt.exe.txt" would otherwise look like a name ending in ".exe"."""
+    if isinstance(value, Markup):
+        return Markup(bidi_escaped(str(value)))
+    return bidi_escaped(value) if isinstance(value, str) else value
 
 
 def _session_key(config: dict[str, Any]) -> str:

@@ -64,6 +64,13 @@ def require_token_configured():
         abort(404)
 
 
+@bp.after_request
+def not_stored(response):
+    """Keep admin pages (the index's details, the form's check token) out of every cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.errorhandler(StateUnavailable)
 def state_unavailable(e: StateUnavailable):
     """Answer 503 when the sessions and login counts cannot be read or written now."""

@@ -21,6 +21,7 @@ from indexer import (
     search_index,
     settings,
     similar_documents,
+    xml_safe,
 )
 from webui import search_args
 from webui.i18n import translate
@@ -141,7 +142,9 @@ def feed():
         self_url=request.full_path.rstrip("?"),
         updated=_index_time(index_dir),
     )
-    return Response(xml, mimetype="application/atom+xml")
+    # Indexes built before titles and snippets were cleaned may still hold characters XML
+    # does not allow, and the query is as typed: one of them made the whole feed invalid.
+    return Response(xml_safe(xml), mimetype="application/atom+xml")
 
 
 def _index_time(index_dir) -> str:
@@ -156,4 +159,4 @@ def opensearch():
     # The request's own address comes from its Host header: behind a proxy, set the public one.
     root = settings.public_url() or request.url_root.rstrip("/")
     xml = render_template("opensearch.xml", root=root)
-    return Response(xml, mimetype="application/opensearchdescription+xml")
+    return Response(xml_safe(xml), mimetype="application/opensearchdescription+xml")

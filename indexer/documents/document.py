@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from indexer.common.text import xml_safe
+
 
 @dataclass(frozen=True)
 class Document:
@@ -18,6 +20,17 @@ class Document:
     note: str | None  # how the text was decoded or read (OCR), when that is worth saying
     # Where each page starts in body, for formats with pages (PDF); () for the others.
     page_starts: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Titles, snippets and notes go into XML (the Atom feed), where one \x01 of one
+        # document made the whole feed invalid. In the text replaced by spaces, not removed,
+        # so that the page_starts still point where they did.
+        if xml_safe(self.title) != self.title:
+            object.__setattr__(self, "title", xml_safe(self.title).strip())
+        for name in ("body", "note"):
+            value = getattr(self, name)
+            if value and xml_safe(value) != value:
+                object.__setattr__(self, name, xml_safe(value, " "))
 
 
 @dataclass(frozen=True)

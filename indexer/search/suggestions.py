@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indexer.common.text import visible
 from indexer.store import searchers
 from indexer.store.searchers import segments_key
 
@@ -178,7 +179,8 @@ def _read(reader: Any) -> _Vocabulary:
     titles: Counter[str] = Counter()
     written: dict[str, str] = {}
     for _, stored in reader.iter_docs():
-        title = " ".join(str(stored.get("title") or "").split())
+        # A zero-width character would make a title that looks like another differ from it.
+        title = " ".join(visible(str(stored.get("title") or "")).split())
         if title:
             lower = title.lower()
             titles[lower] += 1
