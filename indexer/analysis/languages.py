@@ -2,6 +2,7 @@
 recorded by in an index."""
 
 import re
+from itertools import islice
 
 from whoosh.analysis import Analyzer
 from whoosh.lang.stopwords import stoplists
@@ -34,7 +35,7 @@ def detect_language(text: str) -> str:
     >>> detect_language("Hyvinvointialueen valtuusto päätti talousarviosta."), detect_language("")
     ('fi', 'fi')
     """
-    words = [w.lower() for w, _ in zip(_WORD.findall(text), range(DETECT_WORDS), strict=False)]
+    words = [m.group().lower() for m in islice(_WORD.finditer(text), DETECT_WORDS)]
     swedish = sum(w in _SV for w in words)
     finnish = sum(w in _FI for w in words)
     if swedish == finnish:
