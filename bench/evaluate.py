@@ -1,15 +1,18 @@
-"""Measure the Finnish analyzer against the Snowball-only baseline.
+"""Measure the Finnish analyzer against the Snowball-only baseline, and the Swedish one.
 
     python -m bench.evaluate [--conllu F] [--paraphrases F] [--seeds DIR] [--queries F]
-                             [--skip PART ...]
+                             [--sv-conllu F] [--skip PART ...]
 
 Prints one table with a column per analyzer: morphology on a CoNLL-U treebank (gold lemmas),
 retrieval of paraphrases, the seed queries, and the same queries over the seeds typeset as
-PDFs (with the share whose results are the .txt ones). The time to analyse and to index news
+PDFs (with the share whose results are the .txt ones). A second table measures Swedish
+morphology on a Swedish treebank: the Finnish analyzer, Snowball Swedish and the Swedish
+analyzer. The time to analyse and to index news
 titles and leads is `python -m bench.benchmark analyse`.
 """
 
 import argparse
+import functools
 import json
 import re
 import tempfile
@@ -18,11 +21,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import Stemmer
 from whoosh import index
-from whoosh.analysis import Analyzer
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, Token
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
+from indexer import analyzer
 from indexer.analysis.analyzers import analyzer_name, finnish_analyzer, snowball_analyzer
 from indexer.documents.metadata import extract_date, extract_title
 from indexer.search.searching import search
@@ -64,7 +69,9 @@ def _joined_runs(lemma: str) -> set[str]:
     return {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
 
 
-def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
+def morphology_scores(
+    forms: dict[str, set[str]], analyzer: Analyzer, *, edge_compounds: bool = False
+) -> Scores:
     """Score how well query forms match document forms of the same lemma.
 
     A query form f matches a document form g when f's query terms and g's index terms share a
@@ -72,6 +79,10 @@ def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
     other forms). precision: share of the forms f matches that have f's lemma or a compound
     lemma with f's lemma (without '#') as a part or run of adjacent parts (over f that match
     something). head / modifier: share of compound forms (a#...#b) matched by b / by a.
+
+    A treebank whose lemmas do not mark compound parts (Swedish-Talbanken) counts no match of
+    a compound right; with edge_compounds, "precision, compounds" also counts a g whose lemma
+    begins or ends with f's lemma as a compound of it, as '#' would mark it.
     """
     postings: dict[str, set[str]] = defaultdict(set)
     for form in forms:
@@ -87,7 +98,10 @@ def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
             by_lemma[lemma].add(form)
     runs = {form: set().union(*map(_joined_runs, lemmas)) for form, lemmas in forms.items()}
 
-    recalls, precisions = [], []
+    def at_edge(g: str, wanted: set[str]) -> bool:
+        return any(gold.startswith(w) or gold.endswith(w) for gold in forms[g] for w in wanted)
+
+    recalls, precisions, edge_precisions = [], [], []
     for form, lemmas in forms.items():
         matched = matches(form) - {form}
         others = set().union(*(by_lemma[lemma] for lemma in lemmas)) - {form}
@@ -95,8 +109,11 @@ def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
             recalls.append(len(matched & others) / len(others))
         if matched:
             wanted = {lemma.replace("#", "").replace("-", "") for lemma in lemmas}
-            right = sum(1 for g in matched if forms[g] & lemmas or runs[g] & wanted)
-            precisions.append(right / len(matched))
+            right = {g for g in matched if forms[g] & lemmas or runs[g] & wanted}
+            precisions.append(len(right) / len(matched))
+            if edge_compounds:
+                edge = sum(1 for g in matched - right if at_edge(g, wanted))
+                edge_precisions.append((len(right) + edge) / len(matched))
 
     heads, modifiers = [], []
     bare_matches: dict[str, set[str]] = {}
@@ -109,12 +126,10 @@ def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
                 if part not in bare_matches:
                     bare_matches[part] = matches(part)
                 share.append(form in bare_matches[part])
-    return {
-        "recall": _mean(recalls),
-        "precision": _mean(precisions),
-        "head": _mean(heads),
-        "modifier": _mean(modifiers),
-    }
+    scores = {"recall": _mean(recalls), "precision": _mean(precisions)}
+    if edge_compounds:
+        return scores | {"precision, compounds": _mean(edge_precisions)}
+    return scores | {"head": _mean(heads), "modifier": _mean(modifiers)}
 
 
 def read_paraphrases(path: Path) -> list[tuple[str, str]]:
@@ -224,6 +239,35 @@ def pdf_seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
     }
 
 
+class SwedishSnowballFilter(Filter):
+    """Replace each token's text with its Snowball Swedish stem: the Swedish baseline."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("swedish")
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterable[Token]:
+        for t in tokens:
+            t.text = self._stemmer.stemWord(t.text)
+            yield t
+
+
+def swedish_table(path: Path) -> str:
+    """Return the table of Swedish morphology on a treebank: the Finnish analyzer as every
+    text was analysed before, Snowball Swedish and the Swedish analyzer."""
+    forms = read_conllu(path)
+    analyzers = {
+        analyzer_name(finnish_analyzer()): finnish_analyzer(),
+        "snowball-sv": RegexTokenizer() | LowercaseFilter() | SwedishSnowballFilter(),
+        "simplemma": analyzer("sv"),
+    }
+    score = functools.partial(morphology_scores, forms, edge_compounds=True)
+    results = [score(a) for a in analyzers.values()]
+    section = Section(
+        f"Swedish morphology ({len(forms)} forms)", {m: [r[m] for r in results] for m in results[0]}
+    )
+    return format_table(list(analyzers), [section])
+
+
 def _mean(values: Iterable[float]) -> float:
     values = list(values)
     return sum(values) / len(values) if values else 0.0
@@ -271,7 +315,10 @@ def evaluate(args: argparse.Namespace) -> str:
     for title, run in runs:
         results = [run(a) for a in analyzers]
         sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
-    return format_table(names, sections)
+    tables = [format_table(names, sections)] if sections else []
+    if "swedish" not in args.skip:
+        tables.append(swedish_table(args.sv_conllu))
+    return "\n\n".join(tables)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -289,10 +336,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument("--queries", type=Path, default=SEED_QUERIES)
     parser.add_argument(
+        "--sv-conllu", type=Path, default=SHARED / "eval/sv_talbanken-ud-dev.conllu"
+    )
+    parser.add_argument(
         "--skip",
         action="append",
         default=[],
-        choices=["morphology", "paraphrases", "seeds", "pdf"],
+        choices=["morphology", "paraphrases", "seeds", "pdf", "swedish"],
         help="leave a part out (seeds: the PDF seeds too)",
     )
     args = parser.parse_args(argv)
@@ -301,6 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     for part, path, option in (
         ("morphology", args.conllu, "--conllu"),
         ("paraphrases", args.paraphrases, "--paraphrases"),
+        ("swedish", args.sv_conllu, "--sv-conllu"),
     ):
         if part not in args.skip and not path.exists():
             parser.error(f"{path} is missing: give {option} F, or --skip {part}")

@@ -192,6 +192,7 @@ def test_an_index_from_before_the_facet_columns_still_searches(
         schema = make_schema(analyzer)
         schema.remove("source")
         schema.remove("format")
+        schema.remove("language")
         return schema
 
     monkeypatch.setattr(build, "make_schema", old_schema)
@@ -202,9 +203,15 @@ def test_an_index_from_before_the_facet_columns_still_searches(
     update_index(seeds, index_dir)
     result = search(index_dir, "rahoitusmalli", with_facets=True, sort="newest")
     assert [h.id for h in result.hits] == ["b/toka.txt", "a/eka.txt"]
-    assert list(result.facets) == ["year"]
+    # The language is stored, so an update adds it (_add_stored_fields) to what it indexes.
+    assert list(result.facets) == ["year", "language"]
+    assert [h.language for h in result.hits] == ["fi", None]
     only_a = Filters(source=frozenset({"a"}))
     assert search(index_dir, "rahoitusmalli", filters=only_a).total == 0
+    only_fi = Filters(language=frozenset({"fi"}))
+    assert [h.id for h in search(index_dir, "rahoitusmalli", filters=only_fi).hits] == [
+        "b/toka.txt"
+    ]
     stats = index_stats(index_dir)
     assert not stats.facets
     assert "rebuild it to narrow searches by them" in " ".join(stats.warnings)

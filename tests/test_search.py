@@ -138,7 +138,16 @@ def test_to_json_has_the_api_schema(seed_index: Path) -> None:
         "facets",
         "suggestion",
     ]
-    assert list(data["hits"][0]) == ["id", "path", "title", "date", "score", "snippet", "page"]
+    assert list(data["hits"][0]) == [
+        "id",
+        "path",
+        "title",
+        "date",
+        "score",
+        "snippet",
+        "page",
+        "language",
+    ]
 
 
 PLAIN_QUERIES = [

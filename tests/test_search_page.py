@@ -49,13 +49,15 @@ def test_api_has_facets_of_the_whole_result_and_a_suggestion(web) -> None:
             {"value": "html", "count": 1},
             {"value": "md", "count": 1},
         ],
+        "language": [{"value": "fi", "count": 5}],
     }
 
 
 def test_every_facet_link_finds_as_many_as_it_says(web) -> None:
     page = web.get("/?q=rahoitusmalli").get_data(as_text=True)
-    links = [link for facet in ("year", "source", "format") for link in facet_links(page, facet)]
-    assert len(links) == 7
+    facets = ("year", "source", "format", "language")
+    links = [link for facet in facets for link in facet_links(page, facet)]
+    assert len(links) == 8
     for value, href, count in links:
         args = parse_qsl(urlsplit(href).query)
         assert ("q", "rahoitusmalli") in args

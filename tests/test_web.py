@@ -110,7 +110,7 @@ def test_api_search_schema(client) -> None:
     assert isinstance(data["took_ms"], float)
     assert [h["path"] for h in data["hits"]] == ["seeds/" + S0, "seeds/" + S1]
     hit = data["hits"][0]
-    assert list(hit) == ["id", "path", "title", "date", "score", "snippet", "page"]
+    assert list(hit) == ["id", "path", "title", "date", "score", "snippet", "page", "language"]
     assert (hit["id"], hit["date"]) == (S0, "2021-04-29")
     assert isinstance(hit["score"], float)
     assert "<mark>VATE</mark>" in hit["snippet"]

@@ -31,6 +31,8 @@ class DocumentView:
     parts: int = 1
     # For a PDF, body_html page by page: the pages of this part.
     pages: list["PageView"] = field(default_factory=list)
+    # "fi" or "sv"; None in an index built before languages were recorded.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def get_document(
         part=part,
         parts=len(bounds),
         pages=pages,
+        language=fields.get("language"),
     )
 
 

@@ -1,4 +1,5 @@
-"""Facets, filters and date order: each document's year, source and format, read from columns.
+"""Facets, filters and date order: each document's year, source, format and language ("fi" or
+"sv", detected when it was indexed), read from columns.
 
 A document's source is the first folder of its id below the seeds folder
 ("etela-pohjanmaa/2021/poytakirja.txt" -> "etela-pohjanmaa"; a file directly in the seeds
@@ -24,11 +25,12 @@ from typing import Any
 
 from whoosh.columns import NumericColumn, RefBytesColumn
 
+from indexer.analysis.languages import LANGUAGES
 from indexer.common.messages import Message
 from indexer.search.ranking import best_documents
 from indexer.store.searchers import segments_key
 
-FACETS = ("year", "source", "format")
+FACETS = ("year", "source", "format", "language")
 SORTS = ("relevance", "newest", "oldest")
 # A facet lists at most this many values, the most common; the year facet lists every year.
 MAX_FACET_VALUES = 30
@@ -54,13 +56,21 @@ class Filters:
     year: frozenset[str] = frozenset()
     source: frozenset[str] = frozenset()
     format: frozenset[str] = frozenset()
+    language: frozenset[str] = frozenset()
     # Inclusive days.
     date_from: date | None = None
     date_to: date | None = None
 
     def active(self) -> bool:
         """Tell whether anything is filtered at all."""
-        return bool(self.year or self.source or self.format or self.date_from or self.date_to)
+        return bool(
+            self.year
+            or self.source
+            or self.format
+            or self.language
+            or self.date_from
+            or self.date_to
+        )
 
     def selected(self, facet: str) -> frozenset[str]:
         """Return the chosen values of one facet."""
@@ -93,10 +103,13 @@ def parse_filters(args: Mapping[str, Sequence[str]]) -> Filters:
         if not (len(year) == 4 and year.isdigit() and year.isascii()):
             raise FilterError("'year' must be a year of four digits, such as 2021.")
     formats = frozenset(f.lower().lstrip(".") for f in values("format"))
+    languages = frozenset(v.lower() for v in values("language"))
+    if not languages <= frozenset(LANGUAGES):
+        raise FilterError("'language' must be fi or sv.")
     date_from, date_to = _day(args, "from"), _day(args, "to")
     if date_from and date_to and date_from > date_to:
         raise FilterError("'from' must not be later than 'to'.")
-    return Filters(years, values("source"), formats, date_from, date_to)
+    return Filters(years, values("source"), formats, languages, date_from, date_to)
 
 
 def _day(args: Mapping[str, Sequence[str]], name: str) -> date | None:
@@ -131,12 +144,13 @@ class Columns:
     year: list[str]  # "" for undated
     source: list[str] | None  # None: the index was built before sources were recorded
     format: list[str] | None
+    language: list[str] | None  # None: built before languages were recorded
     # Document numbers that are not deleted, for browsing without a query.
     live: list[int] = field(default_factory=list)
-    # Each document's (year, source, format) as a number into `combos`: the facets of a
+    # Each document's (year, source, format, language) as a number into `combos`: the facets of a
     # result are counted in one pass over its documents instead of one pass per facet.
     combo: list[int] = field(default_factory=list)
-    combos: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    combos: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)
 
     def values(self, facet: str) -> list[str] | None:
         return getattr(self, facet)
@@ -167,15 +181,22 @@ def columns(searcher: Any) -> Columns:
         year=[y for p in parts for y in p.year],
         source=_joined([p.source for p in parts]),
         format=_joined([p.format for p in parts]),
+        language=_joined([p.language for p in parts]),
     )
     for reader, (_, offset) in zip(readers, leaves, strict=True):
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         whole.live.extend(offset + d for d in range(reader.doc_count_all()) if d not in deleted)
-    numbers: dict[tuple[str, str | None, str | None], int] = {}
+    numbers: dict[tuple[str, str | None, str | None, str | None], int] = {}
     none = [None] * len(whole.year)
     whole.combo = [
         numbers.setdefault(values, len(numbers))
-        for values in zip(whole.year, whole.source or none, whole.format or none, strict=True)
+        for values in zip(
+            whole.year,
+            whole.source or none,
+            whole.format or none,
+            whole.language or none,
+            strict=True,
+        )
     ]
     whole.combos = list(numbers)
     with _lock:
@@ -205,6 +226,7 @@ def _segment_columns(reader: Any) -> Columns:
         year=year,
         source=_strings(reader, "source", count),
         format=_strings(reader, "format", count),
+        language=_strings(reader, "language", count),
     )
     with _lock:
         _segments[key] = found
@@ -285,7 +307,7 @@ def _strings(reader: Any, fieldname: str, count: int) -> list[str] | None:
 
 
 def available(cols: Columns) -> tuple[str, ...]:
-    """Return the facets this index can count (old indexes lack source and format)."""
+    """Return the facets this index can count (old indexes lack source, format, language)."""
     return tuple(f for f in FACETS if cols.values(f) is not None)
 
 

@@ -19,6 +19,8 @@ class Hit:
     snippet: str
     # The page of a PDF the best fragment of the snippet is on; None for formats without pages.
     page: int | None = None
+    # "fi" or "sv"; None in an index built before languages were recorded.
+    language: str | None = None
 
 
 # SearchResult fields the API's JSON leaves out: the request gave them.

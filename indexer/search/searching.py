@@ -299,6 +299,7 @@ def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, i
                 snippet=text or snippets.lead(body),
                 # A lead is the start of the first page.
                 page=page_at(fields.get("pages") or (), at or 0),
+                language=fields.get("language"),
             )
         )
     return hits

@@ -8,6 +8,7 @@ from typing import Any
 
 from whoosh.fields import Schema
 
+from indexer.analysis.languages import detect_language
 from indexer.common.ids import format_of, source_of
 from indexer.documents.document import Document
 
@@ -52,6 +53,7 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
         "note": doc.note,
         "source": source_of(doc.id),
         "format": format_of(doc.id),
+        "language": detect_language(f"{doc.title}\n{doc.body}") if "language" in schema else None,
         "pages": list(doc.page_starts) or None,
     }
     return {name: value for name, value in fields.items() if name in schema}
