@@ -66,6 +66,7 @@ _PUBLIC = {
     "suggestions": ("search.suggestions", "suggest"),
     "MAX_SUGGESTIONS": ("search.suggestions", "MAX_SUGGESTIONS"),
     "MAX_PREFIX_CHARS": ("search.suggestions", "MAX_PREFIX_CHARS"),
+    "warm_suggestions": ("search.suggestions", "warm"),
     # What the index holds.
     "index_stats": ("service.stats", "index_stats"),
     "live_meta": ("store.generations", "live_meta"),

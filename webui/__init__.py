@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from indexer import settings
+from indexer import settings, warm_suggestions
 from webui.secret_key import shared_secret_key
 
 # The token is the only way into the admin, and a cookie's signing key can be guessed offline.
@@ -51,6 +51,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     admin.init_app(app)
+    # Each worker reads the suggestions' word lists as it starts, before anyone types.
+    warm_suggestions(app.config["INDEX_DIR"])
     return app
 
 
