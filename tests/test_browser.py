@@ -208,3 +208,45 @@ def test_the_static_script_is_served_as_javascript(site: str) -> None:
     with urllib.request.urlopen(f"{site}/static/combobox.js", timeout=5) as r:
         assert r.headers["Content-Type"].startswith("text/javascript")
     assert Path(__file__).parent.parent.joinpath("webui/static/combobox.js").is_file()
+
+
+def focus_order(browser, stop_at: str, limit: int = 60) -> list[str]:
+    """Press Tab from the search box until the element matching `stop_at` has the focus;
+    return what had it, each as its id, else its text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.find_element(By.ID, "q").click()
+    seen = []
+    for _ in range(limit):
+        active = browser.switch_to.active_element
+        seen.append(active.get_attribute("id") or " ".join(active.text.split()))
+        if browser.execute_script("return document.activeElement.matches(arguments[0])", stop_at):
+            return seen
+        active.send_keys(Keys.TAB)
+    raise AssertionError(f"{stop_at} never had the focus: {seen}")
+
+
+def test_the_keyboard_reaches_chips_and_filters_before_the_results(browser, site: str) -> None:
+    browser.get(site + "/?q=rahoitusmalli&source=etela-pohjanmaa&year=2021&lang=fi")
+    seen = focus_order(browser, ".hit h2 a")
+    assert seen[:3] == ["q", "Hae", "Hakuohjeet"]  # the box, its button, the help
+    chip = seen.index("Poista rajaus Lähde: etela-pohjanmaa ×")
+    assert chip < seen.index("sort") < seen.index("limit") < seen.index("from") < len(seen) - 1
+    assert "Siirry tuloksiin" in seen[chip:]
+
+
+def test_on_a_phone_the_filters_come_before_the_results(browser, site: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(site + "/?q=rahoitusmalli&source=keski-suomi&lang=fi")
+        chips = browser.find_element(By.CSS_SELECTOR, ".chips")
+        refine = browser.find_element(By.CSS_SELECTOR, ".refine")
+        hit = browser.find_element(By.CSS_SELECTOR, ".hit")
+        assert chips.rect["y"] < refine.rect["y"] < hit.rect["y"]
+        assert refine.rect["width"] > 300  # one column, not squeezed beside the results
+        assert violations(browser) == []
+    finally:
+        browser.set_window_size(1200, 900)

@@ -253,3 +253,17 @@ def test_public_pages_show_no_server_paths(web, archive_index: Path) -> None:
     for url in ("/", "/?q=sote", "/doc/juuri.txt", "/feed.atom"):
         body = web.get(url).get_data(as_text=True)
         assert str(archive_index.parent) not in body, url
+
+
+def test_the_filters_in_use_are_chips_above_the_results(web) -> None:
+    page = web.get("/?q=rahoitusmalli&source=keski-suomi&from=2021-01-01").get_data(as_text=True)
+    chips = page.split('<ul class="chips"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'<a href="([^"]+)">(.*?)</a>', chips)
+    assert [(html.unescape(href), re.sub("<[^>]+>", "", text)) for href, text in links] == [
+        ("/?q=rahoitusmalli&from=2021-01-01", "Poista rajaus Lähde: keski-suomi ×"),
+        ("/?q=rahoitusmalli&source=keski-suomi", "Poista rajaus Alkaen: 2021-01-01 ×"),
+        ("/?q=rahoitusmalli", "Poista kaikki rajaukset"),
+    ]
+    # Above the results, and the filters before the results too, for the keyboard and phones.
+    assert page.index('class="chips"') < page.index('class="refine"') < page.index('class="hit"')
+    assert 'class="chips"' not in web.get("/?q=rahoitusmalli").get_data(as_text=True)

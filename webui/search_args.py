@@ -72,6 +72,19 @@ class SearchArgs:
             pairs.append((facet, value))
         return f"/?{urlencode(pairs)}" if pairs else "/"
 
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """Return (name, value, address without it) of each filter given, in order: the
+        removable chips above the results."""
+        return [
+            (name, value, self._without(name, value))
+            for name, value in self.given
+            if name in (*FACETS, "from", "to")
+        ]
+
+    def _without(self, name: str, value: str) -> str:
+        pairs = [p for p in self.given if p != (name, value) and p[0] != "page"]
+        return f"/?{urlencode(pairs)}" if pairs else "/"
+
     def cleared_url(self) -> str:
         """Return the address of the query without any filter."""
         keep = [(k, v) for k, v in self.given if k in ("q", "sort", "limit")]
