@@ -174,8 +174,8 @@ def test_facets_narrow_without_javascript(browser, site: str) -> None:
     follow(browser.find_element(By.PARTIAL_LINK_TEXT, "keski-suomi"))
     assert "source=keski-suomi" in browser.current_url
     assert len(browser.find_elements(By.CSS_SELECTOR, ".hit")) == 2
-    browser.find_element(By.CSS_SELECTOR, "#sort option[value=newest]").click()
-    follow(browser.find_element(By.CSS_SELECTOR, "form.order button"))
+    # The order is a link: it applies at once, without a button or JavaScript.
+    follow(browser.find_element(By.LINK_TEXT, "Uusin ensin"))
     assert "source=keski-suomi" in browser.current_url and "sort=newest" in browser.current_url
     hits = browser.find_elements(By.CSS_SELECTOR, ".hit")
     # The dated one first; the other has no date and comes last.
@@ -232,7 +232,8 @@ def test_the_keyboard_reaches_chips_and_filters_before_the_results(browser, site
     seen = focus_order(browser, ".hit h2 a")
     assert seen[:3] == ["q", "Hae", "Hakuohjeet"]  # the box, its button, the help
     chip = seen.index("Poista rajaus Lähde: etela-pohjanmaa ×")
-    assert chip < seen.index("sort") < seen.index("limit") < seen.index("from") < len(seen) - 1
+    choices = seen.index("Uusin ensin")
+    assert chip < choices < seen.index("20") < seen.index("from") < len(seen) - 1
     assert "Siirry tuloksiin" in seen[chip:]
 
 

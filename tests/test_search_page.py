@@ -111,11 +111,53 @@ def test_bad_filters_are_400_with_a_clear_message(web, query: str, fi: str, en: 
     assert fi in html.unescape(page.get_data(as_text=True))
 
 
-def test_the_page_offers_10_20_or_50_hits(web) -> None:
-    assert web.get("/?q=sote&limit=20").status_code == 200
-    r = web.get("/?q=sote&limit=15")
+def test_a_page_size_typed_by_hand_is_the_nearest_offered(web) -> None:
+    def sizes(limit: str) -> tuple[int, str]:
+        r = web.get(f"/?q=sote&limit={limit}")
+        current = re.findall(r'<span aria-current="true">(\d+)</span>', r.get_data(as_text=True))
+        return r.status_code, current[0] if current else ""
+
+    assert [sizes(n) for n in ("20", "30", "15", "36", "0", "-5", "1000")] == [
+        (200, "20"), (200, "20"), (200, "10"), (200, "50"), (200, "10"), (200, "10"), (200, "50"),
+    ]  # fmt: skip
+    # Links carry the size used, not the one typed.
+    page = html.unescape(web.get("/?q=sote&limit=30").get_data(as_text=True))
+    assert '<a href="/?q=sote&limit=20&sort=newest">' in page
+    r = web.get("/?q=sote&limit=kymmenen")
     assert r.status_code == 400
     assert "'limit' on oltava jokin näistä: 10, 20, 50." in html.unescape(r.get_data(as_text=True))
+
+
+def test_order_and_page_size_are_links_that_apply_at_once(web) -> None:
+    page = html.unescape(web.get("/?q=rahoitusmalli&year=2021&page=1").get_data(as_text=True))
+    assert '<a href="/?q=rahoitusmalli&year=2021&sort=newest">Uusin ensin</a>' in page
+    assert '<a href="/?q=rahoitusmalli&year=2021&limit=50">50</a>' in page
+    assert '<span aria-current="true">Osuvuus</span>' in page
+
+
+def links(page: str, prefix: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(rf'href="({re.escape(prefix)}[^"]*)"', page)]
+
+
+def test_the_document_and_the_help_lead_back_to_the_same_results(web) -> None:
+    results = web.get("/?q=rahoitusmalli&source=etela-pohjanmaa&sort=newest&limit=20&page=1")
+    doc_links = links(results.get_data(as_text=True), "/doc/")
+    back = "back=q%3Drahoitusmalli%26source%3Detela-pohjanmaa%26sort%3Dnewest%26limit%3D20"
+    assert doc_links[0] == f"/doc/etela-pohjanmaa/tiedote.html?q=rahoitusmalli&{back}"
+    document = web.get(doc_links[0]).get_data(as_text=True)
+    results_url = "/?q=rahoitusmalli&source=etela-pohjanmaa&sort=newest&limit=20"
+    assert f'class="back"><a href="{html.escape(results_url)}">' in document
+    # The document page has a search box, and its similar documents keep the way back.
+    assert '<form class="search" action="/"' in document and 'value="rahoitusmalli"' in document
+    assert all(back in link for link in links(document, "/doc/"))
+    help_link = links(results.get_data(as_text=True), "/help")[0]
+    assert help_link == f"/help?{back}"
+    help_page = web.get(help_link).get_data(as_text=True)
+    assert links(help_page, "/?q=") == [results_url]
+    # Only the search's own arguments come back: nothing else rides along.
+    odd = web.get("/help?back=q%3Dsote%26next%3Dhttps%3A%2F%2Fevil.example%26year%3D2021")
+    assert links(odd.get_data(as_text=True), "/?q=") == ["/?q=sote&year=2021"]
+    assert '<p><a href="/">' in web.get("/help").get_data(as_text=True)
 
 
 def test_did_you_mean_links_to_a_query_that_finds(web) -> None:
