@@ -303,9 +303,52 @@ def test_the_filters_in_use_are_chips_above_the_results(web) -> None:
     links = re.findall(r'<a href="([^"]+)">(.*?)</a>', chips)
     assert [(html.unescape(href), re.sub("<[^>]+>", "", text)) for href, text in links] == [
         ("/?q=rahoitusmalli&from=2021-01-01", "Poista rajaus Lähde: keski-suomi ×"),
-        ("/?q=rahoitusmalli&source=keski-suomi", "Poista rajaus Alkaen: 2021-01-01 ×"),
+        ("/?q=rahoitusmalli&source=keski-suomi", "Poista rajaus Alkaen: 1.1.2021 ×"),
         ("/?q=rahoitusmalli", "Poista kaikki rajaukset"),
     ]
     # Above the results, and the filters before the results too, for the keyboard and phones.
     assert page.index('class="chips"') < page.index('class="refine"') < page.index('class="hit"')
     assert 'class="chips"' not in web.get("/?q=rahoitusmalli").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "hit_date", "chip"),
+    [("fi", "15.6.2021", "Alkaen: 1.6.2021"), ("sv", "15.6.2021", "Från: 1.6.2021"),
+     ("en", "Jun 15, 2021", "From: Jun 1, 2021")],
+)  # fmt: skip
+def test_dates_are_written_as_the_language_writes_them(
+    web, lang: str, hit_date: str, chip: str
+) -> None:
+    page = web.get(f"/?q=kunnat&source=keski-suomi&from=2021-06-01&lang={lang}")
+    text = page.get_data(as_text=True)
+    assert f'<time datetime="2021-06-15">{hit_date}</time>' in text
+    assert chip in re.sub("<[^>]+>", "", text.split('<ul class="chips"', 1)[1])
+    document = web.get(f"/doc/keski-suomi/muistio.txt?lang={lang}").get_data(as_text=True)
+    assert f'<time datetime="2021-06-15">{hit_date}</time>' in document
+
+
+def test_a_pdf_page_flows_as_paragraphs(tmp_path: Path) -> None:
+    from tests.sample_documents import pdf_bytes
+
+    lines = [
+        "Hallitus esitti eilen uuden rahoitusmallin, jonka mukaan kunnat",
+        "saavat rahoituksen asukasluvun ja palvelutarpeen perusteella.",
+        "Liitteet",
+        "- rahoituslaskelma",
+        "- aikataulu",
+    ]
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "malli.pdf").write_bytes(pdf_bytes([lines], footer=None))
+    build_index(seeds, tmp_path / "index")
+    web = create_app({"TESTING": True, "INDEX_DIR": tmp_path / "index"}).test_client()
+    page = web.get("/doc/malli.pdf?q=rahoitusmalli").get_data(as_text=True)
+    body = html.unescape(re.sub("<[^>]+>", "", page.split('class="page-number"', 1)[1]))
+    assert body.split("\n")[:4] == [
+        ">s. 1Hallitus esitti eilen uuden rahoitusmallin, jonka mukaan kunnat saavat rahoituksen"
+        " asukasluvun ja palvelutarpeen perusteella.",
+        "Liitteet",
+        "- rahoituslaskelma",
+        "- aikataulu",
+    ]
+    assert "<mark>rahoitusmallin</mark>" in page

@@ -3,6 +3,7 @@
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=_flag("SESSION_COOKIE_SECURE"),
         METRICS=settings.metrics(),
         LOG_QUERIES=_flag("LOG_QUERIES"),
+        TIMEZONE=settings.get("TIMEZONE"),
     )
     if test_config:
         app.config.update(test_config)
@@ -38,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["ADMIN_TOKEN"] = _strong("ADMIN_TOKEN", app.config["ADMIN_TOKEN"] or "")
     app.config["SECRET_KEY"] = _session_key(app.config)
+    _check_timezone(app.config["TIMEZONE"])
 
     from webui import admin, api, errors, headers, i18n, limits, metrics, pages, request_log
 
@@ -83,6 +86,16 @@ def _strong(name: str, value: str) -> str:
             " python3 -c 'import secrets; print(secrets.token_urlsafe(24))'."
         )
     return stripped
+
+
+def _check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigError(
+            f"{settings.ENV_PREFIX}TIMEZONE must be a time zone such as Europe/Helsinki,"
+            f" not {name!r}."
+        ) from None
 
 
 def _flag(name: str) -> bool:

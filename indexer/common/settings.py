@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WATCH_SETTLE_SECONDS", "2"),
     Setting("METRICS", "loopback"),
     Setting("LOG_QUERIES", "false"),
+    Setting("TIMEZONE", "Europe/Helsinki"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
