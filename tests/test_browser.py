@@ -251,3 +251,58 @@ def test_on_a_phone_the_filters_come_before_the_results(browser, site: str) -> N
         assert violations(browser) == []
     finally:
         browser.set_window_size(1200, 900)
+
+
+# The contrast of each focused element's outline with the background behind it (WCAG 1.4.11,
+# 3:1), which axe-core does not check: its colour against the nearest opaque background.
+FOCUS_CONTRAST = """
+function luminance(rgb) {
+  var c = rgb.match(/[\\d.]+/g).slice(0, 3).map(function (v) {
+    v = v / 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+function background(el) {
+  for (var node = el.parentElement; node; node = node.parentElement) {
+    var bg = getComputedStyle(node).backgroundColor;
+    var alpha = bg.match(/[\\d.]+/g)[3];
+    if (alpha === undefined || Number(alpha) > 0) { return bg; }
+  }
+  return "rgb(255, 255, 255)";
+}
+var el = document.activeElement, style = getComputedStyle(el);
+if (el === document.body) { return ["", 21]; }
+if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 2) {
+  return [el.outerHTML.slice(0, 80), 0];
+}
+var a = luminance(style.outlineColor), b = luminance(background(el));
+return [el.outerHTML.slice(0, 80), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+"""
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+@pytest.mark.parametrize(
+    "path",
+    ["/?q=rahoitusmalli&source=keski-suomi", "/", "/doc/keski-suomi/muistio.txt?q=kunnat",
+     "/help", "/admin/login", "/nowhere"],
+)  # fmt: skip
+def test_every_focus_outline_has_3_to_1_contrast(browser, site: str, path: str, width: int):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.set_window_size(width, 900)
+    try:
+        browser.get(site + path)
+        body = browser.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        weak = []
+        for _ in range(40):
+            element, contrast = browser.execute_script(FOCUS_CONTRAST)
+            if contrast < 3:
+                weak.append(f"{contrast:.2f}:1 {element}")
+            browser.switch_to.active_element.send_keys(Keys.TAB)
+        assert weak == []
+        assert violations(browser) == []
+    finally:
+        browser.set_window_size(1200, 900)
