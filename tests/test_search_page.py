@@ -3,6 +3,7 @@ mean, suggestions, languages, feeds, browsing and similar documents."""
 
 import html
 import re
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -352,3 +353,36 @@ def test_a_pdf_page_flows_as_paragraphs(tmp_path: Path) -> None:
         "- aikataulu",
     ]
     assert "<mark>rahoitusmallin</mark>" in page
+
+
+def test_the_name_tagline_and_examples_are_settings_in_each_language(archive_index) -> None:
+    config = {
+        "TESTING": True,
+        "INDEX_DIR": archive_index,
+        "SITE_NAME_SV": "Arkivsök",
+        "TAGLINE_SV": "Sökning i stadens protokoll",
+        "EXAMPLES_SV": "budget, <skola>",
+    }
+    web = create_app(config).test_client()
+    page = web.get("/?lang=sv").get_data(as_text=True)
+    assert "<title>Arkivsök</title>" in page and 'class="brand" href="/">Arkivsök</a>' in page
+    assert "<h1>Sökning i stadens protokoll</h1>" in page
+    examples = page.split('class="examples">', 1)[1].split("</p>", 1)[0]
+    assert re.sub(r"\s+", " ", examples) == (
+        'Pröva till exempel <a href="/?q=budget">budget</a> eller'
+        ' <a href="/?q=%3Cskola%3E">&lt;skola&gt;</a>.'
+    )
+    assert 'placeholder="Till exempel budget, &lt;skola&gt;"' in page
+    root = ET.fromstring(web.get("/opensearch.xml?lang=sv").data)
+    assert root.find(f"{OPENSEARCH}ShortName").text == "Arkivsök"
+    # Finnish is left as it was: the name, and examples from the index's frequent words.
+    page = web.get("/?lang=fi").get_data(as_text=True)
+    assert "<title>Sotehaku</title>" in page and "Sote-uudistuksen asiakirjahaku" in page
+    for _ in range(200):
+        if 'class="examples"' in page:
+            break
+        time.sleep(0.02)  # the word lists are read in the background as the app starts
+        page = web.get("/?lang=fi").get_data(as_text=True)
+    examples = re.findall(r'<a href="/\?q=[^"]+">([^<]+)</a>', page.split('class="examples">')[1])
+    # "sote" stands for them (the lexicon), in three documents of six.
+    assert examples == ["sosiaali", "terveydenhuolto", "terveyspalvelu"]

@@ -42,12 +42,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = _session_key(app.config)
     _check_timezone(app.config["TIMEZONE"])
 
-    from webui import admin, api, errors, headers, i18n, limits, metrics, pages, request_log
+    from webui import admin, api, errors, headers, i18n, limits, metrics, pages, request_log, site
 
     # First, so that their clocks start before any other hook runs.
     metrics.init_app(app)
     request_log.init_app(app)
     i18n.init_app(app)
+    site.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     limits.init_app(app)

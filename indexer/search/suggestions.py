@@ -115,6 +115,33 @@ def warm(index_dir: Path) -> None:
     ).start()
 
 
+def examples(index_dir: Path, count: int = 3) -> list[str]:
+    """Return `count` frequent words of the live index, as written, to offer as example
+    queries: the most frequent that are not function words, of five letters or more, and in
+    at most half of the documents (a word in every one finds nothing in particular); none
+    until the lists are read; an index that is missing has none."""
+    try:
+        with searchers.live_searcher(index_dir) as (_, searcher):
+            vocabulary = _cached(segments_key(searcher))
+            documents = searcher.doc_count()
+    except IndexMissing:
+        return []
+    if vocabulary is None:
+        with _lock:
+            vocabulary = _newest.get(index_dir.resolve())
+    if vocabulary is None:
+        return []
+    found = []
+    for i in vocabulary.by_count:
+        word, n = vocabulary.words[i], vocabulary.counts[i]
+        wanted = 2 * n <= documents and len(word) >= 5 and word.isalpha()
+        if wanted and not is_function_word(word):
+            found.append(vocabulary.written_form(word))
+            if len(found) == count:
+                break
+    return found
+
+
 def vocabulary_counts(searcher: Any) -> dict[str, int] | None:
     """Return the documents per index word of the searcher's generation, if already read."""
     vocabulary = _cached(segments_key(searcher))
