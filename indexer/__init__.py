@@ -67,6 +67,8 @@ _PUBLIC = {
     "suggestions": ("search.suggestions", "suggest"),
     "MAX_SUGGESTIONS": ("search.suggestions", "MAX_SUGGESTIONS"),
     "MAX_PREFIX_CHARS": ("search.suggestions", "MAX_PREFIX_CHARS"),
+    "warm_suggestions": ("search.suggestions", "warm"),
+    "example_queries": ("search.suggestions", "examples"),
     # What the index holds.
     "index_stats": ("service.stats", "index_stats"),
     "live_meta": ("store.generations", "live_meta"),

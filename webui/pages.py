@@ -88,6 +88,7 @@ def _search_page(args, result, error: str | None, status: int):
         result=result,
         error=error,
         page_sizes=search_args.PAGE_SIZES,
+        back=args.back(result.page if result is not None else args.page) or None,
     )
     return html, status
 
@@ -107,13 +108,22 @@ def document(doc_id: str):
     if doc is None:
         abort(404)
     similar = similar_documents(index_dir, doc_id, SIMILAR)
-    return render_template("document.html", doc=doc, q=q, similar=similar)
+    back = request.args.get("back", "")
+    return render_template(
+        "document.html",
+        doc=doc,
+        q=q,
+        similar=similar,
+        back=back or None,
+        back_url=search_args.back_url(back),
+    )
 
 
 @bp.get("/help")
 def help_page():
-    """Explain the query syntax."""
-    return render_template("help.html")
+    """Explain the query syntax, with a link back to the search it was opened from."""
+    back = request.args.get("back", "")
+    return render_template("help.html", back=back or None, back_url=search_args.back_url(back))
 
 
 @bp.get("/feed.atom")

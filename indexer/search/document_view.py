@@ -115,8 +115,41 @@ def _page_views(
         own = [
             (s - (lo - start), e - (lo - start)) for s, e in spans if lo - start <= s < hi - start
         ]
-        views.append(PageView(number, snippets.mark_all(body[lo:hi], own), first >= start))
+        text = _reflowed(body[lo:hi])
+        views.append(PageView(number, snippets.mark_all(text, own), first >= start))
     return views
+
+
+# A line at least this share of its page's longest line is full: the typesetter broke it.
+_FULL_LINE = 0.75
+# Lines that start so are items of a list, each on a line of its own.
+_ITEM_STARTS = ("-", "–", "•", "*", "")
+
+
+def _reflowed(text: str) -> str:
+    r"""Return a page's text with the line breaks its typesetter made turned into spaces, so
+    that on a narrow screen a paragraph wraps as one instead of in ragged halves; the break
+    after a short line (a paragraph's end, a heading, a list item) stays. Same length, so
+    the highlighted spans still hold.
+
+    >>> _reflowed("Hallitus esitti uuden\nrahoitusmallin.\nLiite 1\n- kohta")
+    'Hallitus esitti uuden rahoitusmallin.\nLiite 1\n- kohta'
+    """
+    lines = text.split("\n")
+    longest = max(map(len, lines))
+    out = []
+    for line, following in zip(lines, lines[1:], strict=False):
+        full = len(line.rstrip()) >= _FULL_LINE * longest and line.strip()
+        item = following.lstrip()[:1] in _ITEM_STARTS
+        # A sentence's end, then a short line that starts anew: a heading follows.
+        heading = (
+            line.rstrip().endswith((".", ":", "!", "?"))
+            and following.lstrip()[:1].isupper()
+            and len(following.rstrip()) < _FULL_LINE * longest
+        )
+        out.append(line + (" " if full and not item and not heading else "\n"))
+    out.append(lines[-1])
+    return "".join(out)
 
 
 def _part_bounds(body: str) -> list[tuple[int, int]]:
