@@ -1,12 +1,13 @@
 """Measure the Finnish analyzer against the Snowball-only baseline.
 
     python -m bench.evaluate [--conllu F] [--paraphrases F] [--seeds DIR] [--queries F]
-                             [--skip PART ...]
+                             [--skip PART ...] [--squad [--squad-dir DIR] [--sample N] [--seed N]]
 
 Prints one table with a column per analyzer: morphology on a CoNLL-U treebank (gold lemmas),
 retrieval of paraphrases, the seed queries, and the same queries over the seeds typeset as
-PDFs (with the share whose results are the .txt ones). The time to analyse and to index news
-titles and leads is `python -m bench.benchmark analyse`.
+PDFs (with the share whose results are the .txt ones); with --squad, question -> paragraph
+retrieval on Finnish SQuAD 2.0 against plain BM25 (bench/squad.py). The time to analyse and
+to index news titles and leads is `python -m bench.benchmark analyse`.
 """
 
 import argparse
@@ -23,6 +24,7 @@ from whoosh.analysis import Analyzer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
+from bench import squad
 from indexer.analysis.analyzers import analyzer_name, finnish_analyzer, snowball_analyzer
 from indexer.documents.metadata import extract_date, extract_title
 from indexer.search.searching import search
@@ -34,6 +36,7 @@ SHARED = ROOT.parent / "shared"
 # The project's own seeds and its development queries over them (tests/data/README.md).
 SEEDS = ROOT / "seeds"
 SEED_QUERIES = ROOT / "tests" / "data" / "seed-queries.json"
+SQUAD = SHARED / "eval" / "squad2-fi"
 CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
 _ALPHABETIC = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -271,6 +274,11 @@ def evaluate(args: argparse.Namespace) -> str:
     for title, run in runs:
         results = [run(a) for a in analyzers]
         sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
+    if args.squad:
+        # Its first column is plain Whoosh BM25F over Snowball stems, not Sotehaku's search.
+        count, results = squad.squad_scores(args.squad_dir, args.sample, args.seed)
+        title = f"squad2-fi ({count} train questions, baseline plain BM25F)"
+        sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
     return format_table(names, sections)
 
 
@@ -295,6 +303,16 @@ def main(argv: list[str] | None = None) -> None:
         choices=["morphology", "paraphrases", "seeds", "pdf"],
         help="leave a part out (seeds: the PDF seeds too)",
     )
+    parser.add_argument(
+        "--squad",
+        action="store_true",
+        help="add question -> paragraph retrieval on Finnish SQuAD 2.0 (a few minutes)",
+    )
+    parser.add_argument("--squad-dir", type=Path, default=SQUAD)
+    parser.add_argument(
+        "--sample", type=int, default=300, help="train questions to draw (0: all of them)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the questions' draw")
     args = parser.parse_args(argv)
     # The treebank and the paraphrases are the shared material's: say so when they are not
     # beside this checkout, rather than fail on a missing file halfway through the table.
@@ -304,6 +322,10 @@ def main(argv: list[str] | None = None) -> None:
     ):
         if part not in args.skip and not path.exists():
             parser.error(f"{path} is missing: give {option} F, or --skip {part}")
+    if args.squad and not (args.squad_dir / "corpus_full.jsonl").exists():
+        parser.error(f"{args.squad_dir} has no corpus_full.jsonl: give --squad-dir DIR")
+    if args.sample < 0:
+        parser.error("--sample must be 0 (all questions) or more")
     print(evaluate(args))
 
 
