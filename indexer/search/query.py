@@ -175,6 +175,26 @@ _PARSER_FAILURES = (
 )
 
 
+# Question marks that Whoosh's parser reads as wildcards of one letter: "?", and the Armenian,
+# Arabic and Ethiopic ones.
+QUESTION_MARKS = "?\u055e\u061f\u1367"
+# A run of them that ends a word or stands alone, before whitespace, closing punctuation or the
+# end: people type questions ("Kuka omaksui roomalaisen kielen?"), not one-letter wildcards.
+_QUESTION_END = re.compile(rf"[{QUESTION_MARKS}]+(?=[\s)\"'!.,;:]|$)")
+
+
+def without_question_marks(text: str) -> str:
+    """Return a query without the question marks that end its words or stand alone; one
+    inside a word ("mal?i") is still a wildcard.
+
+    >>> without_question_marks("Kuka omaksui roomalaisen kielen ?")
+    'Kuka omaksui roomalaisen kielen '
+    >>> without_question_marks('"sote?" mal?i??')
+    '"sote" mal?i'
+    """
+    return _QUESTION_END.sub("", text)
+
+
 def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
     """Parse a user's query, or raise QueryError with a message for them."""
     if len(text) > MAX_QUERY_CHARS:
@@ -183,6 +203,9 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
         )
     if not text.strip():
         raise QueryError("Type a word to search for.")
+    text = without_question_marks(text)
+    if not text.strip():
+        raise QueryError("The query has no words that can be searched for.")
     if len(re.findall(r"\w+", text)) > MAX_QUERY_WORDS:
         raise QueryError("The query has too many words: at most %(count)s.", count=MAX_QUERY_WORDS)
     parser = FinnishQueryParser(schema, any_word=any_word)
