@@ -77,3 +77,25 @@ def test_the_api_and_the_page_answer_a_question(client) -> None:
     page = client.get("/", query_string={"q": "?"})
     assert page.status_code == 400
     assert "Haussa ei ole sanoja, joilla voisi hakea." in page.get_data(as_text=True)
+
+
+def _body_terms(q) -> set[str]:
+    return {leaf.text for leaf in q.leaves() if leaf.field() == "body"}
+
+
+def test_the_any_word_fallback_leaves_function_words_out(seed_index: Path) -> None:
+    with searchers.live_searcher(seed_index) as (_, searcher):
+        schema = searcher.schema
+        every = parse(schema, "Mitä VATE on?")
+        fallback = parse(schema, "Mitä VATE on?", any_word=True)
+        alone = parse(schema, "Mitä se on?", any_word=True)
+    assert {"mikä", "vate", "olla"} <= _body_terms(every)
+    assert _body_terms(fallback) == {"vate"}
+    # A query of function words only keeps them.
+    assert {"mikä", "se", "olla"} <= _body_terms(alone)
+
+
+def test_a_question_ranked_on_any_word_ranks_by_its_content_words(seed_index: Path) -> None:
+    asked = search(seed_index, "Milloin VATE kokoontui Kuopiossa?")
+    assert asked.mode == "any"
+    assert ids(asked) == ids(search(seed_index, "VATE kokoontui Kuopiossa ?"))
