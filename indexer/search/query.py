@@ -74,9 +74,7 @@ class FinnishQueryParser(QueryParser):
     Syntax that can make a query expensive is left out or bounded.
     """
 
-    def __init__(
-        self, schema: Any, *, any_word: bool = False, function_words: bool = True
-    ) -> None:
+    def __init__(self, schema: Any, *, any_word: bool = False, function_words: bool = True) -> None:
         super().__init__(None, schema, group=OrGroup if any_word else AndGroup)
         self.function_words = function_words
         self.add_plugin(plugins.MultifieldPlugin(FIELDS))
