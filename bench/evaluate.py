@@ -2,13 +2,15 @@
 
     python -m bench.evaluate [--conllu F] [--paraphrases F] [--seeds DIR] [--queries F]
                              [--sv-conllu F] [--skip PART ...]
+                             [--squad [--squad-dir DIR] [--sample N] [--seed N]]
 
 Prints one table with a column per analyzer: morphology on a CoNLL-U treebank (gold lemmas),
 retrieval of paraphrases, the seed queries, and the same queries over the seeds typeset as
-PDFs (with the share whose results are the .txt ones). A second table measures Swedish
-morphology on a Swedish treebank: the Finnish analyzer, Snowball Swedish and the Swedish
-analyzer. The time to analyse and to index news
-titles and leads is `python -m bench.benchmark analyse`.
+PDFs (with the share whose results are the .txt ones); with --squad, question -> paragraph
+retrieval on Finnish SQuAD 2.0 against plain BM25 (bench/squad.py). A second table measures
+Swedish morphology on a Swedish treebank: the Finnish analyzer, Snowball Swedish and the
+Swedish analyzer. The time to analyse and to index news titles and leads is
+`python -m bench.benchmark analyse`.
 """
 
 import argparse
@@ -27,6 +29,7 @@ from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, T
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
+from bench import squad
 from indexer import analyzer
 from indexer.analysis.analyzers import analyzer_name, finnish_analyzer, snowball_analyzer
 from indexer.documents.metadata import extract_date, extract_title
@@ -39,6 +42,7 @@ SHARED = ROOT.parent / "shared"
 # The project's own seeds and its development queries over them (tests/data/README.md).
 SEEDS = ROOT / "seeds"
 SEED_QUERIES = ROOT / "tests" / "data" / "seed-queries.json"
+SQUAD = SHARED / "eval" / "squad2-fi"
 CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
 _ALPHABETIC = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -315,6 +319,11 @@ def evaluate(args: argparse.Namespace) -> str:
     for title, run in runs:
         results = [run(a) for a in analyzers]
         sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
+    if args.squad:
+        # Its first column is plain Whoosh BM25F over Snowball stems, not Sotehaku's search.
+        count, results = squad.squad_scores(args.squad_dir, args.sample, args.seed)
+        title = f"squad2-fi ({count} train questions, baseline plain BM25F)"
+        sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
     tables = [format_table(names, sections)] if sections else []
     if "swedish" not in args.skip:
         tables.append(swedish_table(args.sv_conllu))
@@ -345,6 +354,16 @@ def main(argv: list[str] | None = None) -> None:
         choices=["morphology", "paraphrases", "seeds", "pdf", "swedish"],
         help="leave a part out (seeds: the PDF seeds too)",
     )
+    parser.add_argument(
+        "--squad",
+        action="store_true",
+        help="add question -> paragraph retrieval on Finnish SQuAD 2.0 (a few minutes)",
+    )
+    parser.add_argument("--squad-dir", type=Path, default=SQUAD)
+    parser.add_argument(
+        "--sample", type=int, default=300, help="train questions to draw (0: all of them)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the questions' draw")
     args = parser.parse_args(argv)
     # The treebank and the paraphrases are the shared material's: say so when they are not
     # beside this checkout, rather than fail on a missing file halfway through the table.
@@ -355,6 +374,10 @@ def main(argv: list[str] | None = None) -> None:
     ):
         if part not in args.skip and not path.exists():
             parser.error(f"{path} is missing: give {option} F, or --skip {part}")
+    if args.squad and not (args.squad_dir / "corpus_full.jsonl").exists():
+        parser.error(f"{args.squad_dir} has no corpus_full.jsonl: give --squad-dir DIR")
+    if args.sample < 0:
+        parser.error("--sample must be 0 (all questions) or more")
     print(evaluate(args))
 
 
