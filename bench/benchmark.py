@@ -48,6 +48,7 @@ from whoosh.analysis import (
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
+from bench import hostile_load
 from bench.evaluate import Scores, Section, format_table
 from bench.extract import extract_benchmark
 from indexer.analysis.analyzers import (
@@ -528,9 +529,12 @@ def _common_words(seeds_dir: Path, count: int) -> str:
     return " ".join(word for word, _ in counts.most_common(count))
 
 
-def hostile(corpus: Path, docs: int, index: Path | None) -> None:
+def hostile(
+    corpus: Path, docs: int, index: Path | None, seconds: float = 10, ocr_seconds: float = 20
+) -> None:
     """Print how each hostile query is answered, and how long it takes, over the library and
-    over HTTP; then the worst latency."""
+    over HTTP; then the load cases of bench/hostile_load.py, `seconds` each, OCR of noise
+    within `ocr_seconds`; then the worst latency of a request."""
     with tempfile.TemporaryDirectory(prefix="sotehaku-bench-") as tmp:
         seeds_dir = Path(tmp) / "seeds"
         written = write_seeds(corpus, seeds_dir, docs)
@@ -540,7 +544,8 @@ def hostile(corpus: Path, docs: int, index: Path | None) -> None:
         print(f"Index: {index_dir}, {written} documents from {corpus}.")
         queries = [*HOSTILE_QUERIES, _common_words(seeds_dir, 81)]
         worst = 0.0
-        with gunicorn(index_dir, seeds_dir) as base:
+        admin = {"SOTEHAKU_ADMIN_TOKEN": "benchmark-admin-token-24"}
+        with gunicorn(index_dir, seeds_dir, extra_env=admin) as base:
             for text in queries:
                 started = time.perf_counter()
                 try:
@@ -563,6 +568,11 @@ def hostile(corpus: Path, docs: int, index: Path | None) -> None:
                     f"{shown!r:64} library {took * 1000:7.1f} ms, HTTP {status} "
                     f"{over_http * 1000:7.1f} ms: {outcome}"
                 )
+            worst = max(worst, hostile_load.long_words(base, seconds))
+            worst = max(worst, hostile_load.login_flood(base, seconds))
+        noise = Path(tmp) / "noise"
+        noise.mkdir()
+        hostile_load.ocr_noise(noise, ocr_seconds)
         print(f"Worst latency: {worst * 1000:.1f} ms")
 
 
@@ -606,6 +616,8 @@ def main(argv: list[str] | None = None) -> None:
     bad.add_argument(
         "--index", type=Path, help="An index already built from the same rows, to reuse."
     )
+    bad.add_argument("--seconds", type=float, default=10.0, help="How long each load runs.")
+    bad.add_argument("--ocr-seconds", type=float, default=20.0, help="OCR budget of the noise.")
     pdf = commands.add_parser("extract", help="PDF, OCR: pages per second on made-up files.")
     pdf.add_argument("--pages", type=int, default=400, help="Pages of the long text PDF.")
     pdf.add_argument("--files", type=int, default=40, help="PDFs of the build.")
@@ -616,7 +628,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "extract":
         extract_benchmark(args.pages, args.files, args.ocr_pages)
     elif args.command == "hostile":
-        hostile(args.corpus, args.docs, args.index)
+        hostile(args.corpus, args.docs, args.index, args.seconds, args.ocr_seconds)
     elif args.command == "lifecycle":
         lifecycle(args.corpus, args.docs, args.query, args.clients)
     elif args.command == "rebuild":

@@ -1,15 +1,20 @@
-"""Measure the Finnish analyzer against the Snowball-only baseline.
+"""Measure the Finnish analyzer against the Snowball-only baseline, and the Swedish one.
 
     python -m bench.evaluate [--conllu F] [--paraphrases F] [--seeds DIR] [--queries F]
-                             [--skip PART ...]
+                             [--sv-conllu F] [--skip PART ...]
+                             [--squad [--squad-dir DIR] [--sample N] [--seed N]]
 
 Prints one table with a column per analyzer: morphology on a CoNLL-U treebank (gold lemmas),
 retrieval of paraphrases, the seed queries, and the same queries over the seeds typeset as
-PDFs (with the share whose results are the .txt ones). The time to analyse and to index news
-titles and leads is `python -m bench.benchmark analyse`.
+PDFs (with the share whose results are the .txt ones); with --squad, question -> paragraph
+retrieval on Finnish SQuAD 2.0 against plain BM25 (bench/squad.py). A second table measures
+Swedish morphology on a Swedish treebank: the Finnish analyzer, Snowball Swedish and the
+Swedish analyzer. The time to analyse and to index news titles and leads is
+`python -m bench.benchmark analyse`.
 """
 
 import argparse
+import functools
 import json
 import re
 import tempfile
@@ -18,11 +23,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import Stemmer
 from whoosh import index
-from whoosh.analysis import Analyzer
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, Token
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
+from bench import squad
+from indexer import analyzer
 from indexer.analysis.analyzers import analyzer_name, finnish_analyzer, snowball_analyzer
 from indexer.documents.metadata import extract_date, extract_title
 from indexer.search.searching import search
@@ -34,6 +42,7 @@ SHARED = ROOT.parent / "shared"
 # The project's own seeds and its development queries over them (tests/data/README.md).
 SEEDS = ROOT / "seeds"
 SEED_QUERIES = ROOT / "tests" / "data" / "seed-queries.json"
+SQUAD = SHARED / "eval" / "squad2-fi"
 CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
 _ALPHABETIC = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -64,7 +73,9 @@ def _joined_runs(lemma: str) -> set[str]:
     return {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
 
 
-def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
+def morphology_scores(
+    forms: dict[str, set[str]], analyzer: Analyzer, *, edge_compounds: bool = False
+) -> Scores:
     """Score how well query forms match document forms of the same lemma.
 
     A query form f matches a document form g when f's query terms and g's index terms share a
@@ -72,6 +83,10 @@ def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
     other forms). precision: share of the forms f matches that have f's lemma or a compound
     lemma with f's lemma (without '#') as a part or run of adjacent parts (over f that match
     something). head / modifier: share of compound forms (a#...#b) matched by b / by a.
+
+    A treebank whose lemmas do not mark compound parts (Swedish-Talbanken) counts no match of
+    a compound right; with edge_compounds, "precision, compounds" also counts a g whose lemma
+    begins or ends with f's lemma as a compound of it, as '#' would mark it.
     """
     postings: dict[str, set[str]] = defaultdict(set)
     for form in forms:
@@ -87,7 +102,10 @@ def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
             by_lemma[lemma].add(form)
     runs = {form: set().union(*map(_joined_runs, lemmas)) for form, lemmas in forms.items()}
 
-    recalls, precisions = [], []
+    def at_edge(g: str, wanted: set[str]) -> bool:
+        return any(gold.startswith(w) or gold.endswith(w) for gold in forms[g] for w in wanted)
+
+    recalls, precisions, edge_precisions = [], [], []
     for form, lemmas in forms.items():
         matched = matches(form) - {form}
         others = set().union(*(by_lemma[lemma] for lemma in lemmas)) - {form}
@@ -95,8 +113,11 @@ def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
             recalls.append(len(matched & others) / len(others))
         if matched:
             wanted = {lemma.replace("#", "").replace("-", "") for lemma in lemmas}
-            right = sum(1 for g in matched if forms[g] & lemmas or runs[g] & wanted)
-            precisions.append(right / len(matched))
+            right = {g for g in matched if forms[g] & lemmas or runs[g] & wanted}
+            precisions.append(len(right) / len(matched))
+            if edge_compounds:
+                edge = sum(1 for g in matched - right if at_edge(g, wanted))
+                edge_precisions.append((len(right) + edge) / len(matched))
 
     heads, modifiers = [], []
     bare_matches: dict[str, set[str]] = {}
@@ -109,12 +130,10 @@ def morphology_scores(forms: dict[str, set[str]], analyzer: Analyzer) -> Scores:
                 if part not in bare_matches:
                     bare_matches[part] = matches(part)
                 share.append(form in bare_matches[part])
-    return {
-        "recall": _mean(recalls),
-        "precision": _mean(precisions),
-        "head": _mean(heads),
-        "modifier": _mean(modifiers),
-    }
+    scores = {"recall": _mean(recalls), "precision": _mean(precisions)}
+    if edge_compounds:
+        return scores | {"precision, compounds": _mean(edge_precisions)}
+    return scores | {"head": _mean(heads), "modifier": _mean(modifiers)}
 
 
 def read_paraphrases(path: Path) -> list[tuple[str, str]]:
@@ -224,6 +243,35 @@ def pdf_seed_scores(seeds: Path, queries: Path, analyzer: Analyzer) -> Scores:
     }
 
 
+class SwedishSnowballFilter(Filter):
+    """Replace each token's text with its Snowball Swedish stem: the Swedish baseline."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("swedish")
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterable[Token]:
+        for t in tokens:
+            t.text = self._stemmer.stemWord(t.text)
+            yield t
+
+
+def swedish_table(path: Path) -> str:
+    """Return the table of Swedish morphology on a treebank: the Finnish analyzer as every
+    text was analysed before, Snowball Swedish and the Swedish analyzer."""
+    forms = read_conllu(path)
+    analyzers = {
+        analyzer_name(finnish_analyzer()): finnish_analyzer(),
+        "snowball-sv": RegexTokenizer() | LowercaseFilter() | SwedishSnowballFilter(),
+        "simplemma": analyzer("sv"),
+    }
+    score = functools.partial(morphology_scores, forms, edge_compounds=True)
+    results = [score(a) for a in analyzers.values()]
+    section = Section(
+        f"Swedish morphology ({len(forms)} forms)", {m: [r[m] for r in results] for m in results[0]}
+    )
+    return format_table(list(analyzers), [section])
+
+
 def _mean(values: Iterable[float]) -> float:
     values = list(values)
     return sum(values) / len(values) if values else 0.0
@@ -271,7 +319,15 @@ def evaluate(args: argparse.Namespace) -> str:
     for title, run in runs:
         results = [run(a) for a in analyzers]
         sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
-    return format_table(names, sections)
+    if args.squad:
+        # Its first column is plain Whoosh BM25F over Snowball stems, not Sotehaku's search.
+        count, results = squad.squad_scores(args.squad_dir, args.sample, args.seed)
+        title = f"squad2-fi ({count} train questions, baseline plain BM25F)"
+        sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
+    tables = [format_table(names, sections)] if sections else []
+    if "swedish" not in args.skip:
+        tables.append(swedish_table(args.sv_conllu))
+    return "\n\n".join(tables)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -289,21 +345,39 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument("--queries", type=Path, default=SEED_QUERIES)
     parser.add_argument(
+        "--sv-conllu", type=Path, default=SHARED / "eval/sv_talbanken-ud-dev.conllu"
+    )
+    parser.add_argument(
         "--skip",
         action="append",
         default=[],
-        choices=["morphology", "paraphrases", "seeds", "pdf"],
+        choices=["morphology", "paraphrases", "seeds", "pdf", "swedish"],
         help="leave a part out (seeds: the PDF seeds too)",
     )
+    parser.add_argument(
+        "--squad",
+        action="store_true",
+        help="add question -> paragraph retrieval on Finnish SQuAD 2.0 (a few minutes)",
+    )
+    parser.add_argument("--squad-dir", type=Path, default=SQUAD)
+    parser.add_argument(
+        "--sample", type=int, default=300, help="train questions to draw (0: all of them)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the questions' draw")
     args = parser.parse_args(argv)
     # The treebank and the paraphrases are the shared material's: say so when they are not
     # beside this checkout, rather than fail on a missing file halfway through the table.
     for part, path, option in (
         ("morphology", args.conllu, "--conllu"),
         ("paraphrases", args.paraphrases, "--paraphrases"),
+        ("swedish", args.sv_conllu, "--sv-conllu"),
     ):
         if part not in args.skip and not path.exists():
             parser.error(f"{path} is missing: give {option} F, or --skip {part}")
+    if args.squad and not (args.squad_dir / "corpus_full.jsonl").exists():
+        parser.error(f"{args.squad_dir} has no corpus_full.jsonl: give --squad-dir DIR")
+    if args.sample < 0:
+        parser.error("--sample must be 0 (all questions) or more")
     print(evaluate(args))
 
 

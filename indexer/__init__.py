@@ -7,7 +7,8 @@ The library is in layers, a subpackage each; a layer imports only the ones below
 (tests/test_layout.py checks the table in LAYERS):
 
     common     ids, settings, messages, files shared between processes, time limits
-    analysis   Finnish words into index terms: tokenizer, Voikko, lemmas, compounds, lexicon
+    analysis   Finnish and Swedish words into index terms: tokenizer, Voikko, simplemma,
+               lemmas, compounds, lexicon
     codec      how postings are written and read on disk
     documents  the seeds folder: each file's text, title and date, or why it is skipped
     store      the index on disk: generations, the writer's lock, the schema, open searchers
@@ -67,6 +68,8 @@ _PUBLIC = {
     "suggestions": ("search.suggestions", "suggest"),
     "MAX_SUGGESTIONS": ("search.suggestions", "MAX_SUGGESTIONS"),
     "MAX_PREFIX_CHARS": ("search.suggestions", "MAX_PREFIX_CHARS"),
+    "warm_suggestions": ("search.suggestions", "warm"),
+    "example_queries": ("search.suggestions", "examples"),
     # What the index holds.
     "index_stats": ("service.stats", "index_stats"),
     "live_meta": ("store.generations", "live_meta"),
@@ -83,6 +86,12 @@ _PUBLIC = {
     "WorkerFailed": ("writing.workers", "WorkerFailed"),
     "Message": ("common.messages", "Message"),
     "reason_kind": ("documents.skip_reasons", "reason_kind"),
+    # What a caller does to text before it shows it or writes it into XML.
+    "bidi_escaped": ("common.text", "bidi_escaped"),
+    "xml_safe": ("common.text", "xml_safe"),
+    # The analysis of each language, for evaluations.
+    "analyzer": ("analysis.languages", "analyzer"),
+    "LANGUAGES": ("analysis.languages", "LANGUAGES"),
 }
 # Modules used whole: the admin page's background jobs, the settings table, the JSON log
 # lines, the gunicorn launcher.
@@ -103,6 +112,7 @@ _PERSISTED = {
     "LemmaFilter": "analysis.lemmas",
     "Morphology": "analysis.morphology",
     "LexiconFilter": "analysis.lexicon",
+    "SwedishMorphology": "analysis.swedish",
     "VarintPositions": "codec.postings",
     "VarintCharacters": "codec.postings",
     "InliningCodec": "codec.postings",

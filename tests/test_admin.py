@@ -224,6 +224,10 @@ def test_a_running_job_whose_process_died_shows_as_interrupted(
     html = admin_client.get("/admin").get_data(as_text=True)
     assert "Uudelleenrakennus – keskeytyi" in html
     assert 'http-equiv="refresh"' not in html
+    # UTC midnight is two in the morning in Helsinki, written as a Finn writes it.
+    assert "Aloitettu 1.1.2025 klo 02.00" in html
+    html = admin_client.get("/admin?lang=sv").get_data(as_text=True)
+    assert "1.1.2025 kl. 02.00" in html
 
 
 def test_the_sixth_failed_login_is_429(admin_client) -> None:
@@ -351,6 +355,11 @@ def test_the_secure_cookie_setting_marks_the_session_cookie(
     monkeypatch.setenv("SOTEHAKU_SESSION_COOKIE_SECURE", "kyllä")
     with pytest.raises(ConfigError, match="must be true or false"):
         create_app({"INDEX_DIR": index_dir, "ADMIN_TOKEN": TOKEN})
+
+
+def test_a_time_zone_that_does_not_exist_stops_the_start(folders: tuple[Path, Path]) -> None:
+    with pytest.raises(ConfigError, match="SOTEHAKU_TIMEZONE must be a time zone"):
+        create_app({"INDEX_DIR": folders[1], "TIMEZONE": "Europe/Tampere"})
 
 
 @pytest.mark.parametrize("damage", ["current", pytest.param("segment", marks=leaks_segment_file)])

@@ -86,13 +86,17 @@ def test_search_benchmark_prints_both_sides_and_the_http_figure(
 def test_hostile_benchmark_answers_or_refuses_every_query(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    hostile(make_corpus(tmp_path / "corpus.csv.gz", 40), 30, None)
+    hostile(make_corpus(tmp_path / "corpus.csv.gz", 40), 30, None, seconds=1, ocr_seconds=2)
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert len([line for line in lines if " library " in line]) == len(HOSTILE_QUERIES) + 1
     assert all(" HTTP 200 " in line or " HTTP 400 " in line for line in lines if " HTTP " in line)
     assert "refused: The query could not be understood." in out
     assert lines[-1].startswith("Worst latency: ")
+    flood = next(line for line in lines if line.startswith("Login flood: "))
+    assert " 0 errors (5xx or no answer)" in flood and '"admin":"ok"' in flood
+    assert next(line for line in lines if line.startswith("Long words: ")).endswith(" 0 errors")
+    assert any(line.startswith("OCR noise: ") for line in lines)
 
 
 def test_rebuild_benchmark_prints_speed_size_and_memory_of_each_build(

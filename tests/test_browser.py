@@ -34,16 +34,9 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("browser")
     seeds = write_archive(root / "seeds", ARCHIVE)
     build_index(seeds, root / "index")
-    # One worker: the suggestion lists are read once a process, and warmed below.
     with gunicorn(
         root / "index", seeds, workers=1, extra_env={"SOTEHAKU_ADMIN_TOKEN": TOKEN}
     ) as url:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with urllib.request.urlopen(f"{url}/api/suggest?q=ra", timeout=5) as r:
-                if json.load(r)["ready"]:
-                    break
-            time.sleep(0.05)
         yield url
 
 
@@ -149,6 +142,25 @@ def test_the_suggestions_work_from_the_keyboard(browser, site: str) -> None:
     assert browser.find_element(By.CSS_SELECTOR, ".count").text.startswith("5 tulosta")
 
 
+def test_the_first_keystrokes_after_a_start_get_suggestions(browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    seeds = write_archive(tmp_path / "seeds", ARCHIVE)
+    build_index(seeds, tmp_path / "index")
+    # Two workers, typed into as soon as the server answers: whichever worker the request
+    # reaches has read its word lists, or is reading them and the page asks again.
+    with gunicorn(tmp_path / "index", seeds, workers=2) as url:
+        started = time.monotonic()
+        browser.get(url + "/?lang=fi")
+        box = browser.find_element(By.ID, "q")
+        box.send_keys("kokous ra")
+        WebDriverWait(browser, 5).until(lambda _: box.get_attribute("aria-expanded") == "true")
+        shown = [o.text for o in browser.find_elements(By.CSS_SELECTOR, "[role=option]")]
+        assert shown[:2] == ["kokous rahoitus", "kokous rahoitusmalli"]
+        assert time.monotonic() - started < 5
+
+
 def test_facets_narrow_without_javascript(browser, site: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
@@ -162,8 +174,8 @@ def test_facets_narrow_without_javascript(browser, site: str) -> None:
     follow(browser.find_element(By.PARTIAL_LINK_TEXT, "keski-suomi"))
     assert "source=keski-suomi" in browser.current_url
     assert len(browser.find_elements(By.CSS_SELECTOR, ".hit")) == 2
-    browser.find_element(By.CSS_SELECTOR, "#sort option[value=newest]").click()
-    follow(browser.find_element(By.CSS_SELECTOR, "form.order button"))
+    # The order is a link: it applies at once, without a button or JavaScript.
+    follow(browser.find_element(By.LINK_TEXT, "Uusin ensin"))
     assert "source=keski-suomi" in browser.current_url and "sort=newest" in browser.current_url
     hits = browser.find_elements(By.CSS_SELECTOR, ".hit")
     # The dated one first; the other has no date and comes last.
@@ -196,3 +208,101 @@ def test_the_static_script_is_served_as_javascript(site: str) -> None:
     with urllib.request.urlopen(f"{site}/static/combobox.js", timeout=5) as r:
         assert r.headers["Content-Type"].startswith("text/javascript")
     assert Path(__file__).parent.parent.joinpath("webui/static/combobox.js").is_file()
+
+
+def focus_order(browser, stop_at: str, limit: int = 60) -> list[str]:
+    """Press Tab from the search box until the element matching `stop_at` has the focus;
+    return what had it, each as its id, else its text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.find_element(By.ID, "q").click()
+    seen = []
+    for _ in range(limit):
+        active = browser.switch_to.active_element
+        seen.append(active.get_attribute("id") or " ".join(active.text.split()))
+        if browser.execute_script("return document.activeElement.matches(arguments[0])", stop_at):
+            return seen
+        active.send_keys(Keys.TAB)
+    raise AssertionError(f"{stop_at} never had the focus: {seen}")
+
+
+def test_the_keyboard_reaches_chips_and_filters_before_the_results(browser, site: str) -> None:
+    browser.get(site + "/?q=rahoitusmalli&source=etela-pohjanmaa&year=2021&lang=fi")
+    seen = focus_order(browser, ".hit h2 a")
+    assert seen[:3] == ["q", "Hae", "Hakuohjeet"]  # the box, its button, the help
+    chip = seen.index("Poista rajaus Lähde: etela-pohjanmaa ×")
+    choices = seen.index("Uusin ensin")
+    assert chip < choices < seen.index("20") < seen.index("from") < len(seen) - 1
+    assert "Siirry tuloksiin" in seen[chip:]
+
+
+def test_on_a_phone_the_filters_come_before_the_results(browser, site: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(site + "/?q=rahoitusmalli&source=keski-suomi&lang=fi")
+        chips = browser.find_element(By.CSS_SELECTOR, ".chips")
+        refine = browser.find_element(By.CSS_SELECTOR, ".refine")
+        hit = browser.find_element(By.CSS_SELECTOR, ".hit")
+        assert chips.rect["y"] < refine.rect["y"] < hit.rect["y"]
+        assert refine.rect["width"] > 300  # one column, not squeezed beside the results
+        assert violations(browser) == []
+    finally:
+        browser.set_window_size(1200, 900)
+
+
+# The contrast of each focused element's outline with the background behind it (WCAG 1.4.11,
+# 3:1), which axe-core does not check: its colour against the nearest opaque background.
+FOCUS_CONTRAST = """
+function luminance(rgb) {
+  var c = rgb.match(/[\\d.]+/g).slice(0, 3).map(function (v) {
+    v = v / 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+function background(el) {
+  for (var node = el.parentElement; node; node = node.parentElement) {
+    var bg = getComputedStyle(node).backgroundColor;
+    var alpha = bg.match(/[\\d.]+/g)[3];
+    if (alpha === undefined || Number(alpha) > 0) { return bg; }
+  }
+  return "rgb(255, 255, 255)";
+}
+var el = document.activeElement, style = getComputedStyle(el);
+if (el === document.body) { return ["", 21]; }
+if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 2) {
+  return [el.outerHTML.slice(0, 80), 0];
+}
+var a = luminance(style.outlineColor), b = luminance(background(el));
+return [el.outerHTML.slice(0, 80), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+"""
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+@pytest.mark.parametrize(
+    "path",
+    ["/?q=rahoitusmalli&source=keski-suomi", "/", "/doc/keski-suomi/muistio.txt?q=kunnat",
+     "/help", "/admin/login", "/nowhere"],
+)  # fmt: skip
+def test_every_focus_outline_has_3_to_1_contrast(browser, site: str, path: str, width: int):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.set_window_size(width, 900)
+    try:
+        browser.get(site + path)
+        body = browser.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        weak = []
+        for _ in range(40):
+            element, contrast = browser.execute_script(FOCUS_CONTRAST)
+            if contrast < 3:
+                weak.append(f"{contrast:.2f}:1 {element}")
+            browser.switch_to.active_element.send_keys(Keys.TAB)
+        assert weak == []
+        assert violations(browser) == []
+    finally:
+        browser.set_window_size(1200, 900)

@@ -281,7 +281,8 @@ def test_terminal_escapes_from_documents_are_shown_not_run(
     build, stats, search_output, update = outputs
     assert "  \\x1b[2J.doc: unsupported type .doc\n" in build
     assert "  \\x1b[2J.doc: unsupported type .doc\n" in stats
-    assert "\n1. Otsikko \\x1b[2Jloppu\n" in search_output
+    # ESC is not one of the characters XML allows: left out of titles when indexing.
+    assert "\n1. Otsikko [2Jloppu\n" in search_output
     assert f"{seeds.as_posix()}/\\x1b]0;pwned\\x07.txt  score" in search_output
     assert "kokous \\x9b2J ja tab" in click.unstyle(search_output)
     assert "  skipped \\x1b]0;pwned\\x07.md: empty file\n" in update

@@ -511,7 +511,10 @@ def test_the_api_and_the_pages_show_sections(archive: Path) -> None:
     assert [h["more_in_meeting"] for h in data["hits"]] == [0, 2]
     page = client.get("/?q=kaikukortti").get_data(as_text=True)
     assert "Päättäjä" in page and "Välfärdsnämnden" in page
-    assert "/doc/hyvinvointilautakunta.pdf?q=kaikukortti&amp;page=3#s140" in page
+    assert (
+        "/doc/hyvinvointilautakunta.pdf?q=kaikukortti&amp;page=3&amp;back=q%3Dkaikukortti#s140"
+        in page
+    )
     assert "2 muuta saman kokouksen pykälää osuu hakuun" in page
     document = client.get("/doc/hyvinvointilautakunta.pdf?q=kaikukortti").get_data(as_text=True)
     assert 'id="s140"' in document and "§ 140 Kaikukorttitoiminta</a>" in document

@@ -155,7 +155,7 @@ def test_html_page(tmp_path):
         ("<title>Etusivu › Uutiset ›</title><h1>Pääotsikko</h1>", "Pääotsikko"),
         ("<title>" + "pitkä " * 50 + "</title>", ("pitkä " * 33).strip() + "…"),
         ("<body><p>Etusivu › Uutiset ›</p><p>Tekstin otsikko</p></body>", "Tekstin otsikko"),
-        ("<script>document.title = 'x'</script>", "nimi"),
+        ("<title>Vain otsikko</title><script>document.title = 'x'</script>", "Vain otsikko"),
     ],
 )
 def test_html_title(tmp_path, markup, title):

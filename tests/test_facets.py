@@ -71,7 +71,7 @@ def test_each_count_is_what_choosing_it_finds(archive: Path) -> None:
     base = Filters(source=frozenset({"keski-suomi"}))
     result = search(archive, "rahoitusmalli", filters=base, with_facets=True)
     # An archive without decision documents lists no decision facets.
-    assert list(result.facets) == ["year", "source", "format"]
+    assert list(result.facets) == ["year", "source", "format", "language"]
     for facet in result.facets:
         for entry in result.facets[facet]:
             chosen = Filters(**{**base.__dict__, facet: frozenset({entry["value"]})})
@@ -192,7 +192,7 @@ def test_an_index_from_before_the_facet_columns_still_searches(
 ) -> None:
     def old_schema(analyzer):
         schema = make_schema(analyzer)
-        for name in ("source", "format", "decision_maker", "organisation", "kind"):
+        for name in ("source", "format", "language", "decision_maker", "organisation", "kind"):
             schema.remove(name)
         return schema
 
@@ -204,9 +204,15 @@ def test_an_index_from_before_the_facet_columns_still_searches(
     update_index(seeds, index_dir)
     result = search(index_dir, "rahoitusmalli", with_facets=True, sort="newest")
     assert [h.id for h in result.hits] == ["b/toka.txt", "a/eka.txt"]
-    assert list(result.facets) == ["year"]
+    # The language is stored, so an update adds it (_add_stored_fields) to what it indexes.
+    assert list(result.facets) == ["year", "language"]
+    assert [h.language for h in result.hits] == ["fi", None]
     only_a = Filters(source=frozenset({"a"}))
     assert search(index_dir, "rahoitusmalli", filters=only_a).total == 0
+    only_fi = Filters(language=frozenset({"fi"}))
+    assert [h.id for h in search(index_dir, "rahoitusmalli", filters=only_fi).hits] == [
+        "b/toka.txt"
+    ]
     stats = index_stats(index_dir)
     assert not stats.facets
     assert "rebuild it to narrow searches by them" in " ".join(stats.warnings)

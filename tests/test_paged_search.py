@@ -123,7 +123,8 @@ def test_the_result_list_links_to_the_page_and_the_document_marks_its_pages(fold
     ).test_client()
     page = client.get("/?q=peruskorjaus").get_data(as_text=True)
     link = re.search(r'<a class="page-link" href="([^"]+)">s\. 2</a>', page)
-    assert link and link.group(1) == "/doc/ptk.pdf?q=peruskorjaus&amp;page=2#sivu-2"
+    expected = "/doc/ptk.pdf?q=peruskorjaus&amp;page=2&amp;back=q%3Dperuskorjaus#sivu-2"
+    assert link and link.group(1) == expected
     document = client.get("/doc/ptk.pdf?q=peruskorjaus&page=2").get_data(as_text=True)
     assert re.findall(r'id="(sivu-\d+)"', document) == ["sivu-1", "sivu-2", "sivu-3"]
     second = document[document.index('id="sivu-2"') : document.index('id="sivu-3"')]

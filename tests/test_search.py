@@ -146,6 +146,7 @@ def test_to_json_has_the_api_schema(seed_index: Path) -> None:
         "score",
         "snippet",
         "page",
+        "language",
         "decision_maker",
         "organisation",
         "kind",
@@ -238,3 +239,13 @@ def test_a_wildcard_reads_its_words_segment_by_segment_as_the_index_lists_them(
         merged = list(reader.iter_prefix("body", "rahoitus"))
         expected = [(t, i.doc_frequency()) for t, i in merged[:limit]]
         assert _prefix_words(reader, "body", "rahoitus", limit) == (expected, len(merged) <= limit)
+
+
+def test_a_snippet_does_not_repeat_a_sentence(tmp_path: Path) -> None:
+    filler = " ".join(["Muuta asiaa käsiteltiin pitkään ilman päätöksiä."] * 4)
+    decision = "Rahoitusmalli hyväksyttiin yksimielisesti."
+    text = f"Pöytäkirja\n\n{decision} {filler} {decision} {filler} Rahoitusmalli lähetettiin."
+    build_index(write_files(tmp_path / "seeds", {"a.txt": text}), tmp_path / "index")
+    snippet = search(tmp_path / "index", "rahoitusmalli").hits[0].snippet
+    assert snippet.count("<mark>Rahoitusmalli</mark> hyväksyttiin") == 1
+    assert "<mark>Rahoitusmalli</mark> lähetettiin" in snippet

@@ -3,6 +3,7 @@ mean, suggestions, languages, feeds, browsing and similar documents."""
 
 import html
 import re
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -49,13 +50,15 @@ def test_api_has_facets_of_the_whole_result_and_a_suggestion(web) -> None:
             {"value": "html", "count": 1},
             {"value": "md", "count": 1},
         ],
+        "language": [{"value": "fi", "count": 5}],
     }
 
 
 def test_every_facet_link_finds_as_many_as_it_says(web) -> None:
     page = web.get("/?q=rahoitusmalli").get_data(as_text=True)
-    links = [link for facet in ("year", "source", "format") for link in facet_links(page, facet)]
-    assert len(links) == 7
+    facets = ("year", "source", "format", "language")
+    links = [link for facet in facets for link in facet_links(page, facet)]
+    assert len(links) == 8
     for value, href, count in links:
         args = parse_qsl(urlsplit(href).query)
         assert ("q", "rahoitusmalli") in args
@@ -111,11 +114,53 @@ def test_bad_filters_are_400_with_a_clear_message(web, query: str, fi: str, en: 
     assert fi in html.unescape(page.get_data(as_text=True))
 
 
-def test_the_page_offers_10_20_or_50_hits(web) -> None:
-    assert web.get("/?q=sote&limit=20").status_code == 200
-    r = web.get("/?q=sote&limit=15")
+def test_a_page_size_typed_by_hand_is_the_nearest_offered(web) -> None:
+    def sizes(limit: str) -> tuple[int, str]:
+        r = web.get(f"/?q=sote&limit={limit}")
+        current = re.findall(r'<span aria-current="true">(\d+)</span>', r.get_data(as_text=True))
+        return r.status_code, current[0] if current else ""
+
+    assert [sizes(n) for n in ("20", "30", "15", "36", "0", "-5", "1000")] == [
+        (200, "20"), (200, "20"), (200, "10"), (200, "50"), (200, "10"), (200, "10"), (200, "50"),
+    ]  # fmt: skip
+    # Links carry the size used, not the one typed.
+    page = html.unescape(web.get("/?q=sote&limit=30").get_data(as_text=True))
+    assert '<a href="/?q=sote&limit=20&sort=newest">' in page
+    r = web.get("/?q=sote&limit=kymmenen")
     assert r.status_code == 400
     assert "'limit' on oltava jokin näistä: 10, 20, 50." in html.unescape(r.get_data(as_text=True))
+
+
+def test_order_and_page_size_are_links_that_apply_at_once(web) -> None:
+    page = html.unescape(web.get("/?q=rahoitusmalli&year=2021&page=1").get_data(as_text=True))
+    assert '<a href="/?q=rahoitusmalli&year=2021&sort=newest">Uusin ensin</a>' in page
+    assert '<a href="/?q=rahoitusmalli&year=2021&limit=50">50</a>' in page
+    assert '<span aria-current="true">Osuvuus</span>' in page
+
+
+def links(page: str, prefix: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(rf'href="({re.escape(prefix)}[^"]*)"', page)]
+
+
+def test_the_document_and_the_help_lead_back_to_the_same_results(web) -> None:
+    results = web.get("/?q=rahoitusmalli&source=etela-pohjanmaa&sort=newest&limit=20&page=1")
+    doc_links = links(results.get_data(as_text=True), "/doc/")
+    back = "back=q%3Drahoitusmalli%26source%3Detela-pohjanmaa%26sort%3Dnewest%26limit%3D20"
+    assert doc_links[0] == f"/doc/etela-pohjanmaa/tiedote.html?q=rahoitusmalli&{back}"
+    document = web.get(doc_links[0]).get_data(as_text=True)
+    results_url = "/?q=rahoitusmalli&source=etela-pohjanmaa&sort=newest&limit=20"
+    assert f'class="back"><a href="{html.escape(results_url)}">' in document
+    # The document page has a search box, and its similar documents keep the way back.
+    assert '<form class="search" action="/"' in document and 'value="rahoitusmalli"' in document
+    assert all(back in link for link in links(document, "/doc/"))
+    help_link = links(results.get_data(as_text=True), "/help")[0]
+    assert help_link == f"/help?{back}"
+    help_page = web.get(help_link).get_data(as_text=True)
+    assert links(help_page, "/?q=") == [results_url]
+    # Only the search's own arguments come back: nothing else rides along.
+    odd = web.get("/help?back=q%3Dsote%26next%3Dhttps%3A%2F%2Fevil.example%26year%3D2021")
+    assert links(odd.get_data(as_text=True), "/?q=") == ["/?q=sote&year=2021"]
+    assert '<p><a href="/">' in web.get("/help").get_data(as_text=True)
 
 
 def test_did_you_mean_links_to_a_query_that_finds(web) -> None:
@@ -253,3 +298,93 @@ def test_public_pages_show_no_server_paths(web, archive_index: Path) -> None:
     for url in ("/", "/?q=sote", "/doc/juuri.txt", "/feed.atom"):
         body = web.get(url).get_data(as_text=True)
         assert str(archive_index.parent) not in body, url
+
+
+def test_the_filters_in_use_are_chips_above_the_results(web) -> None:
+    page = web.get("/?q=rahoitusmalli&source=keski-suomi&from=2021-01-01").get_data(as_text=True)
+    chips = page.split('<ul class="chips"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'<a href="([^"]+)">(.*?)</a>', chips)
+    assert [(html.unescape(href), re.sub("<[^>]+>", "", text)) for href, text in links] == [
+        ("/?q=rahoitusmalli&from=2021-01-01", "Poista rajaus Lähde: keski-suomi ×"),
+        ("/?q=rahoitusmalli&source=keski-suomi", "Poista rajaus Alkaen: 1.1.2021 ×"),
+        ("/?q=rahoitusmalli", "Poista kaikki rajaukset"),
+    ]
+    # Above the results, and the filters before the results too, for the keyboard and phones.
+    assert page.index('class="chips"') < page.index('class="refine"') < page.index('class="hit"')
+    assert 'class="chips"' not in web.get("/?q=rahoitusmalli").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "hit_date", "chip"),
+    [("fi", "15.6.2021", "Alkaen: 1.6.2021"), ("sv", "15.6.2021", "Från: 1.6.2021"),
+     ("en", "Jun 15, 2021", "From: Jun 1, 2021")],
+)  # fmt: skip
+def test_dates_are_written_as_the_language_writes_them(
+    web, lang: str, hit_date: str, chip: str
+) -> None:
+    page = web.get(f"/?q=kunnat&source=keski-suomi&from=2021-06-01&lang={lang}")
+    text = page.get_data(as_text=True)
+    assert f'<time datetime="2021-06-15">{hit_date}</time>' in text
+    assert chip in re.sub("<[^>]+>", "", text.split('<ul class="chips"', 1)[1])
+    document = web.get(f"/doc/keski-suomi/muistio.txt?lang={lang}").get_data(as_text=True)
+    assert f'<time datetime="2021-06-15">{hit_date}</time>' in document
+
+
+def test_a_pdf_page_flows_as_paragraphs(tmp_path: Path) -> None:
+    from tests.sample_documents import pdf_bytes
+
+    lines = [
+        "Hallitus esitti eilen uuden rahoitusmallin, jonka mukaan kunnat",
+        "saavat rahoituksen asukasluvun ja palvelutarpeen perusteella.",
+        "Liitteet",
+        "- rahoituslaskelma",
+        "- aikataulu",
+    ]
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "malli.pdf").write_bytes(pdf_bytes([lines], footer=None))
+    build_index(seeds, tmp_path / "index")
+    web = create_app({"TESTING": True, "INDEX_DIR": tmp_path / "index"}).test_client()
+    page = web.get("/doc/malli.pdf?q=rahoitusmalli").get_data(as_text=True)
+    body = html.unescape(re.sub("<[^>]+>", "", page.split('class="page-number"', 1)[1]))
+    assert body.split("\n")[:4] == [
+        ">s. 1Hallitus esitti eilen uuden rahoitusmallin, jonka mukaan kunnat saavat rahoituksen"
+        " asukasluvun ja palvelutarpeen perusteella.",
+        "Liitteet",
+        "- rahoituslaskelma",
+        "- aikataulu",
+    ]
+    assert "<mark>rahoitusmallin</mark>" in page
+
+
+def test_the_name_tagline_and_examples_are_settings_in_each_language(archive_index) -> None:
+    config = {
+        "TESTING": True,
+        "INDEX_DIR": archive_index,
+        "SITE_NAME_SV": "Arkivsök",
+        "TAGLINE_SV": "Sökning i stadens protokoll",
+        "EXAMPLES_SV": "budget, <skola>",
+    }
+    web = create_app(config).test_client()
+    page = web.get("/?lang=sv").get_data(as_text=True)
+    assert "<title>Arkivsök</title>" in page and 'class="brand" href="/">Arkivsök</a>' in page
+    assert "<h1>Sökning i stadens protokoll</h1>" in page
+    examples = page.split('class="examples">', 1)[1].split("</p>", 1)[0]
+    assert re.sub(r"\s+", " ", examples) == (
+        'Pröva till exempel <a href="/?q=budget">budget</a> eller'
+        ' <a href="/?q=%3Cskola%3E">&lt;skola&gt;</a>.'
+    )
+    assert 'placeholder="Till exempel budget, &lt;skola&gt;"' in page
+    root = ET.fromstring(web.get("/opensearch.xml?lang=sv").data)
+    assert root.find(f"{OPENSEARCH}ShortName").text == "Arkivsök"
+    # Finnish is left as it was: the name, and examples from the index's frequent words.
+    page = web.get("/?lang=fi").get_data(as_text=True)
+    assert "<title>Sotehaku</title>" in page and "Sote-uudistuksen asiakirjahaku" in page
+    for _ in range(200):
+        if 'class="examples"' in page:
+            break
+        time.sleep(0.02)  # the word lists are read in the background as the app starts
+        page = web.get("/?lang=fi").get_data(as_text=True)
+    examples = re.findall(r'<a href="/\?q=[^"]+">([^<]+)</a>', page.split('class="examples">')[1])
+    # "sote" stands for them (the lexicon), in three documents of six.
+    assert examples == ["sosiaali", "terveydenhuolto", "terveyspalvelu"]

@@ -49,3 +49,43 @@ def test_suggestions_respect_the_filters(seed_index: Path) -> None:
 
     none_in_1999 = Filters(year=frozenset({"1999"}))
     assert search(seed_index, "kunnnat", filters=none_in_1999, suggest=True).suggestion is None
+
+
+def test_a_word_too_long_to_correct_looks_for_no_candidates(seed_index: Path, monkeypatch) -> None:
+    from indexer.search import spelling
+
+    asked: list[str] = []
+    real = spelling._candidates
+
+    def candidates(searcher, analyzer, word, *rest):
+        asked.append(word)
+        return real(searcher, analyzer, word, *rest)
+
+    monkeypatch.setattr(spelling, "_candidates", candidates)
+    monkeypatch.setattr(spelling, "_known", type(spelling._known)())
+    long_word = "rahoitusmali" * 41
+    assert search(seed_index, long_word, suggest=True).suggestion is None
+    assert search(seed_index, "rahoitusmali", suggest=True).suggestion == "rahoitusmalli"
+    assert asked == ["rahoitusmali"]
+
+
+def test_gathering_candidates_stops_at_the_deadline(seed_index: Path, monkeypatch) -> None:
+    import time
+
+    from indexer.search import spelling
+    from indexer.store.searchers import live_searcher
+
+    # Look-ups go to the index, not to suggestion lists another test may have read.
+    monkeypatch.setattr(spelling, "vocabulary_counts", lambda searcher: None)
+    with live_searcher(seed_index) as (_, searcher):
+        reader = searcher.reader()
+        looked: list[str] = []
+        real = reader.doc_frequency
+        monkeypatch.setattr(reader, "doc_frequency", lambda f, t: looked.append(t) or real(f, t))
+        analyzer = searcher.schema["body"].analyzer
+        word = "hyvinvointialueuudistuksx"
+        assert spelling._candidates(searcher, analyzer, word, time.perf_counter() - 1) == []
+        assert len(looked) == spelling._CHECK_EVERY - 1
+        looked.clear()
+        spelling._candidates(searcher, analyzer, word, time.perf_counter() + 60)
+        assert spelling._CHECK_EVERY < len(looked) <= spelling.MAX_LOOKUPS + 1

@@ -118,6 +118,7 @@ def test_api_search_schema(client) -> None:
         "score",
         "snippet",
         "page",
+        "language",
         "decision_maker",
         "organisation",
         "kind",

@@ -3,10 +3,12 @@
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
+from markupsafe import Markup
 
-from indexer import settings
+from indexer import bidi_escaped, settings, warm_suggestions
 from webui.secret_key import shared_secret_key
 
 # The token is the only way into the admin, and a cookie's signing key can be guessed offline.
@@ -31,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=_flag("SESSION_COOKIE_SECURE"),
         METRICS=settings.metrics(),
         LOG_QUERIES=_flag("LOG_QUERIES"),
+        TIMEZONE=settings.get("TIMEZONE"),
     )
     if test_config:
         app.config.update(test_config)
@@ -38,20 +41,33 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["ADMIN_TOKEN"] = _strong("ADMIN_TOKEN", app.config["ADMIN_TOKEN"] or "")
     app.config["SECRET_KEY"] = _session_key(app.config)
+    app.jinja_env.finalize = _shown
+    _check_timezone(app.config["TIMEZONE"])
 
-    from webui import admin, api, errors, headers, i18n, limits, metrics, pages, request_log
+    from webui import admin, api, errors, headers, i18n, limits, metrics, pages, request_log, site
 
     # First, so that their clocks start before any other hook runs.
     metrics.init_app(app)
     request_log.init_app(app)
     i18n.init_app(app)
+    site.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     limits.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     admin.init_app(app)
+    # Each worker reads the suggestions' word lists as it starts, before anyone types.
+    warm_suggestions(app.config["INDEX_DIR"])
     return app
+
+
+def _shown(value: Any) -> Any:
+    r"""Show bidi controls in whatever a template writes (names, titles, queries) as \uXXXX:
+    "\u202etxt.exe.txt" would otherwise look like a name ending in ".exe"."""
+    if isinstance(value, Markup):
+        return Markup(bidi_escaped(str(value)))
+    return bidi_escaped(value) if isinstance(value, str) else value
 
 
 def _session_key(config: dict[str, Any]) -> str:
@@ -81,6 +97,16 @@ def _strong(name: str, value: str) -> str:
             " python3 -c 'import secrets; print(secrets.token_urlsafe(24))'."
         )
     return stripped
+
+
+def _check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigError(
+            f"{settings.ENV_PREFIX}TIMEZONE must be a time zone such as Europe/Helsinki,"
+            f" not {name!r}."
+        ) from None
 
 
 def _flag(name: str) -> bool:

@@ -20,13 +20,21 @@ from flask import (
 from flask_babel import gettext
 
 from indexer import AnalysisUnavailable, IndexMissing, IndexUnreadable, index_stats, is_locked, jobs
-from webui.admin_state import AdminState
+from webui.admin_state import AdminState, Limits, StateUnavailable
+from webui.errors import error_response
 from webui.i18n import skip_reason, translate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+# Failed logins within FAILURE_WINDOW seconds that block an address, its network (an IPv6
+# /64, all of loopback) and everybody: the last keeps a flood from many addresses from
+# filling the state file, and a token of 16 characters or more from being guessed anyway.
 MAX_FAILURES = 5
+NETWORK_FAILURES = 10
+ALL_FAILURES = 100
 FAILURE_WINDOW = 300  # seconds
+# What a 503 asks a client to wait when the admin state is locked or damaged.
+RETRY_SECONDS = 5
 SESSION_SECONDS = 8 * 3600
 _STATE = "sotehaku.admin.state"
 
@@ -38,10 +46,15 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     if app.config["ADMIN_TOKEN"]:
-        app.extensions[_STATE] = AdminState(
-            app.config["INDEX_DIR"], SESSION_SECONDS, MAX_FAILURES, FAILURE_WINDOW
-        )
+        limits = Limits(MAX_FAILURES, NETWORK_FAILURES, ALL_FAILURES, FAILURE_WINDOW)
+        app.extensions[_STATE] = AdminState(app.config["INDEX_DIR"], SESSION_SECONDS, limits)
     app.register_blueprint(bp)
+
+
+def state_usable(app: Flask) -> bool | None:
+    """Tell whether the admin state can be read now; None without an admin page."""
+    state = app.extensions.get(_STATE)
+    return state.usable() if state is not None else None
 
 
 @bp.before_request
@@ -49,6 +62,22 @@ def require_token_configured():
     """Hide every admin URL unless an admin token is configured."""
     if not current_app.config.get("ADMIN_TOKEN"):
         abort(404)
+
+
+@bp.after_request
+def not_stored(response):
+    """Keep admin pages (the index's details, the form's check token) out of every cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(StateUnavailable)
+def state_unavailable(e: StateUnavailable):
+    """Answer 503 when the sessions and login counts cannot be read or written now."""
+    log.error("The admin state is unavailable: %s", e)
+    message = gettext("The admin page is not available right now. Try again in a moment.")
+    response = error_response(503, message)
+    return response[0], response[1], {"Retry-After": str(RETRY_SECONDS)}
 
 
 @bp.get("/login")

@@ -12,6 +12,7 @@ from indexer import (
     suggestions,
 )
 from webui import search_args
+from webui.admin import state_usable
 from webui.errors import error_response
 from webui.i18n import translate
 from webui.metrics import note_search
@@ -74,6 +75,7 @@ def healthz():
         # any of them means "not serving", which is what a load balancer asks here.
         current_app.logger.exception("The health check could not open the index")
         return jsonify(status="unavailable", error="The index cannot be opened."), 503
+    admin = state_usable(current_app)
     return jsonify(
         status="ok",
         documents=s.documents,
@@ -81,4 +83,6 @@ def healthz():
         built_at=s.built_at,
         updated_at=s.updated_at,
         analyzer=s.analyzer,
+        # Search works without it; a monitor should still hear that logins fail.
+        **({} if admin is None else {"admin": "ok" if admin else "unavailable"}),
     )

@@ -6,9 +6,12 @@ and translated from webui/translations/<lang>/LC_MESSAGES/messages.po (`make tra
 extracts and compiles them); English needs no catalogue.
 """
 
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from flask import Flask, Response, current_app, g, request
 from flask_babel import Babel, format_decimal, gettext, lazy_gettext
 
@@ -35,6 +38,9 @@ def init_app(app: Flask) -> None:
             "lang_url": lang_url,
             "translate": translate,
         }
+
+    app.add_template_filter(local_date)
+    app.add_template_filter(local_time)
 
     @app.after_request
     def remember(response: Response) -> Response:
@@ -66,6 +72,38 @@ def language() -> str:
         else:
             g.lang = request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
     return g.lang
+
+
+# Finnish and Finland-Swedish write dates day first, without leading zeros: 24.2.2025.
+_DAY_FIRST = ("fi", "sv")
+_AT = {"fi": "klo", "sv": "kl."}
+
+
+def local_date(value: str | None) -> str:
+    """Return an ISO date (2025-02-24) as the page's language writes it: 24.2.2025 in
+    Finnish and Swedish, Feb 24, 2025 in English; anything else as it is."""
+    try:
+        day = date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return str(value or "")
+    if language() in _DAY_FIRST:
+        return f"{day.day}.{day.month}.{day.year}"
+    return format_date(day, "medium", locale="en")
+
+
+def local_time(value: str | None) -> str:
+    """Return an ISO time with its offset in the service's time zone (SOTEHAKU_TIMEZONE), as
+    the page's language writes it: 24.2.2025 klo 14.05."""
+    try:
+        moment = datetime.fromisoformat(str(value or ""))
+    except ValueError:
+        return str(value or "")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    lang = language()
+    if lang in _DAY_FIRST:
+        return f"{local_date(moment.date().isoformat())} {_AT[lang]} {moment:%H.%M}"
+    return f"{local_date(moment.date().isoformat())}, {moment:%H:%M}"
 
 
 def lang_url(code: str) -> str:

@@ -23,6 +23,7 @@ from indexer import (
     search_index,
     settings,
     similar_documents,
+    xml_safe,
 )
 from webui import search_args
 from webui.i18n import translate
@@ -89,6 +90,7 @@ def _search_page(args, result, error: str | None, status: int):
         result=result,
         error=error,
         page_sizes=search_args.PAGE_SIZES,
+        back=args.back(result.page if result is not None else args.page) or None,
     )
     return html, status
 
@@ -108,7 +110,15 @@ def document(doc_id: str):
     if doc is None:
         abort(404)
     similar = similar_documents(index_dir, doc_id, SIMILAR)
-    return render_template("document.html", doc=doc, q=q, similar=similar)
+    back = request.args.get("back", "")
+    return render_template(
+        "document.html",
+        doc=doc,
+        q=q,
+        similar=similar,
+        back=back or None,
+        back_url=search_args.back_url(back),
+    )
 
 
 @bp.get("/asia/<path:case>")
@@ -123,8 +133,9 @@ def case(case: str):
 
 @bp.get("/help")
 def help_page():
-    """Explain the query syntax."""
-    return render_template("help.html")
+    """Explain the query syntax, with a link back to the search it was opened from."""
+    back = request.args.get("back", "")
+    return render_template("help.html", back=back or None, back_url=search_args.back_url(back))
 
 
 @bp.get("/feed.atom")
@@ -153,7 +164,9 @@ def feed():
         self_url=request.full_path.rstrip("?"),
         updated=_index_time(index_dir),
     )
-    return Response(xml, mimetype="application/atom+xml")
+    # Indexes built before titles and snippets were cleaned may still hold characters XML
+    # does not allow, and the query is as typed: one of them made the whole feed invalid.
+    return Response(xml_safe(xml), mimetype="application/atom+xml")
 
 
 def _index_time(index_dir) -> str:
@@ -168,4 +181,4 @@ def opensearch():
     # The request's own address comes from its Host header: behind a proxy, set the public one.
     root = settings.public_url() or request.url_root.rstrip("/")
     xml = render_template("opensearch.xml", root=root)
-    return Response(xml, mimetype="application/opensearchdescription+xml")
+    return Response(xml_safe(xml), mimetype="application/opensearchdescription+xml")

@@ -6,7 +6,7 @@ JavaScript, can be bookmarked and shared, and the back button undoes a choice.
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import request
 
@@ -57,6 +57,11 @@ class SearchArgs:
             pairs.append(("page", str(page)))
         return f"{endpoint_path}?{urlencode(pairs)}" if pairs else endpoint_path
 
+    def back(self, page: int) -> str:
+        """Return this page of results as a `back` argument: the document page and the help
+        link back to it with the filters, order and page kept."""
+        return self.page_url(page).removeprefix("/").removeprefix("?")
+
     def page_url(self, page: int) -> str:
         """Return the address of another page of the same results."""
         pairs = [(k, v) for k, v in self.given if k != "page"]
@@ -70,6 +75,19 @@ class SearchArgs:
         pairs = [p for p in self.given if p != (facet, value) and p[0] != "page"]
         if not chosen:
             pairs.append((facet, value))
+        return f"/?{urlencode(pairs)}" if pairs else "/"
+
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """Return (name, value, address without it) of each filter given, in order: the
+        removable chips above the results."""
+        return [
+            (name, value, self._without(name, value))
+            for name, value in self.given
+            if name in (*FACETS, "from", "to")
+        ]
+
+    def _without(self, name: str, value: str) -> str:
+        pairs = [p for p in self.given if p != (name, value) and p[0] != "page"]
         return f"/?{urlencode(pairs)}" if pairs else "/"
 
     def cleared_url(self) -> str:
@@ -88,19 +106,38 @@ def read(page_sizes: tuple[int, ...] | None = PAGE_SIZES) -> SearchArgs:
     """
     q = request.args.get("q", "")
     page = int_arg("page", 1, 1, MAX_PAGE)
-    limit = int_arg("limit", (page_sizes or (DEFAULT_LIMIT,))[0], 1, MAX_LIMIT)
-    if page_sizes and limit not in page_sizes:
-        raise BadParameter(
-            "'limit' must be one of %(sizes)s.", sizes=", ".join(map(str, page_sizes))
-        )
+    if page_sizes:
+        limit = _page_size(request.args.get("limit", "").strip(), page_sizes)
+    else:
+        limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     filters = parse_filters({k: request.args.getlist(k) for k in (*FACETS, "from", "to")})
     sort = parse_sort(request.args.get("sort", ""))
     given = tuple(
-        (k, v.strip())
+        (k, str(limit) if k == "limit" else v.strip())
         for k, v in request.args.items(multi=True)
         if k in (*_KEPT, "page") and v.strip()
     )
     return SearchArgs(q, page, limit, sort, filters, given)
+
+
+def _page_size(raw: str, page_sizes: tuple[int, ...]) -> int:
+    """Return the page size offered nearest to the one asked (a number typed by hand)."""
+    if not raw:
+        return page_sizes[0]
+    try:
+        asked = int(raw)
+    except ValueError:
+        raise BadParameter(
+            "'limit' must be one of %(sizes)s.", sizes=", ".join(map(str, page_sizes))
+        ) from None
+    return min(page_sizes, key=lambda size: (abs(size - asked), size))
+
+
+def back_url(back: str) -> str | None:
+    """Return the address of the results a `back` argument names (SearchArgs.back), keeping
+    only the search's own arguments; None when it names none."""
+    pairs = [(k, v) for k, v in parse_qsl(back) if k in (*_KEPT, "page")]
+    return f"/?{urlencode(pairs)}" if pairs else None
 
 
 def plain(q: str) -> SearchArgs:

@@ -7,6 +7,7 @@ import Stemmer
 
 from indexer.analysis import voikko
 from indexer.analysis.compounds import compound_parts
+from indexer.analysis.place_names import guess_place_name
 from indexer.analysis.wordcache import WordCache
 from indexer.common.persisted import persisted
 
@@ -29,7 +30,8 @@ class Morphology:
     Terms are lowercase and without hyphens, so "sote-uudistus", "soteuudistus" and
     "Sote-uudistukseen" share the term "soteuudistus". Words Voikko does not know fall back to
     the Snowball stem, or to a lexicon word they are a form of ("Soiten" -> "soite"), or to a
-    lexicon prefix plus a known word ("soteuudistuksen" -> "sote" + "uudistus"). Only the
+    lexicon prefix plus a known word ("soteuudistuksen" -> "sote" + "uudistus"), or to an
+    unknown part plus a place word ("Honkimäen" -> "honkimäki", place_names). Only the
     configuration is pickled; handles and the cache are looked up again after unpickling.
     """
 
@@ -87,6 +89,10 @@ class Morphology:
         rest = stem[len(prefix) :] if prefix else ""
         if len(rest) >= 3 and (not self.use_voikko or voikko.baseforms(rest)):
             return self._hyphenated([prefix, rest])
+        place = guess_place_name(stem) if self.use_voikko else None
+        if place is not None:
+            # Not the place word as a part: "vaara" (danger) is no part of "Sallivaara".
+            return (place[0],), ()
         stem = _stemmer().stemWord(stem)
         return (self._by_stem.get(stem, stem),), ()
 

@@ -42,6 +42,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WATCH_SETTLE_SECONDS", "2"),
     Setting("METRICS", "loopback"),
     Setting("LOG_QUERIES", "false"),
+    Setting("TIMEZONE", "Europe/Helsinki"),
+    # What the pages call the service and offer to search, in each page language.
+    *(Setting(f"SITE_NAME_{lang}", "Sotehaku") for lang in ("FI", "SV", "EN")),
+    *(Setting(f"TAGLINE_{lang}", "") for lang in ("FI", "SV", "EN")),
+    *(Setting(f"EXAMPLES_{lang}", "") for lang in ("FI", "SV", "EN")),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from indexer.common.text import xml_safe
 from indexer.documents.decisions import Decision
 from indexer.documents.sections import Section
 
@@ -25,6 +26,17 @@ class Document:
     decision: Decision | None = None
     # A decision document's sections ("§ 140"), in order; () for the others.
     sections: tuple[Section, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Titles, snippets and notes go into XML (the Atom feed), where one \x01 of one
+        # document made the whole feed invalid. In the text replaced by spaces, not removed,
+        # so that the page_starts still point where they did.
+        if xml_safe(self.title) != self.title:
+            object.__setattr__(self, "title", xml_safe(self.title).strip())
+        for name in ("body", "note"):
+            value = getattr(self, name)
+            if value and xml_safe(value) != value:
+                object.__setattr__(self, name, xml_safe(value, " "))
 
 
 @dataclass(frozen=True)

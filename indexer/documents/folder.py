@@ -1,5 +1,6 @@
 """The seeds folder: its files listed as ids, and each file's bytes read without leaving it."""
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -8,9 +9,11 @@ from indexer.common import ids
 from indexer.documents.document import Skipped
 from indexer.documents.readers import SUPPORTED_SUFFIXES
 
-# O_NOFOLLOW: a link swapped in after the check is not followed; O_NONBLOCK: a FIFO cannot
+# O_NOFOLLOW: a link is not followed, whatever was checked before; O_NONBLOCK: a FIFO cannot
 # hang the scan before fstat shows it is not a regular file.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+_ROOT_FLAGS = os.O_RDONLY | os.O_DIRECTORY
 
 
 NOT_UTF8 = "file name is not valid UTF-8"
@@ -64,11 +67,16 @@ def read_file(root: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | 
     refusal = _refuse_id(doc_id)
     if refusal:
         return Skipped(ids.shown(doc_id), refusal)
-    # An id has no "." or ".." parts (_refuse_id) and root has no links, so a path with no
-    # link in it is inside. Looking for links takes a system call a part of the id, where
-    # resolve() took a fifth of the time of reading a folder of small files.
-    path: str | Path = os.path.join(root, doc_id)
-    if _may_be_linked(str(root), doc_id):
+    # An id has no "." or ".." parts (_refuse_id) and root has no links, so a path opened
+    # part by part without following a link stays inside, whatever is renamed meanwhile.
+    try:
+        fd = _open_below(str(root), doc_id)
+    except OSError as error:
+        if error.errno not in _LINKED:
+            return Skipped(doc_id, _unreadable(error))
+        # A part is a link (or a file where a folder should be): follow it only to a file
+        # inside, and open what it leads to part by part again, so that a link swapped in
+        # after resolve() is refused, not followed.
         try:
             # resolve() only reads links, so a target outside is never opened.
             path = (root / doc_id).resolve()
@@ -78,22 +86,31 @@ def read_file(root: Path, doc_id: str, max_bytes: int) -> tuple[bytes, float] | 
             return Skipped(doc_id, _unreadable(error))
         if not path.is_relative_to(root):
             return Skipped(doc_id, "link pointing outside the seeds folder")
-    read = _read(path, max_bytes)
+        try:
+            fd = _open_below(str(root), path.relative_to(root).as_posix())
+        except OSError as error:
+            return Skipped(doc_id, _unreadable(error))
+    read = _read(fd, max_bytes)
     return Skipped(doc_id, read) if isinstance(read, str) else read
 
 
-def _may_be_linked(root: str, doc_id: str) -> bool:
-    """Tell whether a part of the path of doc_id below root is a link, or could not be
-    looked at (then resolve() says why)."""
-    path = root
-    for part in doc_id.split("/"):
-        path = os.path.join(path, part)
-        try:
-            if stat.S_ISLNK(os.lstat(path).st_mode):
-                return True
-        except OSError:
-            return True
-    return False
+# What opening a link with O_NOFOLLOW fails with: ELOOP for the file, ENOTDIR for a folder.
+_LINKED = frozenset({errno.ELOOP, errno.ENOTDIR})
+
+
+def _open_below(root: str, relative: str) -> int:
+    """Open the file at a relative path below root one part at a time (openat), following
+    no link; return its descriptor or raise OSError."""
+    fd = os.open(root, _ROOT_FLAGS)
+    try:
+        *folders, name = relative.split("/")
+        for folder in folders:
+            inner = os.open(folder, _FOLDER_FLAGS, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        return os.open(name, _OPEN_FLAGS, dir_fd=fd)
+    finally:
+        os.close(fd)
 
 
 def _refuse_id(doc_id: str) -> str | None:
@@ -112,12 +129,8 @@ def _refuse_id(doc_id: str) -> str | None:
     return None
 
 
-def _read(path: str | Path, max_bytes: int) -> tuple[bytes, float] | str:
-    """Return a regular file's bytes and mtime, or the reason it cannot be read."""
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as error:
-        return _unreadable(error)
+def _read(fd: int, max_bytes: int) -> tuple[bytes, float] | str:
+    """Return a regular file's bytes and mtime, or the reason it cannot be read; close fd."""
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

@@ -89,10 +89,24 @@ def _is_dateline(line: str) -> bool:
     return len(_WORD.findall(rest)) <= max_words
 
 
+_CUT = "…"
+
+
 def _shorten(title: str) -> str:
     if len(title) <= TITLE_MAX_CHARS:
         return title
     cut = title[: TITLE_MAX_CHARS - 1]
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–") + "…"
+    return cut.rstrip(" ,;:-–") + _CUT
+
+
+def is_heading(title: str) -> bool:
+    """Tell whether a title reads as a heading, whose words say what the document is about;
+    one cut short is the start of a paragraph (a text file of one long line), shown as the
+    title but no more about the document than the rest of its text.
+
+    >>> is_heading("Sote-uudistus etenee"), is_heading("Beyoncé Giselle Knowles-Carter on…")
+    (True, False)
+    """
+    return not title.endswith(_CUT)

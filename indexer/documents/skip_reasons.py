@@ -26,7 +26,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("zip_bomb", "(?:DOCX|ODT) that unpacks to"),
     ("too_many_pages", "PDF of [\\d,]+ pages"),
     ("out_of_memory", "reading its text (?:needed more than|ran out of memory)"),
-    ("no_text", "(?:PDF|DOCX|ODT) without"),
+    ("no_text", "(?:PDF|DOCX|ODT|HTML) without"),
     ("reader_failed", "(?:PDF|DOCX|ODT) that its reader failed"),
 )
 _KIND_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in KINDS)

@@ -39,6 +39,8 @@ def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         except HtmlUnreadable as e:
             return Skipped(doc_id, f"HTML the parser gave up on: {e}")
         body = page.text
+        if not body.strip() and not page.title.strip():
+            return Skipped(doc_id, "HTML without visible text")
         title = extract_title(page.title) or extract_title(page.h1) or extract_title(body)
     else:
         body = text

@@ -35,6 +35,8 @@ class DocumentView:
     parts: int = 1
     # For a PDF, body_html page by page: the pages of this part.
     pages: list["PageView"] = field(default_factory=list)
+    # "fi" or "sv"; None in an index built before languages were recorded.
+    language: str | None = None
     # A decision document's sections: number, title, case, anchor ("s140") and page, in
     # order; each starts at an element with the anchor as its id.
     sections: list[dict] = field(default_factory=list)
@@ -108,11 +110,12 @@ def get_document(
         title=fields["title"],
         date=iso_date(fields.get("date")),
         body_html="".join(p.html for p in pages)
-        or _marked(body, start, end, start, spans, anchors),
+        or _marked(body[start:end], start, start, spans, anchors),
         note=fields.get("note"),
         part=part,
         parts=len(bounds),
         pages=pages,
+        language=fields.get("language"),
         sections=sections,
     )
 
@@ -150,15 +153,15 @@ def _spans(searcher: Any, docnum: int, doc_id: str, words: list[str]) -> list[tu
 
 
 def _marked(
-    body: str,
+    text: str,
     lo: int,
-    hi: int,
     start: int,
     spans: list[tuple[int, int]],
     anchors: list[tuple[int, str]],
 ) -> str:
-    """Return body[lo:hi] marked up with the spans (relative to start), an empty element with
-    its id before each section that starts in it."""
+    """Return text, the body from lo on, marked up with the spans (relative to start), an
+    empty element with its id before each section that starts in it."""
+    hi = lo + len(text)
     cuts = [(at, anchor) for at, anchor in anchors if lo <= at < hi]
     pieces = []
     edges = [lo, *(at for at, _ in cuts), hi]
@@ -171,7 +174,7 @@ def _marked(
         ]
         if name:
             pieces.append(f'<span class="section-start" id="{html.escape(name)}"></span>')
-        pieces.append(snippets.mark_all(body[first:last], own))
+        pieces.append(snippets.mark_all(text[first - lo : last - lo], own))
     return "".join(pieces)
 
 
@@ -193,8 +196,44 @@ def _page_views(
         lo, hi = max(first, start), min(last, end)
         if lo >= hi:
             continue
-        views.append(PageView(number, _marked(body, lo, hi, start, spans, anchors), first >= start))
+        views.append(
+            PageView(
+                number, _marked(_reflowed(body[lo:hi]), lo, start, spans, anchors), first >= start
+            )
+        )
     return views
+
+
+# A line at least this share of its page's longest line is full: the typesetter broke it.
+_FULL_LINE = 0.75
+# Lines that start so are items of a list, each on a line of its own.
+_ITEM_STARTS = ("-", "–", "•", "*", "")
+
+
+def _reflowed(text: str) -> str:
+    r"""Return a page's text with the line breaks its typesetter made turned into spaces, so
+    that on a narrow screen a paragraph wraps as one instead of in ragged halves; the break
+    after a short line (a paragraph's end, a heading, a list item) stays. Same length, so
+    the highlighted spans still hold.
+
+    >>> _reflowed("Hallitus esitti uuden\nrahoitusmallin.\nLiite 1\n- kohta")
+    'Hallitus esitti uuden rahoitusmallin.\nLiite 1\n- kohta'
+    """
+    lines = text.split("\n")
+    longest = max(map(len, lines))
+    out = []
+    for line, following in zip(lines, lines[1:], strict=False):
+        full = len(line.rstrip()) >= _FULL_LINE * longest and line.strip()
+        item = following.lstrip()[:1] in _ITEM_STARTS
+        # A sentence's end, then a short line that starts anew: a heading follows.
+        heading = (
+            line.rstrip().endswith((".", ":", "!", "?"))
+            and following.lstrip()[:1].isupper()
+            and len(following.rstrip()) < _FULL_LINE * longest
+        )
+        out.append(line + (" " if full and not item and not heading else "\n"))
+    out.append(lines[-1])
+    return "".join(out)
 
 
 def _part_bounds(body: str) -> list[tuple[int, int]]:

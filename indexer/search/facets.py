@@ -1,5 +1,6 @@
-"""Facets and date order: each document's year, source, format, and a decision
-document's decision maker, organisation and kind, read from columns.
+"""Facets and date order: each document's year, source, format and language ("fi" or "sv",
+detected when it was indexed), and a decision document's decision maker, organisation and
+kind, read from columns.
 
 A document's source is the first folder of its id below the seeds folder
 ("etela-pohjanmaa/2021/poytakirja.txt" -> "etela-pohjanmaa"; a file directly in the seeds
@@ -34,7 +35,7 @@ from indexer.store.units import boilerplate_flags, section_flags
 
 # The facets read from a column of strings of the same name.
 _STRING_FACETS = FACETS[1:]
-_DECISION_FACETS = FACETS[3:]
+_DECISION_FACETS = FACETS[4:]
 # A facet lists at most this many values, the most common; the year facet lists every year.
 MAX_FACET_VALUES = 30
 # An undated document's day: after every dated one when sorting oldest first.
@@ -49,6 +50,7 @@ class Columns:
     year: list[str]  # "" for undated
     source: list[str] | None  # None: the index was built before sources were recorded
     format: list[str] | None
+    language: list[str] | None  # None: built before languages were recorded
     decision_maker: list[str] | None  # None: built before decisions were recognised
     organisation: list[str] | None
     kind: list[str] | None
@@ -216,7 +218,7 @@ def _strings(reader: Any, fieldname: str, count: int) -> list[str] | None:
 
 
 def available(cols: Columns) -> tuple[str, ...]:
-    """Return the facets this index can count (old indexes lack source and format); the
+    """Return the facets this index can count (old indexes lack source, format, language); the
     decision facets only where some document has them, as an archive of news has none."""
     return tuple(
         f

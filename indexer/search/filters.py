@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from indexer.analysis.languages import LANGUAGES
 from indexer.common.messages import Message
 
-FACETS = ("year", "source", "format", "decision_maker", "organisation", "kind")
+FACETS = ("year", "source", "format", "language", "decision_maker", "organisation", "kind")
 SORTS = ("relevance", "newest", "oldest")
 # No sensible query selects more values of one facet than this.
 MAX_FILTER_VALUES = 20
@@ -30,6 +31,7 @@ class Filters:
     year: frozenset[str] = frozenset()
     source: frozenset[str] = frozenset()
     format: frozenset[str] = frozenset()
+    language: frozenset[str] = frozenset()
     decision_maker: frozenset[str] = frozenset()
     organisation: frozenset[str] = frozenset()
     kind: frozenset[str] = frozenset()
@@ -72,6 +74,9 @@ def parse_filters(args: Mapping[str, Sequence[str]]) -> Filters:
         if not (len(year) == 4 and year.isdigit() and year.isascii()):
             raise FilterError("'year' must be a year of four digits, such as 2021.")
     formats = frozenset(f.lower().lstrip(".") for f in values("format"))
+    languages = frozenset(v.lower() for v in values("language"))
+    if not languages <= frozenset(LANGUAGES):
+        raise FilterError("'language' must be fi or sv.")
     date_from, date_to = _day(args, "from"), _day(args, "to")
     if date_from and date_to and date_from > date_to:
         raise FilterError("'from' must not be later than 'to'.")
@@ -79,6 +84,7 @@ def parse_filters(args: Mapping[str, Sequence[str]]) -> Filters:
         year=years,
         source=values("source"),
         format=formats,
+        language=languages,
         decision_maker=values("decision_maker"),
         organisation=values("organisation"),
         kind=values("kind"),

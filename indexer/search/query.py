@@ -16,6 +16,7 @@ from whoosh.qparser.syntax import Whitespace, WordNode
 
 from indexer.analysis.analyzers import terms_by_position
 from indexer.common.messages import Message
+from indexer.search.function_words import is_function_word
 
 MAX_QUERY_CHARS = 500
 # More words than this make no better search, only a slower one.
@@ -73,8 +74,9 @@ class FinnishQueryParser(QueryParser):
     Syntax that can make a query expensive is left out or bounded.
     """
 
-    def __init__(self, schema: Any, *, any_word: bool = False) -> None:
+    def __init__(self, schema: Any, *, any_word: bool = False, function_words: bool = True) -> None:
         super().__init__(None, schema, group=OrGroup if any_word else AndGroup)
+        self.function_words = function_words
         self.add_plugin(plugins.MultifieldPlugin(FIELDS))
         # Field names would turn "STM:n" into a search of a field called STM; ranges, fuzzy
         # terms and match-everything are off.
@@ -113,6 +115,8 @@ class FinnishQueryParser(QueryParser):
         if termclass in (query.Prefix, query.Wildcard):
             return _bounded_wildcard(fieldname, text, termclass, boost)
         positions = _alternatives(self.schema[fieldname].analyzer, text)
+        if not self.function_words:
+            positions = [terms for terms in positions if not is_function_word(terms)]
         if not positions:
             return None
         clauses = [_position_query(fieldname, terms) for terms in positions]
@@ -175,6 +179,26 @@ _PARSER_FAILURES = (
 )
 
 
+# Question marks that Whoosh's parser reads as wildcards of one letter: "?", and the Armenian,
+# Arabic and Ethiopic ones.
+QUESTION_MARKS = "?\u055e\u061f\u1367"
+# A run of them that ends a word or stands alone, before whitespace, closing punctuation or the
+# end: people type questions ("Kuka omaksui roomalaisen kielen?"), not one-letter wildcards.
+_QUESTION_END = re.compile(rf"[{QUESTION_MARKS}]+(?=[\s)\"'!.,;:]|$)")
+
+
+def without_question_marks(text: str) -> str:
+    """Return a query without the question marks that end its words or stand alone; one
+    inside a word ("mal?i") is still a wildcard.
+
+    >>> without_question_marks("Kuka omaksui roomalaisen kielen ?")
+    'Kuka omaksui roomalaisen kielen '
+    >>> without_question_marks('"sote?" mal?i??')
+    '"sote" mal?i'
+    """
+    return _QUESTION_END.sub("", text)
+
+
 def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
     """Parse a user's query, or raise QueryError with a message for them."""
     if len(text) > MAX_QUERY_CHARS:
@@ -183,11 +207,21 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
         )
     if not text.strip():
         raise QueryError("Type a word to search for.")
+    text = without_question_marks(text)
+    if not text.strip():
+        raise QueryError("The query has no words that can be searched for.")
     if len(re.findall(r"\w+", text)) > MAX_QUERY_WORDS:
         raise QueryError("The query has too many words: at most %(count)s.", count=MAX_QUERY_WORDS)
-    parser = FinnishQueryParser(schema, any_word=any_word)
     try:
-        q = parser.parse(text)
+        q = None
+        if any_word:
+            # Ranked on any of its words, a query leaves its function words out, unless
+            # it has nothing else.
+            q = FinnishQueryParser(schema, any_word=True, function_words=False).parse(text)
+            if not _has_words(q):
+                q = None
+        if q is None:
+            q = FinnishQueryParser(schema, any_word=any_word).parse(text)
     except QueryError:
         raise
     except _PARSER_FAILURES:
@@ -195,10 +229,9 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
             "The query could not be understood. Check its quotes, brackets and operators "
             "(AND, OR, NOT)."
         ) from None
-    leaves = list(q.leaves())
-    errors = [sub for sub in leaves if isinstance(sub, query.qcore._NullQuery)]
-    if q is query.NullQuery or (errors and len(errors) == len(leaves)):
+    if not _has_words(q):
         raise QueryError("The query has no words that can be searched for.")
+    leaves = list(q.leaves())
     # Each wildcard is a leaf per field.
     wildcards = sum(isinstance(leaf, query.Prefix | query.Wildcard) for leaf in leaves)
     if wildcards > MAX_WILDCARDS * len(FIELDS):
@@ -206,6 +239,12 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
             "The query has too many wildcards: at most %(count)s.", count=MAX_WILDCARDS
         )
     return q.accept(_without_double_negation).accept(_clamp_boost)
+
+
+def _has_words(q: query.Query) -> bool:
+    leaves = list(q.leaves())
+    errors = [sub for sub in leaves if isinstance(sub, query.qcore._NullQuery)]
+    return q is not query.NullQuery and not (errors and len(errors) == len(leaves))
 
 
 def _clamp_boost(q: query.Query) -> query.Query:

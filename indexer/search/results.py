@@ -19,6 +19,8 @@ class Hit:
     snippet: str
     # The page of a PDF the best fragment of the snippet is on; None for formats without pages.
     page: int | None = None
+    # "fi" or "sv"; None in an index built before languages were recorded.
+    language: str | None = None
     # A decision document's body, organisation, kind ("pöytäkirja") and meeting number
     # ("11/2024"); None for other documents.
     decision_maker: str | None = None

@@ -337,6 +337,7 @@ def _hits(
                 snippet=text or snippets.lead(body),
                 # A lead is the start of the first page.
                 page=page_at(fields.get("pages") or (), start + (at or 0)),
+                language=fields.get("language"),
                 decision_maker=decision.get("decision_maker") or None,
                 organisation=decision.get("organisation") or None,
                 kind=decision.get("kind"),

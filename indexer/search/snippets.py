@@ -20,6 +20,7 @@ SNIPPET_FRAGMENTS = 3
 # Context kept around the matched words of a fragment, in characters.
 _SURROUND = 80
 _WHITESPACE = re.compile(r"\s+")
+_SENTENCE_ENDS = (". ", "! ", "? ", ".\n", "\n\n")
 
 
 class MarkFormatter(highlight.HtmlFormatter):
@@ -133,10 +134,28 @@ def snippet_at(text: str, spans: list[tuple[int, int]]) -> tuple[str, int | None
         # Whoosh scores a fragment by its distinct matched terms; here a term is a span's text.
         f.matched_terms = {text[t.startchar : t.endchar].lower() for t in f.matches}
     scorer = highlight.BasicFragmentScorer()
-    best = highlight.top_fragments(fragments, SNIPPET_FRAGMENTS, scorer, highlight.FIRST)
+    best = highlight.top_fragments(
+        _unrepeated(text, fragments), SNIPPET_FRAGMENTS, scorer, highlight.FIRST
+    )
     # Fragments keep the text's line breaks; one line reads better in a result list.
     html = " ".join(MarkFormatter().format(best).split())
     return html, max(best, key=scorer).matches[0].startchar
+
+
+def _unrepeated(text: str, fragments: list[highlight.Fragment]) -> list[highlight.Fragment]:
+    """Return the fragments without those whose matched sentences an earlier one has: a
+    minutes file repeats its decisions, and a snippet should not."""
+    seen: set[str] = set()
+    unique = []
+    for f in fragments:
+        first, last = f.matches[0].startchar, f.matches[-1].endchar
+        start = max(max(text.rfind(end, 0, first) + len(end), 0) for end in _SENTENCE_ENDS)
+        stops = [i for i in (text.find(end, last) for end in _SENTENCE_ENDS) if i >= 0]
+        sentences = " ".join(text[start : min(stops, default=len(text))].lower().split())
+        if sentences not in seen:
+            seen.add(sentences)
+            unique.append(f)
+    return unique
 
 
 def _trim(fragment: highlight.Fragment) -> None:

@@ -29,9 +29,18 @@ TWO_EDITS_FROM = 7
 MAX_CANDIDATES = 4
 # Queries this long are not corrected: each word would add candidate searches.
 MAX_WORDS = 6
-# Looking for a correction stops after this long (checked between candidates), so that a
-# query of rare words costs at most this much more than one without a suggestion.
+# Words longer than this are not corrected: the longest Finnish compounds people type are
+# about 30 letters, and a word's one-edit variants grow with its length squared (about 30,000
+# look-ups for 500 letters, and an edit distance against it takes Whoosh up to half a second).
+MAX_WORD_CHARS = 30
+# Index words tried as close to a word at most (its one-edit variants looked up, the words of
+# the vocabulary walked within two edits).
+MAX_LOOKUPS = 2500
+# Looking for a correction stops after this long (checked between candidates and every
+# _CHECK_EVERY look-ups while gathering them), so that a query of rare words costs at most
+# about this much more than one without a suggestion.
 BUDGET_SECONDS = 0.1
+_CHECK_EVERY = 64
 FIELDS = ("body", "title")
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 # A word as the query parser sees it; one followed by a wildcard or a boost is left alone.
@@ -83,9 +92,9 @@ def _correct(searcher: Any, text: str, total: int, count: Callable[[str], int]) 
         word = match.group()
         if time.perf_counter() > deadline:
             break
-        if _frequency(searcher, analyzer, word) > RARE_DF:
+        if len(word) > MAX_WORD_CHARS or _frequency(searcher, analyzer, word) > RARE_DF:
             continue
-        for candidate in _candidates(searcher, analyzer, word):
+        for candidate in _candidates(searcher, analyzer, word, deadline):
             if time.perf_counter() > deadline:
                 break
             trial = corrected[: match.start()] + candidate + corrected[match.end() :]
@@ -106,12 +115,21 @@ def _frequency(searcher: Any, analyzer: Any, word: str) -> int:
     return best
 
 
-def _candidates(searcher: Any, analyzer: Any, word: str) -> list[str]:
+def _candidates(searcher: Any, analyzer: Any, word: str, deadline: float) -> list[str]:
     """Return close words that are in the index, the fewest edits and then the most
-    frequent first."""
+    frequent first; those found by `deadline` (a time.perf_counter()), at most MAX_LOOKUPS
+    looked at."""
     lower = word.lower()
     reader = searcher.reader()
     found: dict[str, tuple[int, int]] = {}
+    looked = 0
+
+    def in_time() -> bool:
+        nonlocal looked
+        looked += 1
+        if looked > MAX_LOOKUPS:
+            return False
+        return looked % _CHECK_EVERY != 0 or time.perf_counter() <= deadline
 
     def consider(term: str, df: int) -> None:
         if df and term != lower and _WORD.fullmatch(term):
@@ -124,6 +142,8 @@ def _candidates(searcher: Any, analyzer: Any, word: str) -> list[str]:
     # share of it.
     known = vocabulary_counts(searcher)
     for term in _one_edit(lower):
+        if not in_time():
+            break
         df = known.get(term, 0) if known is not None else reader.doc_frequency("body", term)
         consider(term, df)
     right = is_spelt_right(word)
@@ -134,6 +154,8 @@ def _candidates(searcher: Any, analyzer: Any, word: str) -> list[str]:
         # Two edits of a long word Voikko does not know (a name, a term of the field): the
         # first three letters as typed keep the walk of the vocabulary short.
         for term in reader.terms_within("body", lower, 2, prefix=3):
+            if not in_time():
+                break
             consider(term, reader.doc_frequency("body", term))
     ranked = sorted(found, key=lambda term: (*found[term], term))
     # Where some candidates are common, the rare ones are likely misspellings themselves.

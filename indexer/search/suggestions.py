@@ -5,8 +5,13 @@ prefix. Instead the words (base forms of title and body, with the number of docu
 in) and the titles are read once per generation into sorted lists; a prefix is then two
 binary searches, and the most frequent of a long range are found in a list ordered by
 frequency: well under a millisecond. Reading the lists takes seconds at 100,000 documents, so
-a request that finds them missing starts reading them in a thread of their own and gets no
-suggestions until they are there.
+it starts in a thread of its own as soon as a process opens a generation (or a new commit of
+one); a request that comes before it is done gets the lists of the commit before, or, right
+after a start, no suggestions and `None`, which says to ask again.
+
+Words are offered as written (written.py: "sote-keskus", not the term "sotekeskus"), without
+function words, and for the last word of several ("talousarvio tul" offers "talousarvio
+tulot"); titles match the whole text typed.
 """
 
 import bisect
@@ -18,7 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indexer.analysis.analyzers import morphology_of
+from indexer.common.text import visible
+from indexer.search.written import is_function_word, written_form
 from indexer.store import searchers
+from indexer.store.generations import IndexMissing
 from indexer.store.searchers import segments_key
 
 log = logging.getLogger(__name__)
@@ -31,6 +40,10 @@ FIELDS = ("title", "body")
 _SCAN_RANGE = 2_000
 # Generations whose vocabularies are kept.
 _KEPT = 4
+# Lexicon words this long or shorter are acronyms, after which a compound takes a hyphen.
+_ACRONYM_CHARS = 5
+# Characters of the query language that may come before the word being typed.
+_OPENERS = '"('
 
 
 @dataclass(frozen=True)
@@ -51,9 +64,20 @@ class _Vocabulary:
     titles: list[str]  # lower case, sorted, one entry per distinct title
     shown: list[str]  # the titles as written, as titles
     title_counts: list[int]
+    acronyms: frozenset[str]
+    # Written forms of the words suggested so far (most never are).
+    written: dict[str, str]
+
+    def written_form(self, word: str) -> str:
+        found = self.written.get(word)
+        if found is None:
+            found = self.written[word] = written_form(word, self.by_word, self.acronyms)
+        return found
 
 
 _cache: OrderedDict[tuple, _Vocabulary] = OrderedDict()
+# The newest lists read of each index folder, offered while a newer commit's are read.
+_newest: dict[Path, _Vocabulary] = {}
 _lock = threading.Lock()
 
 
@@ -64,7 +88,7 @@ def suggest(
     most frequent first (a word before a title of as many documents); none for a prefix
     shorter than MIN_PREFIX_CHARS. None while the generation's lists are still being read,
     unless `wait` says to read them now."""
-    typed = " ".join(prefix.lower().split())[:MAX_PREFIX_CHARS]
+    typed = " ".join(prefix.split())[:MAX_PREFIX_CHARS]
     if len(typed) < MIN_PREFIX_CHARS:
         return []
     with searchers.live_searcher(index_dir) as (_, searcher):
@@ -72,10 +96,51 @@ def suggest(
         vocabulary = _cached(key)
         if vocabulary is None:
             if not wait:
-                _start_reading(index_dir, key)
-                return None
-            vocabulary = _remember(key, _read(searcher.reader()))
+                with _lock:
+                    reading = key in _reading
+                    vocabulary = _newest.get(index_dir.resolve())
+                if not reading:
+                    warm(index_dir)
+                if vocabulary is None:
+                    return None
+            else:
+                vocabulary = _read_once(index_dir, searcher)
     return _matches(vocabulary, typed, limit)
+
+
+def warm(index_dir: Path) -> None:
+    """Start reading the live generation's lists in a thread of their own, unless they are
+    read or being read; a missing index is left alone."""
+    threading.Thread(
+        target=_read_live, args=(index_dir,), name="sotehaku-suggest", daemon=True
+    ).start()
+
+
+def examples(index_dir: Path, count: int = 3) -> list[str]:
+    """Return `count` frequent words of the live index, as written, to offer as example
+    queries: the most frequent that are not function words, of five letters or more, and in
+    at most half of the documents (a word in every one finds nothing in particular); none
+    until the lists are read; an index that is missing has none."""
+    try:
+        with searchers.live_searcher(index_dir) as (_, searcher):
+            vocabulary = _cached(segments_key(searcher))
+            documents = searcher.doc_count()
+    except IndexMissing:
+        return []
+    if vocabulary is None:
+        with _lock:
+            vocabulary = _newest.get(index_dir.resolve())
+    if vocabulary is None:
+        return []
+    found = []
+    for i in vocabulary.by_count:
+        word, n = vocabulary.words[i], vocabulary.counts[i]
+        wanted = 2 * n <= documents and len(word) >= 5 and word.isalpha()
+        if wanted and not is_function_word(word):
+            found.append(vocabulary.written_form(word))
+            if len(found) == count:
+                break
+    return found
 
 
 def vocabulary_counts(searcher: Any) -> dict[str, int] | None:
@@ -85,11 +150,18 @@ def vocabulary_counts(searcher: Any) -> dict[str, int] | None:
 
 
 def _matches(vocabulary: "_Vocabulary", typed: str, limit: int) -> list[Suggestion]:
-    found = [Suggestion(w, "word", n) for w, n in _top_words(vocabulary, typed, limit)]
-    lo = bisect.bisect_left(vocabulary.titles, typed)
-    hi = bisect.bisect_left(vocabulary.titles, typed + "\U0010ffff", lo)
+    word = typed.rpartition(" ")[2].lstrip(_OPENERS)
+    before = typed[: len(typed) - len(word)]
+    found = [
+        Suggestion(before + vocabulary.written_form(w), "word", n)
+        # Terms have no hyphens: "kunta-a" looks for "kuntaa", and finds "kunta-alue".
+        for w, n in _top_words(vocabulary, word.lower().replace("-", ""), limit)
+    ]
+    lower = typed.lower()
+    lo = bisect.bisect_left(vocabulary.titles, lower)
+    hi = bisect.bisect_left(vocabulary.titles, lower + "\U0010ffff", lo)
     titles = heapq.nsmallest(limit, range(lo, hi), key=lambda i: -vocabulary.title_counts[i])
-    words = {s.text for s in found}
+    words = {s.text.lower() for s in found}
     found += [
         Suggestion(vocabulary.shown[i], "title", vocabulary.title_counts[i])
         for i in titles
@@ -100,24 +172,28 @@ def _matches(vocabulary: "_Vocabulary", typed: str, limit: int) -> list[Suggesti
 
 
 def _top_words(vocabulary: _Vocabulary, typed: str, limit: int) -> list[tuple[str, int]]:
+    if len(typed) < MIN_PREFIX_CHARS:
+        return []
     words, counts = vocabulary.words, vocabulary.counts
     lo = bisect.bisect_left(words, typed)
     hi = bisect.bisect_left(words, typed + "\U0010ffff", lo)
     if hi - lo <= _SCAN_RANGE:
-        best = heapq.nsmallest(limit, range(lo, hi), key=lambda i: (-counts[i], words[i]))
+        wanted = (i for i in range(lo, hi) if not is_function_word(words[i]))
+        best = heapq.nsmallest(limit, wanted, key=lambda i: (-counts[i], words[i]))
     else:
         # A long range holds a large share of the words: its most frequent come early in
         # the frequency order.
         best = []
         for i in vocabulary.by_count:
-            if lo <= i < hi:
+            if lo <= i < hi and not is_function_word(words[i]):
                 best.append(i)
                 if len(best) == limit:
                     break
     return [(words[i], counts[i]) for i in best]
 
 
-_reading: set[tuple] = set()
+# Lists being read, by segments key: set when done.
+_reading: dict[tuple, threading.Event] = {}
 
 
 def _cached(key: tuple) -> "_Vocabulary | None":
@@ -128,36 +204,57 @@ def _cached(key: tuple) -> "_Vocabulary | None":
         return found
 
 
-def _remember(key: tuple, vocabulary: "_Vocabulary") -> "_Vocabulary":
+def _remember(index_dir: Path, key: tuple, vocabulary: "_Vocabulary") -> "_Vocabulary":
     with _lock:
         _cache[key] = vocabulary
+        _newest[index_dir.resolve()] = vocabulary
         while len(_cache) > _KEPT:
             _cache.popitem(last=False)
     return vocabulary
 
 
-def _start_reading(index_dir: Path, key: tuple) -> None:
+def _read_live(index_dir: Path) -> None:
+    try:
+        with searchers.live_searcher(index_dir) as (_, searcher):
+            _read_once(index_dir, searcher)
+    except IndexMissing:
+        return
+    except Exception:
+        # Suggestions are a convenience: the search itself reports a broken index.
+        log.exception("The suggestion lists could not be read")
+
+
+def _read_once(index_dir: Path, searcher: Any) -> "_Vocabulary":
+    """Return the searcher's lists, read here unless they are read or being read."""
+    key = segments_key(searcher)
     with _lock:
-        if key in _reading:
-            return
-        _reading.add(key)
+        found = _cache.get(key)
+        if found is not None:
+            return found
+        done = _reading.get(key)
+        if done is None:
+            done = _reading[key] = threading.Event()
+            mine = True
+        else:
+            mine = False
+    if not mine:
+        done.wait()
+        # None when the other reader failed: then this one tries.
+        return _cached(key) or _remember(index_dir, key, _read(searcher))
+    try:
+        return _remember(index_dir, key, _read(searcher))
+    finally:
+        with _lock:
+            del _reading[key]
+        done.set()
 
-    def read() -> None:
-        try:
-            with searchers.live_searcher(index_dir) as (_, searcher):
-                if segments_key(searcher) == key:
-                    _remember(key, _read(searcher.reader()))
-        except Exception:
-            # Suggestions are a convenience: the search itself reports a broken index.
-            log.exception("The suggestion lists could not be read")
-        finally:
-            with _lock:
-                _reading.discard(key)
 
-    threading.Thread(target=read, name="sotehaku-suggest", daemon=True).start()
+# Each process reads the lists as soon as it opens a generation, before anyone types.
+searchers.when_opened(warm)
 
 
-def _read(reader: Any) -> _Vocabulary:
+def _read(searcher: Any) -> _Vocabulary:
+    reader = searcher.reader()
     counts: dict[str, int] = {}
     # Segment by segment: merging the segments' terms (a MultiReader) is five times slower.
     for leaf, _ in reader.leaf_readers():
@@ -178,7 +275,8 @@ def _read(reader: Any) -> _Vocabulary:
     titles: Counter[str] = Counter()
     written: dict[str, str] = {}
     for _, stored in reader.iter_docs():
-        title = " ".join(str(stored.get("title") or "").split())
+        # A zero-width character would make a title that looks like another differ from it.
+        title = " ".join(visible(str(stored.get("title") or "")).split())
         if title:
             lower = title.lower()
             titles[lower] += 1
@@ -192,4 +290,13 @@ def _read(reader: Any) -> _Vocabulary:
         titles=ordered,
         shown=[written[t] for t in ordered],
         title_counts=[titles[t] for t in ordered],
+        acronyms=_acronyms(searcher.schema),
+        written={},
     )
+
+
+def _acronyms(schema: Any) -> frozenset[str]:
+    morphology = morphology_of(schema["body"].analyzer) if "body" in schema else None
+    if morphology is None:
+        return frozenset()
+    return frozenset(w for w in morphology.lexicon_words if len(w) <= _ACRONYM_CHARS)

@@ -13,6 +13,8 @@ import logging.config
 from datetime import UTC, datetime
 from typing import Any
 
+from indexer.common.text import bidi_escaped
+
 # Loggers of the service's events; a library adds no handler of its own but this one, so that
 # a command that configures no logging prints nothing (not Python's last-resort warnings).
 EVENTS = "sotehaku"
@@ -41,7 +43,9 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             line["stack"] = record.stack_info
         # default=str: a field that is a Path or a datetime is written, not a crash in logging.
-        return json.dumps(line, ensure_ascii=False, default=str)
+        # Bidi controls (in a file name, a query) as JSON's \uXXXX escapes: the same text to
+        # a JSON reader, but they do not reorder the line in a terminal.
+        return bidi_escaped(json.dumps(line, ensure_ascii=False, default=str))
 
 
 def logging_config(level: str = "INFO") -> dict[str, Any]:

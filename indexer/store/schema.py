@@ -31,6 +31,8 @@ def make_schema(analyzer: Analyzer) -> Schema:
         # column of references stores each of their few distinct values once a segment.
         source=_facet_column(),
         format=_facet_column(),
+        # "fi" or "sv", detected from the text (analysis.languages); stored too, for the hits.
+        language=_facet_column(stored=True),
         # A decision document's body, organisation and kind ("" for other documents).
         decision_maker=_facet_column(),
         organisation=_facet_column(),
@@ -62,8 +64,8 @@ def make_schema(analyzer: Analyzer) -> Schema:
     )
 
 
-def _facet_column() -> ID:
-    column = ID(sortable=RefBytesColumn())
+def _facet_column(*, stored: bool = False) -> ID:
+    column = ID(sortable=RefBytesColumn(), stored=stored)
     column.indexed = False
     return column
 

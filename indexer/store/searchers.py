@@ -7,7 +7,7 @@ once per generation (and per commit of an update), not once per request.
 import atexit
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,16 @@ _pools_lock = threading.Lock()
 
 
 _pools: dict[Path, _Pool] = {}
+# Called with the index folder whenever this process lends its first searcher on a generation
+# or on a new commit of one: for what upper layers read once per generation.
+_when_opened: list[Callable[[Path], None]] = []
+
+
+def when_opened(callback: Callable[[Path], None]) -> None:
+    """Call `callback(index_dir)` each time this process opens a generation or a new commit
+    of it; it runs in the request that opened it, so it should start a thread, not work."""
+    if callback not in _when_opened:
+        _when_opened.append(callback)
 
 
 def _lend(index_dir: Path, fresh: bool) -> tuple[_Pool, Searcher]:
@@ -83,14 +93,19 @@ def _lend(index_dir: Path, fresh: bool) -> tuple[_Pool, Searcher]:
     key = index_dir.resolve()
     with _pools_lock:
         pool = _pools.get(key)
-        if pool is None or pool.gen != gen or pool.stamp != stamp:
+        opened = pool is None or pool.gen != gen or pool.stamp != stamp
+        if opened:
             if pool is not None:
                 _retire(pool)
             pool = _pools[key] = _Pool(gen, stamp)
-        if pool.idle:
+        elif pool.idle:
             return pool, pool.idle.pop()
     # Outside the lock: opening takes long, and other requests may go on meanwhile.
-    return pool, _open_searcher(gen)
+    searcher = _open_searcher(gen)
+    if opened:
+        for callback in _when_opened:
+            callback(index_dir)
+    return pool, searcher
 
 
 def _open_searcher(gen: Path) -> Searcher:

@@ -1,6 +1,7 @@
 // Suggestions under the search box: the ARIA 1.2 combobox pattern with a listbox popup.
 // Without this script the box is a plain search field; with it, typing two letters lists
-// index words and titles from /api/suggest. Down and Up move through them (the input shows
+// index words and titles from /api/suggest (for the last word of several). While the
+// server is still reading its word lists ("ready": false, right after a start) it asks again. Down and Up move through them (the input shows
 // the one chosen), Enter searches, Escape closes the list and brings back what was typed.
 // The texts come from the input's data- attributes, so that they are in the page's language.
 (function () {
@@ -11,6 +12,9 @@
   }
   var MIN_CHARS = 2;
   var DELAY_MS = 120;
+  // Asking again while the server reads its word lists: every RETRY_MS, for about 15 s.
+  var RETRY_MS = 250;
+  var MAX_RETRIES = 60;
   var list = document.createElement("ul");
   list.id = "q-suggestions";
   list.className = "suggestions";
@@ -105,7 +109,7 @@
     }
   }
 
-  function fetchSuggestions() {
+  function fetchSuggestions(retries) {
     var text = input.value;
     if (text.trim().length < MIN_CHARS) {
       options = [];
@@ -124,6 +128,9 @@
         // An answer to an older text than the box now holds is of no use.
         if (data && data.query === input.value) {
           show(data.suggestions);
+          if (data.ready === false && retries < MAX_RETRIES) {
+            timer = window.setTimeout(function () { fetchSuggestions(retries + 1); }, RETRY_MS);
+          }
         }
       })
       .catch(function () { /* aborted or offline: the form works without suggestions */ });
@@ -132,7 +139,7 @@
   input.addEventListener("input", function () {
     typed = input.value;
     window.clearTimeout(timer);
-    timer = window.setTimeout(fetchSuggestions, DELAY_MS);
+    timer = window.setTimeout(function () { fetchSuggestions(0); }, DELAY_MS);
   });
 
   input.addEventListener("keydown", function (event) {
