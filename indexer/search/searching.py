@@ -310,6 +310,15 @@ def _is_plain_words(text: str) -> bool:
     )
 
 
+def _section_text(searcher: Searcher, section: dict, texts: dict[str, str]) -> str:
+    """Return a section's text from its file's, which its unit does not store again."""
+    file_id = section["file"]
+    if file_id not in texts:
+        docnum = searcher.document_number(id=file_id)
+        texts[file_id] = searcher.stored_fields(docnum)["body"] if docnum is not None else ""
+    return texts[file_id][section["start"] : section["end"]]
+
+
 def _hits(
     searcher: Searcher,
     q: query.Query | None,
@@ -319,14 +328,15 @@ def _hits(
     words = snippets.matched_words(q, "body") if q is not None else []
     spans = snippets.spans_by_document(searcher.reader(), "body", words, [d for _, d in ranked])
     hits = []
+    texts: dict[str, str] = {}
     for score, docnum in ranked:
         fields = searcher.stored_fields(docnum)
-        body = fields["body"]
-        text, at = snippets.snippet_at(body, spans[docnum])
-        decision = fields.get("decision") or {}
         section = fields.get("section")
         # A section's text starts where it does in its file, whose pages it shares.
         start = section["start"] if section else 0
+        body = _section_text(searcher, section, texts) if section else fields["body"]
+        text, at = snippets.snippet_at(body, spans[docnum])
+        decision = fields.get("decision") or {}
         hits.append(
             Hit(
                 id=section["file"] if section else fields["id"],

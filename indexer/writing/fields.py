@@ -97,8 +97,9 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
 
     A sectioned file's unit indexes only what is before its sections (the first pages), with
     the sections and the appeal instructions after them blanked out so that every character
-    keeps its offset, and stores the whole text for the document page; each section is found
-    through its own unit, with its heading and the meeting's title as its title.
+    keeps its offset, and stores the whole text for the document page and the sections'
+    snippets; each section is found through its own unit, with its heading and the meeting's
+    title as its title, and stores no text of its own.
     """
     fields = document_fields(doc, seeds_dir, schema)
     if not doc.sections or not is_sectioned(schema):
@@ -134,6 +135,8 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
             "title": f"{heading}\n{doc.title}",
             "_stored_title": heading,
             "body": body[section.start : section.end],
+            # Stored once, in the file's unit (search.searching reads it from there).
+            "_stored_body": "",
             "section": {
                 **asdict(section),
                 "file": doc.id,
