@@ -282,8 +282,7 @@ def _is_plain_words(text: str) -> bool:
 
 
 def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, int]]) -> list[Hit]:
-    words = snippets.matched_words(q, "body") if q is not None else []
-    spans = snippets.spans_by_document(searcher.reader(), "body", words, [d for _, d in ranked])
+    spans = snippets.query_spans(searcher.reader(), q, [d for _, d in ranked])
     hits = []
     for score, docnum in ranked:
         fields = searcher.stored_fields(docnum)

@@ -11,6 +11,7 @@ from whoosh.fields import Schema
 from indexer.analysis.languages import detect_language
 from indexer.common.ids import format_of, source_of
 from indexer.documents.document import Document
+from indexer.store.schema import SWEDISH_FIELDS
 
 
 def display_path(seeds_dir: Path, doc_id: str) -> str:
@@ -39,8 +40,11 @@ def _display_folder(seeds_dir: Path, cwd: str) -> str | None:
 def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str, Any]:
     """Return the index fields of a document that the schema has.
 
-    An index built before a field was added keeps its own schema through updates.
+    An index built before a field was added keeps its own schema through updates. A Swedish
+    document's title and body are indexed in title_sv and body_sv where the schema has them,
+    and stored in title and body, which then index nothing.
     """
+    language = detect_language(f"{doc.title}\n{doc.body}") if "language" in schema else None
     fields = {
         "id": doc.id,
         "path": display_path(seeds_dir, doc.id),
@@ -53,7 +57,13 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
         "note": doc.note,
         "source": source_of(doc.id),
         "format": format_of(doc.id),
-        "language": detect_language(f"{doc.title}\n{doc.body}") if "language" in schema else None,
+        "language": language,
         "pages": list(doc.page_starts) or None,
     }
-    return {name: value for name, value in fields.items() if name in schema}
+    found = {name: value for name, value in fields.items() if name in schema}
+    if language == "sv" and all(name in schema for name in SWEDISH_FIELDS.values()):
+        for name, swedish in SWEDISH_FIELDS.items():
+            found[swedish] = found[name]
+            found[f"_stored_{name}"] = found[name]
+            found[name] = ""
+    return found
