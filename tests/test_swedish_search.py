@@ -7,12 +7,13 @@ from indexer.writing.build import build_index
 from tests.conftest import write_files
 from tests.test_languages import BILINGUAL
 
-# Made up: a Swedish board's decision, and a Swedish text where "sot" (soot) is a word.
+# Made up: a Swedish board's decision, and a Swedish text on chimneys, whose "sota" (to sweep)
+# is the Swedish dictionary's base form of "sote".
 SWEDISH = {
     "vasa/beslut.txt": "Välfärdsnämndens beslut 3.2.2023\n\n"
     "Välfärdsnämnden godkände budgeten för äldreomsorgen och för närståendevården.",
-    "vasa/sotning.txt": "Sotning av skorstenar\n\nSot och aska från skorstenen ska tas "
-    "om hand av sotaren.",
+    "vasa/sotning.txt": "Sotning av skorstenar\n\nSotaren ska sota skorstenen varje år och "
+    "ta hand om sot och aska.",
     "vasa/sote.txt": "Sote-uudistus ja kunnat\n\nKunnat siirtävät sote-palvelut "
     "hyvinvointialueelle.",
 }
@@ -50,8 +51,9 @@ def _found(client, q: str) -> list[str]:
         ('"godkände budget"', ["vasa/beslut.txt"]),
         ('"budgeten för äldreomsorg"', ["vasa/beslut.txt"]),
         ("kommunen", ["pohjanmaa/meddelande.md", "pohjanmaa/protokoll.txt"]),
-        # Finnish queries as before; "sote" does not meet Swedish "sot".
+        # Finnish queries as before; "sote" does not meet Swedish "sota" (to sweep).
         ("sote", ["pohjanmaa/poytakirja.txt", "vasa/sote.txt"]),
+        ("sota", ["vasa/sotning.txt"]),
         ("hyvinvointialue", ["pohjanmaa/poytakirja.txt", "pohjanmaa/tiedote.md", "vasa/sote.txt"]),
         ("kunta", ["pohjanmaa/tiedote.md", "vasa/sote.txt"]),
         # An acronym written the same in both languages is found in both.
@@ -92,6 +94,13 @@ def test_swedish_words_are_suggested(client):
 
     found = suggest(client.application.config["INDEX_DIR"], "välfärdsn", wait=True)
     assert [s.text for s in found if s.kind == "word"] == ["välfärdsnämnd"]
+
+
+def test_documents_like_a_swedish_one_are_swedish(client):
+    from indexer.search.similar import similar_documents
+
+    found = similar_documents(client.application.config["INDEX_DIR"], "pohjanmaa/protokoll.txt")
+    assert sorted(s.id for s in found) == ["pohjanmaa/meddelande.md", "vasa/beslut.txt"]
 
 
 def test_an_index_without_the_swedish_fields_still_searches(tmp_path):
