@@ -81,8 +81,7 @@ def get_document(
             except QueryError:
                 q = None
             if q is not None:
-                words = snippets.matched_words(q, "body")
-                found = snippets.spans_by_document(searcher.reader(), "body", words, [docnum])
+                found = snippets.query_spans(searcher.reader(), q, [docnum])
                 spans = [(s - start, e - start) for s, e in found[docnum] if start <= s < e <= end]
     pages = _page_views(body, page_starts, start, end, spans)
     return DocumentView(

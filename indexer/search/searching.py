@@ -9,6 +9,7 @@ from pathlib import Path
 from whoosh import collectors, query
 from whoosh.searching import Searcher
 
+from indexer.analysis import swedish
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
 from indexer.search import facets, snippets, spelling
@@ -19,6 +20,7 @@ from indexer.search.ranking import CachedBM25F, rank_termwise, termwise_scores
 from indexer.search.results import Hit, SearchResult
 from indexer.search.wildcards import Expansions, expand_wildcards
 from indexer.store import searchers
+from indexer.store.schema import SWEDISH_FIELDS
 
 MAX_LIMIT = 100
 # Hits per page unless asked otherwise: the CLI's, the API's and the search page's first size.
@@ -154,6 +156,9 @@ def search(
             # Read once per segment for every later query (facets.py): not this query's
             # work, so outside its time limits.
             cols = facets.columns(searcher) if keep_all else None
+            # The Swedish dictionary that tells a query's language loads once a process.
+            if SWEDISH_FIELDS["body"] in searcher.schema:
+                swedish.dictionary()
             deadline = time.perf_counter() + SEARCH_SECONDS
             with time_limit(HARD_SECONDS):
                 mode = "all"
@@ -282,8 +287,7 @@ def _is_plain_words(text: str) -> bool:
 
 
 def _hits(searcher: Searcher, q: query.Query | None, ranked: list[tuple[float, int]]) -> list[Hit]:
-    words = snippets.matched_words(q, "body") if q is not None else []
-    spans = snippets.spans_by_document(searcher.reader(), "body", words, [d for _, d in ranked])
+    spans = snippets.query_spans(searcher.reader(), q, [d for _, d in ranked])
     hits = []
     for score, docnum in ranked:
         fields = searcher.stored_fields(docnum)
