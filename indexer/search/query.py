@@ -258,7 +258,9 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
             q = FinnishQueryParser(
                 schema, any_word=True, function_words=False, language=language
             ).parse(text)
-            if not _has_words(q):
+            # Judged on the Finnish fields: the Swedish ones keep a Finnish query's words as
+            # written, function words among them.
+            if not _has_words(q) or not _has_words_in(q, FIELDS):
                 q = None
         if q is None:
             q = FinnishQueryParser(schema, any_word=any_word, language=language).parse(text)
@@ -279,6 +281,11 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
             "The query has too many wildcards: at most %(count)s.", count=MAX_WILDCARDS
         )
     return q.accept(_without_double_negation).accept(_clamp_boost)
+
+
+def _has_words_in(q: query.Query, fieldnames: tuple[str, ...]) -> bool:
+    """Tell whether the query looks for a word in one of the fields."""
+    return any(isinstance(leaf, query.Term) and leaf.fieldname in fieldnames for leaf in q.leaves())
 
 
 def _has_words(q: query.Query) -> bool:
