@@ -605,7 +605,7 @@ def test_the_decisions_benchmark_measures_sections_cases_and_meetings(archive: P
             {"q": "kaikukorttitoiminta", "sections": [[pdf, "140"]]},
             # The right file, not the right section.
             {"q": "kaikukortin viestintä", "sections": [[pdf, "142"]]},
-            {"q": "kaikukortti kommunen", "sections": [["protokoll.docx", "12"]]},
+            {"q": "nämnden beslöt", "sections": [["protokoll.docx", "12"]]},
         ],
         "cases": [{"q": "lapdno 2024-867", "sections": [["esityslista.html", "90"], [pdf, "1"]]}],
         "meetings": {

@@ -190,7 +190,7 @@ def test_updates_fill_the_columns(tmp_path: Path) -> None:
 def test_an_index_from_before_the_facet_columns_still_searches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def old_schema(analyzer):
+    def old_schema(analyzer, swedish=None):
         schema = make_schema(analyzer)
         for name in ("source", "format", "language", "decision_maker", "organisation", "kind"):
             schema.remove(name)

@@ -8,7 +8,8 @@ from whoosh.analysis import Analyzer
 from whoosh.lang.stopwords import stoplists
 
 from indexer.analysis.analyzers import analyzer_name, finnish_analyzer, morphology_of
-from indexer.analysis.swedish import SwedishMorphology, swedish_analyzer
+from indexer.analysis.swedish import SwedishMorphology, is_known, swedish_analyzer
+from indexer.analysis.voikko import is_spelt_right
 
 # Finnish first: the language of a text that gives no sign of its own.
 LANGUAGES = ("fi", "sv")
@@ -42,6 +43,22 @@ def detect_language(text: str) -> str:
         lowered = " ".join(words)
         swedish = len(_SV_LETTERS.findall(lowered))
         finnish = len(_FI_LETTERS.findall(lowered))
+    return "sv" if swedish > finnish else "fi"
+
+
+def query_language(text: str) -> str:
+    """Return the language a query reads as: Swedish when detect_language finds it so, or when
+    more of its words are Swedish (the Swedish dictionary knows them, Voikko does not) than
+    Finnish (Voikko knows them); Finnish otherwise, so a word of both ("sote") is Finnish.
+
+    >>> query_language("välfärdsnämndens budget"), query_language("sote")
+    ('sv', 'fi')
+    """
+    if detect_language(text) == "sv":
+        return "sv"
+    words = _WORD.findall(text)
+    finnish = sum(is_spelt_right(w) for w in words)
+    swedish = sum(is_known(w) and not is_spelt_right(w) for w in words)
     return "sv" if swedish > finnish else "fi"
 
 

@@ -62,6 +62,17 @@ def is_swedish_word(word: str) -> bool:
     return word in dictionary()
 
 
+def is_known(word: str) -> bool:
+    """Say whether the dictionary gives a written word's base form, as a word or as the head
+    of a compound, rather than Snowball's stem.
+
+    >>> is_known("välfärdsnämndens"), is_known("hyvinvointialueen")
+    (True, False)
+    """
+    lower = word.lower().split(":")[0].rsplit("-", 1)[-1]
+    return lower in dictionary() or _split(lower) is not None
+
+
 @persisted
 class SwedishMorphology:
     """Analyse a written Swedish word into its base forms and compound parts.

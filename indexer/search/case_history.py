@@ -10,6 +10,7 @@ from whoosh import query
 from indexer.analysis.cases import query_cases
 from indexer.search.document_view import iso_date, page_at
 from indexer.search.query import QueryError
+from indexer.search.searching import file_fields
 from indexer.store import searchers
 
 # No case is handled in more sections than this; a longer list is cut.
@@ -49,8 +50,15 @@ def case_history(index_dir: Path, case: str) -> list[CaseSection]:
             return []
         q = query.Or([query.Term("case", term) for term in terms])
         docnums = list(q.docs(searcher))[:MAX_SECTIONS]
-        found = [searcher.stored_fields(d) for d in docnums]
-    sections = [_case_section(fields) for fields in found if fields.get("section")]
+        units = [searcher.stored_fields(d) for d in docnums]
+        files: dict[str, dict] = {}
+        # A section's unit stores its date; its pages and meeting are its file's.
+        found = [
+            {**file_fields(searcher, unit["section"], files), **unit}
+            for unit in units
+            if unit.get("section")
+        ]
+    sections = [_case_section(fields) for fields in found]
     return sorted(sections, key=lambda s: (s.date or "9999", s.id, int(s.section)))
 
 

@@ -88,10 +88,9 @@ def get_document(
             except QueryError:
                 q = None
             if q is not None:
-                words = snippets.matched_words(q, "body")
                 spans = [
                     (s - start, e - start)
-                    for s, e in _spans(searcher, docnum, doc_id, words)
+                    for s, e in _spans(searcher, docnum, doc_id, q)
                     if start <= s < e <= end
                 ]
         sections = [
@@ -140,11 +139,11 @@ def _sections(searcher: Any, doc_id: str, fields: dict) -> list[dict]:
     return [{**s, "anchor": anchors.get(s["start"])} for s in fields.get("sections") or []]
 
 
-def _spans(searcher: Any, docnum: int, doc_id: str, words: list[str]) -> list[tuple[int, int]]:
+def _spans(searcher: Any, docnum: int, doc_id: str, q: Any) -> list[tuple[int, int]]:
     """Return the matched words' spans in a file's whole text: its own unit's and, moved to
     where each starts, its sections' units'."""
     units = _units(searcher, doc_id)
-    found = snippets.spans_by_document(searcher.reader(), "body", words, [docnum, *units])
+    found = snippets.query_spans(searcher.reader(), q, [docnum, *units])
     spans = list(found[docnum])
     for d in units:
         begins = searcher.stored_fields(d)["section"]["start"]

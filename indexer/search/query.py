@@ -15,8 +15,11 @@ from whoosh.qparser.common import QueryParserError
 from whoosh.qparser.syntax import Whitespace, WordNode
 
 from indexer.analysis.analyzers import terms_by_position
+from indexer.analysis.languages import query_language
+from indexer.analysis.lemmas import FORM_MARK
 from indexer.common.messages import Message
 from indexer.search.function_words import is_function_word
+from indexer.store.schema import SWEDISH_FIELDS
 
 MAX_QUERY_CHARS = 500
 # More words than this make no better search, only a slower one.
@@ -41,6 +44,24 @@ class QueryError(ValueError):
 def _alternatives(analyzer: Analyzer, text: str) -> list[dict[str, float]]:
     """Return, per word position, the query terms that may stand there and their boosts."""
     return list(terms_by_position(analyzer, text, "query").values())
+
+
+def _written_forms(analyzer: Analyzer, text: str) -> list[dict[str, float]]:
+    """Return, per word position, only the terms that are the word as written: what a query
+    that reads as Finnish looks for in the Swedish fields ("sote", not Swedish "sot")."""
+    by_pos: dict[int, dict[str, float]] = {}
+    for t in analyzer(text, mode="query", positions=True, boosts=True, chars=True):
+        word = text[t.startchar : t.endchar].lower()
+        terms = by_pos.setdefault(t.pos, {})
+        if t.text in (word, FORM_MARK + word):
+            terms[t.text] = max(terms.get(t.text, 0.0), t.boost)
+    return [by_pos[pos] for pos in sorted(by_pos)]
+
+
+def search_fields(schema: Any) -> tuple[str, ...]:
+    """Return the fields a query searches: title and body, and the Swedish title_sv and
+    body_sv where the index has them."""
+    return FIELDS + tuple(name for name in SWEDISH_FIELDS.values() if name in schema)
 
 
 def _position_query(fieldname: str, terms: dict[str, float]) -> query.Query:
@@ -74,10 +95,20 @@ class FinnishQueryParser(QueryParser):
     Syntax that can make a query expensive is left out or bounded.
     """
 
-    def __init__(self, schema: Any, *, any_word: bool = False, function_words: bool = True) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        any_word: bool = False,
+        function_words: bool = True,
+        language: str = "fi",
+    ) -> None:
         super().__init__(None, schema, group=OrGroup if any_word else AndGroup)
         self.function_words = function_words
-        self.add_plugin(plugins.MultifieldPlugin(FIELDS))
+        # A query that reads as Swedish is analysed as Swedish in the Swedish fields; one that
+        # reads as Finnish meets them only with its words as written.
+        self.language = language
+        self.add_plugin(plugins.MultifieldPlugin(search_fields(schema)))
         # Field names would turn "STM:n" into a search of a field called STM; ranges, fuzzy
         # terms and match-everything are off.
         self.remove_plugin_class(plugins.FieldsPlugin)
@@ -114,10 +145,10 @@ class FinnishQueryParser(QueryParser):
     ) -> query.Query | None:
         if termclass in (query.Prefix, query.Wildcard):
             return _bounded_wildcard(fieldname, text, termclass, boost)
-        positions = _alternatives(self.schema[fieldname].analyzer, text)
+        positions = self._alternatives(fieldname, text)
         if not self.function_words:
             positions = [terms for terms in positions if not is_function_word(terms)]
-        if not positions:
+        if not positions or not all(positions):
             return None
         clauses = [_position_query(fieldname, terms) for terms in positions]
         q = clauses[0] if len(clauses) == 1 else query.And(clauses)
@@ -127,13 +158,19 @@ class FinnishQueryParser(QueryParser):
 
     def phrase_query(self, fieldname: str, text: str, boost: float = 1.0) -> query.Query:
         """Return a query for words that must stand next to each other, in order."""
-        positions = _alternatives(self.schema[fieldname].analyzer, text)
-        if not positions:
+        positions = self._alternatives(fieldname, text)
+        if not positions or not all(positions):
             return query.NullQuery
         clauses = [_position_query(fieldname, terms) for terms in positions]
         if len(clauses) == 1:
             return clauses[0]
         return query.Sequence(clauses, boost=boost)
+
+    def _alternatives(self, fieldname: str, text: str) -> list[dict[str, float]]:
+        analyzer = self.schema[fieldname].analyzer
+        if self.language != "sv" and fieldname in SWEDISH_FIELDS.values():
+            return _written_forms(analyzer, text)
+        return _alternatives(analyzer, text)
 
 
 # Characters that the parser's taggers (quotes, wildcards, groups, boosts, phrases) start at,
@@ -212,16 +249,21 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
         raise QueryError("The query has no words that can be searched for.")
     if len(re.findall(r"\w+", text)) > MAX_QUERY_WORDS:
         raise QueryError("The query has too many words: at most %(count)s.", count=MAX_QUERY_WORDS)
+    language = query_language(text) if SWEDISH_FIELDS["body"] in schema else "fi"
     try:
         q = None
         if any_word:
             # Ranked on any of its words, a query leaves its function words out, unless
             # it has nothing else.
-            q = FinnishQueryParser(schema, any_word=True, function_words=False).parse(text)
-            if not _has_words(q):
+            q = FinnishQueryParser(
+                schema, any_word=True, function_words=False, language=language
+            ).parse(text)
+            # Judged on the Finnish fields: the Swedish ones keep a Finnish query's words as
+            # written, function words among them.
+            if not _has_words(q) or not _has_words_in(q, FIELDS):
                 q = None
         if q is None:
-            q = FinnishQueryParser(schema, any_word=any_word).parse(text)
+            q = FinnishQueryParser(schema, any_word=any_word, language=language).parse(text)
     except QueryError:
         raise
     except _PARSER_FAILURES:
@@ -234,11 +276,16 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
     leaves = list(q.leaves())
     # Each wildcard is a leaf per field.
     wildcards = sum(isinstance(leaf, query.Prefix | query.Wildcard) for leaf in leaves)
-    if wildcards > MAX_WILDCARDS * len(FIELDS):
+    if wildcards > MAX_WILDCARDS * len(search_fields(schema)):
         raise QueryError(
             "The query has too many wildcards: at most %(count)s.", count=MAX_WILDCARDS
         )
     return q.accept(_without_double_negation).accept(_clamp_boost)
+
+
+def _has_words_in(q: query.Query, fieldnames: tuple[str, ...]) -> bool:
+    """Tell whether the query looks for a word in one of the fields."""
+    return any(isinstance(leaf, query.Term) and leaf.fieldname in fieldnames for leaf in q.leaves())
 
 
 def _has_words(q: query.Query) -> bool:

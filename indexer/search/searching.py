@@ -9,6 +9,7 @@ from pathlib import Path
 from whoosh import collectors, query
 from whoosh.searching import Searcher
 
+from indexer.analysis import swedish
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
 from indexer.search import facets, snippets, spelling
@@ -21,6 +22,7 @@ from indexer.search.ranking import CachedBM25F, rank_termwise, termwise_scores
 from indexer.search.results import Hit, SearchResult
 from indexer.search.wildcards import Expansions, expand_wildcards
 from indexer.store import searchers
+from indexer.store.schema import SWEDISH_FIELDS
 from indexer.store.units import has_sections
 
 MAX_LIMIT = 100
@@ -168,6 +170,9 @@ def search(
             # Read once per segment for every later query (facets.py): not this query's
             # work, so outside its time limits.
             cols = facets.columns(searcher) if keep_all else None
+            # The Swedish dictionary that tells a query's language loads once a process.
+            if SWEDISH_FIELDS["body"] in searcher.schema:
+                swedish.dictionary()
             deadline = time.perf_counter() + SEARCH_SECONDS
             with time_limit(HARD_SECONDS):
                 mode = "all"
@@ -310,13 +315,14 @@ def _is_plain_words(text: str) -> bool:
     )
 
 
-def _section_text(searcher: Searcher, section: dict, texts: dict[str, str]) -> str:
-    """Return a section's text from its file's, which its unit does not store again."""
+def file_fields(searcher: Searcher, section: dict, known: dict[str, dict]) -> dict:
+    """Return the stored fields of a section's file, which its unit does not store again (its
+    text, path, pages and decision), read once for all its sections in `known`."""
     file_id = section["file"]
-    if file_id not in texts:
+    if file_id not in known:
         docnum = searcher.document_number(id=file_id)
-        texts[file_id] = searcher.stored_fields(docnum)["body"] if docnum is not None else ""
-    return texts[file_id][section["start"] : section["end"]]
+        known[file_id] = searcher.stored_fields(docnum) if docnum is not None else {"body": ""}
+    return known[file_id]
 
 
 def _hits(
@@ -325,16 +331,18 @@ def _hits(
     ranked: list[tuple[float, int]],
     more: dict[int, int] | None = None,
 ) -> list[Hit]:
-    words = snippets.matched_words(q, "body") if q is not None else []
-    spans = snippets.spans_by_document(searcher.reader(), "body", words, [d for _, d in ranked])
+    spans = snippets.query_spans(searcher.reader(), q, [d for _, d in ranked])
     hits = []
-    texts: dict[str, str] = {}
+    files: dict[str, dict] = {}
     for score, docnum in ranked:
-        fields = searcher.stored_fields(docnum)
-        section = fields.get("section")
+        unit = searcher.stored_fields(docnum)
+        section = unit.get("section")
         # A section's text starts where it does in its file, whose pages it shares.
         start = section["start"] if section else 0
-        body = _section_text(searcher, section, texts) if section else fields["body"]
+        fields, body = unit, unit["body"]
+        if section:
+            file = file_fields(searcher, section, files)
+            fields, body = {**file, **unit}, file["body"][start : section["end"]]
         text, at = snippets.snippet_at(body, spans[docnum])
         decision = fields.get("decision") or {}
         hits.append(

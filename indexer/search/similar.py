@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.store import searchers
+from indexer.store.schema import SWEDISH_FIELDS
 
 # The key terms are taken from at most this much of a document: analysing all of a long one
 # on every view would take seconds, and its start says what it is about.
@@ -30,9 +31,13 @@ def similar_documents(index_dir: Path, doc_id: str, limit: int = 5) -> list[Simi
             return []
         fields = searcher.stored_fields(docnum)
         text = f"{fields.get('title', '')}\n{fields.get('body', '')[:MAX_TEXT_CHARS]}"
+        # A Swedish document's terms, and the documents like it, are in the Swedish body.
+        field = "body"
+        if fields.get("language") == "sv" and SWEDISH_FIELDS["body"] in searcher.schema:
+            field = SWEDISH_FIELDS["body"]
         # A section's unit stands for its file; the file's own sections are not others.
         results = searcher.more_like(
-            docnum, "body", text=text, top=limit * _UNITS_A_FILE, numterms=KEY_TERMS
+            docnum, field, text=text, top=limit * _UNITS_A_FILE, numterms=KEY_TERMS
         )
         found: dict[str, Similar] = {}
         for hit in results:

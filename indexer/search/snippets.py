@@ -15,6 +15,8 @@ from whoosh import highlight, query
 from whoosh.analysis import Token
 from whoosh.reading import IndexReader, TermNotFound
 
+from indexer.store.schema import SWEDISH_FIELDS
+
 SNIPPET_CHARS = 240
 SNIPPET_FRAGMENTS = 3
 # Context kept around the matched words of a fragment, in characters.
@@ -92,6 +94,23 @@ def spans_by_document(
                 if postings.id() == docnum:
                     found = spans[docnum + offset]
                     found.extend((s, e) for _, s, e in postings.value_as("characters"))
+    return spans
+
+
+def query_spans(
+    reader: IndexReader, q: query.Query | None, docnums: Iterable[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """Return, for each document, the characters of the words the query matched in its body:
+    in body for a Finnish document, in body_sv for a Swedish one (both store their text in
+    body)."""
+    wanted = list(docnums)
+    spans: dict[int, list[tuple[int, int]]] = {d: [] for d in wanted}
+    for fieldname in ("body", SWEDISH_FIELDS["body"]):
+        if q is None or fieldname not in reader.schema:
+            continue
+        words = matched_words(q, fieldname)
+        for docnum, found in spans_by_document(reader, fieldname, words, wanted).items():
+            spans[docnum].extend(found)
     return spans
 
 

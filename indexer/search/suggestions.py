@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 MAX_SUGGESTIONS = 10
 MIN_PREFIX_CHARS = 2
 MAX_PREFIX_CHARS = 100
-FIELDS = ("title", "body")
+FIELDS = ("title", "body", "title_sv", "body_sv")
 # Ranges of at most this many words are ranked whole; longer ones from the frequency order.
 _SCAN_RANGE = 2_000
 # Generations whose vocabularies are kept.

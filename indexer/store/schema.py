@@ -10,13 +10,23 @@ from indexer.codec.postings import InliningCodec, VarintCharacters, VarintPositi
 TITLE_BOOST = 2.5
 
 
-def make_schema(analyzer: Analyzer) -> Schema:
-    """Return the schema whose title and body use the given analyzer."""
-    title = TEXT(analyzer=analyzer, stored=True, phrase=True, field_boost=TITLE_BOOST)
-    title.format = VarintPositions(field_boost=TITLE_BOOST)
-    # Character offsets let snippets mark the words without analysing the text again.
-    body = TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True)
-    body.format = VarintCharacters()
+# The fields a Swedish document's title and body are indexed in, with the Swedish analyzer.
+SWEDISH_FIELDS = {"title": "title_sv", "body": "body_sv"}
+
+
+def make_schema(analyzer: Analyzer, swedish: Analyzer | None = None) -> Schema:
+    """Return the schema whose title and body use the given analyzer, and whose title_sv and
+    body_sv use the Swedish one when given.
+
+    A Swedish document's text is stored in title and body, where snippets and the document
+    page read it, and indexed only in title_sv and body_sv.
+    """
+    swedish_fields = {}
+    if swedish is not None:
+        swedish_fields = {
+            SWEDISH_FIELDS["title"]: _title(swedish, stored=False),
+            SWEDISH_FIELDS["body"]: _body(swedish, stored=False),
+        }
     date = DATETIME(stored=True, sortable=True)
     # Shown and sortable (a column), not indexed: no query can name a field, and an indexed
     # date costs eight postings a document, an eighth of a news document's postings.
@@ -24,8 +34,9 @@ def make_schema(analyzer: Analyzer) -> Schema:
     return Schema(
         id=ID(unique=True, stored=True),
         path=STORED(),
-        title=title,
-        body=body,
+        title=_title(analyzer, stored=True),
+        body=_body(analyzer, stored=True),
+        **swedish_fields,
         date=date,
         # The facets of indexer/search/facets.py, columns only for the same reason as the date; a
         # column of references stores each of their few distinct values once a segment.
@@ -62,6 +73,19 @@ def make_schema(analyzer: Analyzer) -> Schema:
         # Where each page of a PDF starts in the body, for the page of a snippet.
         pages=STORED(),
     )
+
+
+def _title(analyzer: Analyzer, *, stored: bool) -> TEXT:
+    title = TEXT(analyzer=analyzer, stored=stored, phrase=True, field_boost=TITLE_BOOST)
+    title.format = VarintPositions(field_boost=TITLE_BOOST)
+    return title
+
+
+def _body(analyzer: Analyzer, *, stored: bool) -> TEXT:
+    # Character offsets let snippets mark the words without analysing the text again.
+    body = TEXT(analyzer=analyzer, stored=stored, phrase=True, chars=True)
+    body.format = VarintCharacters()
+    return body
 
 
 def _facet_column(*, stored: bool = False) -> ID:

@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer
 
 from indexer.analysis.analyzers import analyzer_name, finnish_analyzer
+from indexer.analysis.swedish import swedish_analyzer
 from indexer.common import ids, settings
 from indexer.common.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.documents import binary
@@ -160,7 +161,7 @@ def build_index(
                 if not report.indexed:
                     report.seconds = time.perf_counter() - started
                     raise NothingIndexed(report)
-                whoosh_index.create_in(str(build_dir), make_schema(analyzer))
+                whoosh_index.create_in(str(build_dir), make_schema(analyzer, swedish_analyzer()))
                 job.index(report.indexed, progress or _ignore)
             join_segments(build_dir, job.dirs)
             _check(build_dir, report.indexed)

@@ -16,18 +16,17 @@ from indexer.common.ids import format_of, source_of
 from indexer.documents.decisions import Decision
 from indexer.documents.document import Document
 from indexer.documents.metadata import is_heading
+from indexer.store.schema import SWEDISH_FIELDS
 from indexer.store.units import FORMAL, FRONT, SECTION, is_sectioned
 
-# The fields a section's unit has as its file's does.
+# The fields a section's unit has as its file's does: its date, facets and file id. What only
+# a hit shows (path, pages, the decision's description) it reads from its file's unit.
 _SHARED = (
-    "path",
     "date",
     "source",
     "format",
     "language",
-    "pages",
     "file",
-    "decision",
     "decision_maker",
     "organisation",
     "kind",
@@ -65,8 +64,11 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
     An index built before a field was added keeps its own schema through updates. A title
     that is not a heading is stored to be shown but not indexed: boosted as a title, the first
     200 characters of a paragraph outweighed the rest of it (on SQuAD2-fi's paragraphs of one
-    line, MRR@10 0.47 with it, 0.66 without).
+    line, MRR@10 0.47 with it, 0.66 without). A Swedish document's title and body are indexed
+    in title_sv and body_sv where the schema has them, and stored in title and body, which then
+    index nothing.
     """
+    language = detect_language(f"{doc.title}\n{doc.body}") if "language" in schema else None
     fields = {
         "id": doc.id,
         "path": display_path(seeds_dir, doc.id),
@@ -79,7 +81,7 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
         "note": doc.note,
         "source": source_of(doc.id),
         "format": format_of(doc.id),
-        "language": detect_language(f"{doc.title}\n{doc.body}") if "language" in schema else None,
+        "language": language,
         "pages": list(doc.page_starts) or None,
         "file": doc.id,
         **_decision_fields(doc.decision),
@@ -88,6 +90,11 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
     if "title" in found:
         # Whoosh stores this instead of the indexed value.
         found["_stored_title"] = doc.title
+    if language == "sv" and all(name in schema for name in SWEDISH_FIELDS.values()):
+        for name, swedish in SWEDISH_FIELDS.items():
+            found[swedish] = found[name]
+            found.setdefault(f"_stored_{name}", found[name])
+            found[name] = ""
     return found
 
 
@@ -112,7 +119,11 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
     # minutes: left out of the search, so that no snippet is made of them.
     tail = doc.sections[-1].end
     masked[tail:] = _BLANK.sub(" ", body[tail:])
-    fields["body"] = "".join(masked)
+    # A Swedish document's words are indexed in body_sv and title_sv (document_fields).
+    swedish = SWEDISH_FIELDS["body"] in fields
+    body_field = SWEDISH_FIELDS["body"] if swedish else "body"
+    title_field = SWEDISH_FIELDS["title"] if swedish else "title"
+    fields[body_field] = "".join(masked)
     fields["unit"] = FRONT
     fields["_stored_body"] = body
     fields["sections"] = [
@@ -132,9 +143,11 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
             **shared,
             "id": unit_id,
             "unit": FORMAL if section.formal else SECTION,
-            "title": f"{heading}\n{doc.title}",
+            "title": "",
+            title_field: f"{heading}\n{doc.title}",
             "_stored_title": heading,
-            "body": body[section.start : section.end],
+            "body": "",
+            body_field: body[section.start : section.end],
             # Stored once, in the file's unit (search.searching reads it from there).
             "_stored_body": "",
             "section": {
