@@ -57,6 +57,7 @@ _PUBLIC = {
     "browse": ("search.searching", "browse"),
     "get_document": ("search.document_view", "get_document"),
     "case_history": ("search.case_history", "case_history"),
+    "original_file": ("service.originals", "original_file"),
     "SearchResult": ("search.results", "SearchResult"),
     "MAX_LIMIT": ("search.searching", "MAX_LIMIT"),
     "DEFAULT_LIMIT": ("search.searching", "DEFAULT_LIMIT"),

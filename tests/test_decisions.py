@@ -621,3 +621,35 @@ def test_the_decisions_benchmark_measures_sections_cases_and_meetings(archive: P
         "decision maker and date right": 4 / 5,
         "appeal snippets": 0.0,
     }
+
+
+def test_the_original_file_is_served_from_the_seeds_folder_only(archive: Path) -> None:
+    client = _client(archive)
+    seeds = archive.parent / "seeds"
+    pdf = client.get("/original/hyvinvointilautakunta.pdf")
+    assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+    assert pdf.data == (seeds / "hyvinvointilautakunta.pdf").read_bytes()
+    assert pdf.headers["Content-Disposition"].startswith("inline;")
+    html = client.get("/original/esityslista.html")
+    assert html.headers["Content-Disposition"] == "attachment; filename*=UTF-8''esityslista.html"
+    assert html.headers["Content-Security-Policy"] == "sandbox"
+    # Only what the index holds, by its id: not a section's unit, not a path out.
+    for path in (
+        "/original/hyvinvointilautakunta.pdf%23s140",
+        "/original/../index/CURRENT",
+        "/original/%2Fetc%2Fpasswd",
+        "/original/puuttuva.pdf",
+    ):
+        assert client.get(path, follow_redirects=True).status_code == 404, path
+    page = client.get("/doc/hyvinvointilautakunta.pdf").get_data(as_text=True)
+    assert 'href="/original/hyvinvointilautakunta.pdf"' in page
+
+
+def test_an_original_file_replaced_by_a_link_outside_is_not_served(tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"a.txt": "Otsikko\n\nVATE"})
+    build_index(seeds, tmp_path / "index")
+    (tmp_path / "salainen.txt").write_text("salaisuus")
+    (seeds / "a.txt").unlink()
+    (seeds / "a.txt").symlink_to(tmp_path / "salainen.txt")
+    client = _client(tmp_path / "index")
+    assert client.get("/original/a.txt").status_code == 404

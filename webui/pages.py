@@ -1,6 +1,8 @@
 """The search page, the document page, a case's history, the query help, the Atom feed and
 OpenSearch."""
 
+from urllib.parse import quote
+
 from flask import (
     Blueprint,
     Response,
@@ -20,6 +22,7 @@ from indexer import (
     case_history,
     get_document,
     live_meta,
+    original_file,
     search_index,
     settings,
     similar_documents,
@@ -119,6 +122,28 @@ def document(doc_id: str):
         back=back or None,
         back_url=search_args.back_url(back),
     )
+
+
+@bp.get("/original/<docid:doc_id>")
+def original(doc_id: str):
+    """Send an indexed document's file as it is in the seeds folder."""
+    config = current_app.config
+    found = original_file(
+        config["INDEX_DIR"], config["SEEDS_DIR"], doc_id, config["MAX_FILE_BYTES"]
+    )
+    if found is None:
+        abort(404)
+    response = Response(found.content, mimetype=found.media_type)
+    # A PDF opens in the browser's viewer, under the site's own policy (no script of this
+    # site's origin); anything else (an HTML file could run scripts here) is downloaded, and
+    # sandboxed should a browser show it.
+    name = quote(found.name)
+    if found.media_type == "application/pdf":
+        response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
+    else:
+        response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        response.headers["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @bp.get("/asia/<path:case>")
