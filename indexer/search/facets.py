@@ -135,7 +135,7 @@ def _segment_columns(reader: Any) -> Columns:
         day=day,
         year=year,
         **{f: _strings(reader, f, count) for f in _STRING_FACETS},
-        file=_strings(reader, "file", count) if reader.has_column("file") else None,
+        file=_strings(reader, "file", count),
         section=section_flags(reader),
         boilerplate=boilerplate_flags(reader),
     )

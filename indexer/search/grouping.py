@@ -15,13 +15,15 @@ def group_by_file(
     """Return the ranked units with at most SHOWN_PER_FILE of each file, each file's together
     where its best ranks, and for the last one shown of a file how many more it has.
 
-    >>> group_by_file([(3.0, 0), (2.0, 5), (1.5, 1), (1.0, 2)], ["a", "a", "a", "", "", "b"])
-    ([(3.0, 0), (1.5, 1), (2.0, 5)], {1: 1})
+    >>> group_by_file([(3.0, 0), (2.0, 5), (1.5, 1), (1.0, 2), (0.5, 3), (0.4, 4)],
+    ...     ["a", "a", "a", "", "", "b"])
+    ([(3.0, 0), (1.5, 1), (2.0, 5), (0.5, 3), (0.4, 4)], {1: 1})
     """
-    by_file: dict[str, list[tuple[float, int]]] = {}
+    by_file: dict[str | int, list[tuple[float, int]]] = {}
     order = []
     for entry in ranked:
-        key = files[entry[1]]
+        # A unit without a file id is a file without sections: a group of its own.
+        key = files[entry[1]] or entry[1]
         if key not in by_file:
             by_file[key] = []
             order.append(key)

@@ -1,8 +1,10 @@
 """Units of search: a file is one Whoosh document, and each section of a decision document
 (documents/sections.py) one more.
 
-Every unit holds its file's id in the indexed `file` field, so that an update or removal of a
-file replaces all its units with one delete_by_term("file", id). `unit` (a column) is
+Every unit of a sectioned file holds the file's id in the indexed `file` field, so that an
+update or removal of a file replaces all its units with delete_by_term("file", id) beside
+delete_by_term("id", id); a file without sections has no `file`, which would cost a news
+archive a term a document. `unit` (a column) is
 "section" or "formal" for a section's unit, "front" for a sectioned file's own, and none for
 a file without sections. An index built before sections has neither field,
 and its units are its files.

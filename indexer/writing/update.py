@@ -113,10 +113,10 @@ def _add_stored_fields(writer: Any) -> None:
 
 
 def _delete(writer: Any, doc_id: str) -> None:
-    """Delete a file's units: the file's and its sections' (one, in an index from before
-    sections were units)."""
-    field = "file" if is_sectioned(writer.schema) else "id"
-    writer.delete_by_term(field, doc_id)
+    """Delete a file's units: the file's (by its id) and its sections' (by their file)."""
+    writer.delete_by_term("id", doc_id)
+    if is_sectioned(writer.schema):
+        writer.delete_by_term("file", doc_id)
 
 
 def _same_stat(path: Path, size: int, mtime: float) -> bool:
