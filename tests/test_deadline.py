@@ -10,6 +10,7 @@ from indexer.common.deadline import OutOfTime, time_limit
 from indexer.search import searching as search_module
 from indexer.search.query import QueryError
 from indexer.search.searching import search
+from indexer.search.suggestions import suggest
 from indexer.store import searchers
 
 
@@ -54,6 +55,9 @@ def test_the_limit_stops_work_in_a_worker_thread() -> None:
 def test_a_search_out_of_time_is_refused_and_its_searcher_not_lent_again(
     seed_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A process reads a generation's suggestion lists in a thread when it first opens it,
+    # borrowing a searcher meanwhile: read them first, so that every search here gets `before`.
+    suggest(seed_index, "ra", wait=True)
     with searchers.live_searcher(seed_index) as (_, before):
         pass
     monkeypatch.setattr(search_module, "HARD_SECONDS", 0.0)
