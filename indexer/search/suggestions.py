@@ -215,7 +215,9 @@ def _remember(index_dir: Path, key: tuple, vocabulary: "_Vocabulary") -> "_Vocab
 
 def _read_live(index_dir: Path) -> None:
     try:
-        with searchers.live_searcher(index_dir) as (_, searcher):
+        # A searcher of its own, not one of the requests' pool: reading takes a second or
+        # more, and a borrowed one would make the pool open another for the next request.
+        with searchers.live_searcher(index_dir, fresh=True) as (_, searcher):
             _read_once(index_dir, searcher)
     except IndexMissing:
         return
