@@ -127,21 +127,18 @@ def _read_scan(
             break
         except TimedOut:
             read.failures[index] = f"OCR took longer than the {seconds:.3g} s limit"
-            continue
         except ProcessDied as e:
             read.failures[index] = f"OCR failed: {_died(e)}"
-            continue
         except MemoryError:
             read.failures[index] = f"OCR {out_of_memory()}"
-            continue
         except Exception as e:
             read.failures[index] = f"OCR failed ({type(e).__name__}: {e})"
-            continue
-        page = by_key.setdefault(page.key, page)
-        if page.text is not None:
-            read.texts[index] = page.text
         else:
-            read.failures[index] = page.failure or "OCR failed"
+            page = by_key.setdefault(page.key, page)
+            if page.text is not None:
+                read.texts[index] = page.text
+            else:
+                read.failures[index] = page.failure or "OCR failed"
     if read.texts:
         read.languages = _ocr.call(ocr.languages, (), max_seconds)
     try:
