@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.analysis.cases import find_case
+from indexer.documents.signatures import is_signature_label, signature_spans
 
 # "§ 140", "140 §", "§140" as a whole line; "§ 140 Title" as the start of one.
 _ALONE = re.compile(r"(?:§\s*(\d{1,4})|(\d{1,4})\s*§)")
@@ -76,6 +77,9 @@ class Section:
     # A formal section of every meeting (legality and quorum, checking the minutes, the
     # agenda approved): the same words every time, below the matters in a ranking.
     formal: bool = False
+    # Where the section's signature blocks are, (start, end) in body (documents/signatures.py):
+    # searched as the file's front is, not as the matter.
+    signatures: tuple[tuple[int, int], ...] = ()
 
 
 def split_sections(body: str) -> list[Section]:
@@ -98,7 +102,8 @@ def split_sections(body: str) -> list[Section]:
         last = headings[n + 1][0] if n + 1 < len(headings) else _appeal_start(lines, index)
         text_lines = lines[index + 1 + title_lines : last]
         start = offsets[index]
-        end = offsets[last] - 1 if last < len(lines) else len(body)
+        end = max(start, offsets[last] - 1 if last < len(lines) else len(body))
+        after_title = min(offsets[min(index + 1 + title_lines, len(lines) - 1)], end)
         sections.append(
             Section(
                 number=number,
@@ -108,8 +113,9 @@ def split_sections(body: str) -> list[Section]:
                 proposal=_part(text_lines, _PROPOSAL),
                 decision=_part(text_lines, _DECISION),
                 start=start,
-                end=max(start, end),
+                end=end,
                 formal=bool(_FORMAL.search(title)),
+                signatures=tuple(signature_spans(body, after_title, end)),
             )
         )
     return sections
@@ -215,6 +221,8 @@ def _part(lines: list[str], label: re.Pattern[str], most: int = 0) -> str:
 
 
 def _is_part_label(line: str) -> bool:
-    return any(p.fullmatch(line) for p in (_PROPOSAL, _DECISION)) or bool(
-        _PREPARER.fullmatch(line) and len(line.split()) <= 4
+    return (
+        any(p.fullmatch(line) for p in (_PROPOSAL, _DECISION))
+        or bool(_PREPARER.fullmatch(line) and len(line.split()) <= 4)
+        or is_signature_label(line)
     )

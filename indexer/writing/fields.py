@@ -16,6 +16,7 @@ from indexer.common.ids import format_of, source_of
 from indexer.documents.decisions import Decision
 from indexer.documents.document import Document
 from indexer.documents.metadata import is_heading
+from indexer.documents.sections import Section
 from indexer.store.schema import SWEDISH_FIELDS
 from indexer.store.units import FORMAL, FRONT, SECTION, is_sectioned
 
@@ -114,6 +115,10 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
     masked = list(body)
     for section in doc.sections:
         masked[section.start : section.end] = _BLANK.sub(" ", body[section.start : section.end])
+        # A section's signature blocks are searched with the front's attendance and
+        # signatures, ranked as boilerplate, and never make the section's snippet.
+        for start, end in section.signatures:
+            masked[start:end] = body[start:end]
     # The appeal instructions after the last section are the same in every meeting's
     # minutes: left out of the search, so that no snippet is made of them.
     tail = doc.sections[-1].end
@@ -150,7 +155,7 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
             title_field: f"{heading}\n{doc.title}",
             "_stored_title": heading,
             "body": "",
-            body_field: body[section.start : section.end],
+            body_field: _without_signatures(body, section),
             # Stored once, in the file's unit (search.searching reads it from there).
             "_stored_body": "",
             "section": {
@@ -163,6 +168,14 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
         }
         units.append({name: value for name, value in unit.items() if _in(schema, name)})
     return units
+
+
+def _without_signatures(body: str, section: Section) -> str:
+    """Return a section's text with its signature blocks blanked, every offset kept."""
+    text = list(body[section.start : section.end])
+    for start, end in section.signatures:
+        text[start - section.start : end - section.start] = _BLANK.sub(" ", body[start:end])
+    return "".join(text)
 
 
 def _decision_fields(decision: Decision | None) -> dict[str, Any]:
