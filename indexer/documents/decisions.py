@@ -64,6 +64,12 @@ _WHEN = re.compile(
 )
 _WHERE = re.compile(r"(?:paikka|kokouspaikka|plats|mötesplats)\s*:?\s+(.+)", re.IGNORECASE)
 _DATE_AT_END = re.compile(r"\s+\d{1,2}\.\d{1,2}\.\d{4}\s*$")
+# An official's decision numbers itself after its date: "Hyvinvointialueen johtaja 12.3.2024
+# § 166".
+_SECTION_AT_END = re.compile(r"\s+(?:§\s*\d{1,4}|\d{1,4}\s*§)\s*$")
+_DATE_ALONE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
+# Kinds that are one decision of one official, not a meeting's.
+OFFICIALS_KINDS = frozenset({"viranhaltijapäätös", "tjänstemannabeslut"})
 
 
 @dataclass(frozen=True)
@@ -106,19 +112,32 @@ def read_decision(front: str) -> Decision | None:
     assert found is not None
     number = _NUMBER.match(kind_line, found.end())
     organisation = _organisation(kind_line[: found.start()].strip(), head)
+    kind = _KINDS[found[1].lower()]
     maker, maker_date = _decision_maker(head, kind_line)
     meeting_date = _meeting_date(lines) or maker_date
+    if meeting_date is None and kind in OFFICIALS_KINDS:
+        # An official's decision prints its day on a line of its own below the title.
+        meeting_date = next(
+            (extract_date(line) for line in head if _DATE_ALONE.fullmatch(line)), None
+        )
     if meeting_date is None or not (maker or organisation):
         return None
     place = next((m[1] for line in lines if (m := _WHERE.fullmatch(line))), "")
     return Decision(
-        kind=_KINDS[found[1].lower()],
+        kind=kind,
         organisation=organisation,
         decision_maker=maker,
         meeting=number[1] if number else "",
         meeting_date=meeting_date,
         place=_PAGE_OF.sub("", place).strip(),
     )
+
+
+def kind_named(line: str) -> str | None:
+    """Return the kind of decision document a line names ("VIRANHALTIJAN PÄÄTÖS" ->
+    "viranhaltijapäätös"), or None."""
+    found = _KIND.search(line)
+    return _KINDS[found[1].lower()] if found else None
 
 
 def _organisation(before_kind: str, head: list[str]) -> str:
@@ -142,9 +161,9 @@ def _decision_maker(head: list[str], kind_line: str) -> tuple[str, datetime.date
     for line in head:
         if line is kind_line or _WHEN.fullmatch(line) or _WHERE.fullmatch(line):
             continue
-        name = _DATE_AT_END.sub("", line)
+        name = _DATE_AT_END.sub("", _SECTION_AT_END.sub("", line))
         if _BODY.fullmatch(name):
-            return _capitalised(name), extract_date(line) if name != line else None
+            return _capitalised(name), extract_date(line)
     return "", None
 
 

@@ -10,7 +10,7 @@ from indexer.documents import binary
 from indexer.documents.decisions import read_decision
 from indexer.documents.document import Document, Skipped
 from indexer.documents.metadata import extract_date, extract_title
-from indexer.documents.sections import split_sections
+from indexer.documents.official_decisions import decision_sections
 from indexer.documents.text_files import parse_text
 from indexer.documents.unreadable import Unreadable
 
@@ -83,7 +83,7 @@ def _binary_document(
         note=extracted.note,
         page_starts=extracted.page_starts,
         decision=decision,
-        sections=tuple(split_sections(body)) if decision else (),
+        sections=tuple(decision_sections(body, decision, extracted.front)),
     )
 
 

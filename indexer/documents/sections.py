@@ -24,7 +24,7 @@ the appeal instructions, which belong to no section.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indexer.analysis.cases import find_case
 from indexer.documents.signatures import is_signature_label, signature_spans
@@ -90,35 +90,60 @@ def split_sections(body: str) -> list[Section]:
     ...     "§ 2\\nKaikukortti\\nPäätös\\nHyväksyttiin.")]
     [('1', 'Avaus'), ('2', 'Kaikukortti')]
     """
+    lines, offsets = _lines(body)
+    headings = _headings(lines)
+    sections = []
+    for n, (index, number, title, title_lines) in enumerate(headings):
+        last = headings[n + 1][0] if n + 1 < len(headings) else _appeal_start(lines, index)
+        sections.append(_section(body, lines, offsets, (index, number, title, title_lines), last))
+    return sections
+
+
+def whole_decision(body: str, line: int, number: str, title: str, case: str) -> Section:
+    """Return an official's decision as one section: from its title's line to the appeal
+    instructions, with the number and case number its front printed."""
+    lines, offsets = _lines(body)
+    found = _section(body, lines, offsets, (line, number, title, 0), _appeal_start(lines, line))
+    return replace(found, case=found.case or case)
+
+
+def _lines(body: str) -> tuple[list[str], list[int]]:
+    """Return the lines of a text and where each starts."""
     lines = body.split("\n")
     offsets = []
     at = 0
     for line in lines:
         offsets.append(at)
         at += len(line) + 1
-    headings = _headings(lines)
-    sections = []
-    for n, (index, number, title, title_lines) in enumerate(headings):
-        last = headings[n + 1][0] if n + 1 < len(headings) else _appeal_start(lines, index)
-        text_lines = lines[index + 1 + title_lines : last]
-        start = offsets[index]
-        end = max(start, offsets[last] - 1 if last < len(lines) else len(body))
-        after_title = min(offsets[min(index + 1 + title_lines, len(lines) - 1)], end)
-        sections.append(
-            Section(
-                number=number,
-                title=title[:_TITLE_CHARS],
-                case=find_case("\n".join(text_lines[:6])) or "",
-                preparer=_part(text_lines, _PREPARER, 3),
-                proposal=_part(text_lines, _PROPOSAL),
-                decision=_part(text_lines, _DECISION),
-                start=start,
-                end=end,
-                formal=bool(_FORMAL.search(title)),
-                signatures=tuple(signature_spans(body, after_title, end)),
-            )
-        )
-    return sections
+    return lines, offsets
+
+
+def _section(
+    body: str,
+    lines: list[str],
+    offsets: list[int],
+    heading: tuple[int, str, str, int],
+    last: int,
+) -> Section:
+    """Return the section whose heading is (line index, number, title, lines the title takes
+    after the heading line) and whose text ends before line `last`."""
+    index, number, title, title_lines = heading
+    text_lines = lines[index + 1 + title_lines : last]
+    start = offsets[index]
+    end = max(start, offsets[last] - 1 if last < len(lines) else len(body))
+    after_title = min(offsets[min(index + 1 + title_lines, len(lines) - 1)], end)
+    return Section(
+        number=number,
+        title=title[:_TITLE_CHARS],
+        case=find_case("\n".join(text_lines[:6])) or "",
+        preparer=_part(text_lines, _PREPARER, 3),
+        proposal=_part(text_lines, _PROPOSAL),
+        decision=_part(text_lines, _DECISION),
+        start=start,
+        end=end,
+        formal=bool(_FORMAL.search(title)),
+        signatures=tuple(signature_spans(body, after_title, end)),
+    )
 
 
 def _headings(lines: list[str]) -> list[tuple[int, str, str, int]]:

@@ -8,7 +8,7 @@ from indexer.documents.decisions import read_decision
 from indexer.documents.document import Document, Skipped
 from indexer.documents.html_text import HtmlUnreadable, parse_html
 from indexer.documents.metadata import extract_date, extract_title
-from indexer.documents.sections import split_sections
+from indexer.documents.official_decisions import decision_sections
 
 _HTML_SUFFIXES = (".html", ".htm")
 # Characters of a text that are its front, where a decision document says what it is.
@@ -59,7 +59,7 @@ def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         hash=hashlib.sha256(raw).hexdigest(),
         note=note,
         decision=decision,
-        sections=tuple(split_sections(body)) if decision else (),
+        sections=tuple(decision_sections(body, decision)),
     )
 
 
