@@ -34,7 +34,7 @@ _ALONE = re.compile(r"(?:§\s*(\d{1,4})|(\d{1,4})\s*§)")
 _WITH_TITLE = re.compile(r"§\s*(\d{1,4})\s+(\S.*)")
 # Where the appeal instructions begin, after the last section.
 _APPEAL = re.compile(
-    r"(?:muutoksenhakuohjeet?|muutoksenhakukielto|oikaisuvaatimusohje|oikaisuvaatimus"
+    r"(?:muutoksenhaku(?:ohjeet?)?|muutoksenhakukielto|oikaisuvaatimusohje|oikaisuvaatimus"
     r"|valitusosoitus|kunnallisvalitus(?:ohje)?|hallintovalitus(?:ohje)?|besvärsanvisning"
     r"|anvisning för rättelseyrkande|rättelseyrkande|förbud att söka ändring"
     r"|kommunalbesvär|förvaltningsbesvär)(?:\s.{0,40})?",
@@ -100,11 +100,12 @@ def split_sections(body: str) -> list[Section]:
 
 
 def whole_decision(body: str, line: int, number: str, title: str, case: str) -> Section:
-    """Return an official's decision as one section: from its title's line to the appeal
-    instructions, with the number and case number its front printed."""
+    """Return a document that is one decision (an official's, or a page of one) as one
+    section: from its title's line to the appeal instructions, with the number and case
+    number its front printed or its record gave (the case found in the text if none)."""
     lines, offsets = _lines(body)
     found = _section(body, lines, offsets, (line, number, title, 0), _appeal_start(lines, line))
-    return replace(found, case=found.case or case)
+    return replace(found, case=case or found.case)
 
 
 def _lines(body: str) -> tuple[list[str], list[int]]:

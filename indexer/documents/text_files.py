@@ -4,6 +4,7 @@ import hashlib
 import re
 
 from indexer.common import ids
+from indexer.documents.decision_meta import decision_from_meta, meta_section
 from indexer.documents.decisions import read_decision
 from indexer.documents.document import Document, Skipped
 from indexer.documents.html_text import HtmlUnreadable, parse_html
@@ -33,6 +34,7 @@ def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         return Skipped(doc_id, "binary file (control characters)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
+    page = None
     if ids.suffix(doc_id) in _HTML_SUFFIXES:
         try:
             page = parse_html(text)
@@ -46,7 +48,15 @@ def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         body = text
         title = extract_title(body)
     date = extract_date(body)
-    decision = read_decision(body[:_FRONT])
+    # An exported decision page says what it is in its <meta> tags; others, at their top.
+    meta = page.meta if page else {}
+    decision = decision_from_meta(meta)
+    if decision is not None:
+        section = meta_section(meta, body, page.h1 if page else "")
+        sections = [section] if section else []
+    else:
+        decision = read_decision(body[:_FRONT])
+        sections = decision_sections(body, decision)
     if decision is not None:
         title, date = decision.title, decision.meeting_date
     return Document(
@@ -59,7 +69,7 @@ def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         hash=hashlib.sha256(raw).hexdigest(),
         note=note,
         decision=decision,
-        sections=tuple(decision_sections(body, decision)),
+        sections=tuple(sections),
     )
 
 
