@@ -115,3 +115,92 @@ def test_a_page_with_meta_tags_but_no_printed_number(tmp_path: Path) -> None:
     assert [(s.number, s.title, s.case, s.decision) for s in doc.sections] == [
         ("12", "Servicesedel", "Dnr 45/2024", "Servicesedelns värde är 30 euro.")
     ]
+
+
+def documenta_page(charset: str | None) -> str:
+    """A made-up section page in the shape Documenta publishes minutes in."""
+    declared = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+    return (
+        f"<html><head>{declared if charset else ''}<title>Espoon kaupunki</title></head>"
+        '<body><center><a href="TELIMET.HTM">Toimielimet</a> | <a href="T.HTM">'
+        'Sosiaali- ja terveyslautakunta</a> | <a href="P.HTM">Pöytäkirja 14.03.2024</a>'
+        "</center><table><tr><td>Sosiaali- ja terveyslautakunta<br>"
+        "Pöytäkirja 14.03.2024 Pykälä 31</td></tr></table>"
+        "<p>Edellinen asia | Seuraava asia</p><p>412/2024</p><p>05.00.00</p>"
+        "<p>Sosiaali- ja terveyslautakunta</p><p>12 §</p><p>15.2.2024</p>"
+        "<p>§ 31</p><p>Äitiysneuvolan kotikäynnit, maksu 5 €</p>"
+        "<p>Valmistelijat / lisätiedot:</p><p>Öljymäki Åsa</p>"
+        "<p>Päätösehdotus Sosiaali- ja terveystoimen johtaja</p>"
+        "<p>Lautakunta hyväksyy äitiysneuvolan kotikäynnit.</p>"
+        "<p>Päätös</p><p>Hyväksyttiin.</p>"
+        "<p>Edellinen asia | Seuraava asia</p><p>Toimielimet | Pöytäkirja 14.03.2024</p>"
+        "</body></html>"
+    )
+
+
+def test_a_documenta_page_in_cp1252_is_one_section(tmp_path: Path) -> None:
+    for name, charset, encoding in [
+        ("declared.HTM", "windows-1252", "cp1252"),
+        ("undeclared.htm", None, "cp1252"),
+        # Latin-9's euro is cp1252's currency sign: the declaration decides.
+        ("latin9.HTM", "ISO-8859-15", "iso8859-15"),
+    ]:
+        (tmp_path / name).write_bytes(documenta_page(charset).encode(encoding))
+        doc = load(tmp_path, name)
+        assert doc.decision is not None, name
+        assert (doc.title, doc.decision.organisation) == (
+            "Sosiaali- ja terveyslautakunta 14.3.2024, pöytäkirja",
+            "Espoon kaupunki",
+        ), name
+        assert [(s.number, s.title, s.case, s.decision) for s in doc.sections] == [
+            ("31", "Äitiysneuvolan kotikäynnit, maksu 5 €", "Dnro 412/2024", "Hyväksyttiin.")
+        ], name
+        section = doc.body[doc.sections[0].start : doc.sections[0].end]
+        assert "Öljymäki Åsa" in section and "Seuraava asia" not in section, name
+
+
+TWEB_ITEM = [
+    [
+        "Kotihoidon palvelusetelin arvo",
+        "VD/2345/05.00.00/2024",
+        "Päätöshistoria",
+        "Sosiaali- ja terveyslautakunta 5.2.2024 § 12",
+        "Kotihoidon palvelusetelin arvoa korotetaan.",
+        "Kaupunginhallitus 4.3.2024 § 40",
+        "Kaupunginjohtajan esitys:",
+        "Kaupunginhallitus hyväksyy palvelusetelin uuden arvon.",
+        "Päätös",
+        "Hyväksyttiin.",
+    ]
+]
+# The same item with only its earlier handlings: which meeting the file is of is not said.
+TWEB_HISTORY = [
+    [
+        "Kotihoidon palvelusetelin arvo",
+        "VD/2345/05.00.00/2024",
+        "Päätöshistoria Sosiaali- ja terveyslautakunta 5.2.2024 § 12",
+        "Kaupunginhallitus 4.3.2024 § 40",
+        "Kaupunginhallituksen käsittely",
+        "Päätös",
+        "Hyväksyttiin.",
+    ]
+]
+
+
+def test_a_tweb_item_pdf_is_one_section_of_its_handling(tmp_path: Path) -> None:
+    from tests import sample_documents as sd
+
+    sd.write(tmp_path / "item.pdf", sd.pdf_bytes(TWEB_ITEM, title="Tweb", footer=None))
+    doc = load(tmp_path, "item.pdf")
+    assert doc.decision is not None
+    assert (doc.title, doc.date, doc.decision.decision_maker) == (
+        "Kaupunginhallitus 4.3.2024, pöytäkirja",
+        datetime.date(2024, 3, 4),
+        "Kaupunginhallitus",
+    )
+    assert [(s.number, s.title, s.case, s.decision) for s in doc.sections] == [
+        ("40", "Kotihoidon palvelusetelin arvo", "VD/2345/05.00.00/2024", "Hyväksyttiin.")
+    ]
+    sd.write(tmp_path / "history.pdf", sd.pdf_bytes(TWEB_HISTORY, title="Tweb", footer=None))
+    doc = load(tmp_path, "history.pdf")
+    assert (doc.decision, doc.title) == (None, "Kotihoidon palvelusetelin arvo")

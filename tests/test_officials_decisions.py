@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.documents.decisions import read_decision
+from indexer.documents.decision_documents import read_decision_document
 from indexer.documents.loading import load
-from indexer.documents.official_decisions import decision_sections
 from indexer.search.searching import search
 from indexer.writing.build import build_index
 from tests import sample_documents as sd
@@ -77,9 +76,8 @@ TEXT_SHAPES = [
 
 @pytest.mark.parametrize(("text", "expected"), TEXT_SHAPES)
 def test_an_officials_decision_is_one_section(text: str, expected: tuple) -> None:
-    decision = read_decision(text)
+    decision, sections = read_decision_document(text, text)
     assert decision is not None and decision.kind in {"viranhaltijapäätös", "tjänstemannabeslut"}
-    sections = decision_sections(text, decision)
     assert [
         (
             decision.decision_maker,

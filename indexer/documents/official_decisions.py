@@ -21,8 +21,8 @@ minutes does.
 import re
 
 from indexer.analysis.cases import find_case
-from indexer.documents.decisions import OFFICIALS_KINDS, Decision, kind_named
-from indexer.documents.sections import Section, split_sections, whole_decision
+from indexer.documents.decisions import Decision, kind_named
+from indexer.documents.sections import Section, whole_decision
 
 # Lines of the text's top where the front's items are.
 _TOP_LINES = 15
@@ -43,22 +43,18 @@ _PAGE_OF = re.compile(r"\d{1,4}\s*(?:\(\s*\d{1,4}\s*\)|/\s*\d{1,4})")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def decision_sections(body: str, decision: Decision | None, front: str = "") -> list[Section]:
-    """Return a decision document's sections: a meeting's at their headings, an official's
-    decision as one section; [] for other documents. front: the first page as printed, with
-    the running header the body leaves out (where a PDF may print the decision's number)."""
-    if decision is None:
-        return []
-    if decision.kind not in OFFICIALS_KINDS:
-        return split_sections(body)
+def official_section(body: str, decision: Decision, front: str = "") -> Section | None:
+    """Return an official's decision as its one section, or None when its top has no
+    subject. front: the first page as printed, with the running header the body leaves out
+    (where a PDF may print the decision's number)."""
     lines = body.split("\n")
     top = [" ".join(line.split()) for line in lines[:_TOP_LINES]]
     subject = _subject_line(top, decision)
     if subject is None:
-        return []
+        return None
     line, title = subject
     head = "\n".join([*top[:line], *front.splitlines()[:_TOP_LINES]])
-    return [whole_decision(body, line, _number(head), title, find_case(head) or "")]
+    return whole_decision(body, line, _number(head), title, find_case(head) or "")
 
 
 def _number(head: str) -> str:

@@ -99,12 +99,23 @@ def split_sections(body: str) -> list[Section]:
     return sections
 
 
-def whole_decision(body: str, line: int, number: str, title: str, case: str) -> Section:
+def whole_decision(
+    body: str,
+    line: int,
+    number: str,
+    title: str,
+    case: str,
+    *,
+    title_lines: int = 0,
+    end_line: int | None = None,
+) -> Section:
     """Return a document that is one decision (an official's, or a page of one) as one
-    section: from its title's line to the appeal instructions, with the number and case
-    number its front printed or its record gave (the case found in the text if none)."""
+    section: from its heading's line (followed by title_lines lines of its title) to the
+    appeal instructions or end_line, with the number and case number its front printed or
+    its record gave (the case found in the text if none)."""
     lines, offsets = _lines(body)
-    found = _section(body, lines, offsets, (line, number, title, 0), _appeal_start(lines, line))
+    last = _appeal_start(lines, line) if end_line is None else end_line
+    found = _section(body, lines, offsets, (line, number, title, title_lines), last)
     return replace(found, case=case or found.case)
 
 
