@@ -13,7 +13,7 @@ from indexer.analysis import swedish
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
 from indexer.search import facets, snippets, spelling
-from indexer.search.decision_terms import decision_clauses
+from indexer.search.decision_terms import case_query, decision_clauses
 from indexer.search.document_view import iso_date, page_at
 from indexer.search.filters import Filters, parse_sort
 from indexer.search.grouping import group_by_file
@@ -255,9 +255,16 @@ def browse(
     limit: int = DEFAULT_LIMIT,
     filters: Filters | None = None,
     sort: str = "newest",
+    sections: bool = False,
+    case: str = "",
 ) -> SearchResult:
     """Return one page of every document that passes the filters, newest first unless asked
-    otherwise, with the facets of all of them: what a search page shows before a query."""
+    otherwise, with the facets of all of them: what a search page shows before a query.
+
+    sections: list the sections of decision documents instead of files, leaving out the
+    formalities of every meeting (what a feed that follows a decision maker lists); case:
+    only the sections of that case (raises QueryError when it is not a case number).
+    """
     _check_page(page, limit)
     filters = filters or Filters()
     sort = parse_sort(sort)
@@ -265,8 +272,17 @@ def browse(
     keep = page * limit
     with searchers.live_searcher(index_dir) as (_, searcher):
         cols = facets.columns(searcher)
-        # Files, not their sections' units.
-        files = [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
+        if sections or case:
+            files = [d for d in cols.live if cols.section[d] and not cols.boilerplate[d]]
+            if case:
+                q = case_query(case)
+                in_case = set(q.docs(searcher)) if "case" in searcher.schema else set()
+                files = [d for d in files if d in in_case]
+        else:
+            # Files, not their sections' units.
+            files = (
+                [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
+            )
         matched = facets.narrow(cols, files, filters)
         # No query, so no relevance: the newest first.
         order = "newest" if sort == "relevance" else sort
