@@ -210,6 +210,8 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
             case = f" · {hit.case}" if hit.case else ""
             click.echo(f"   {_shown(f'{who} · {meeting}{case}')}")
         click.echo(f"   {_terminal_snippet(hit.snippet)}")
+        for also in hit.also:
+            click.echo(f"   also in the {also['relation']}: {_shown(str(also['id']))}")
         if hit.more_in_meeting:
             click.echo(f"   ({hit.more_in_meeting} more in this meeting)")
 

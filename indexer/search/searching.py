@@ -13,6 +13,7 @@ from indexer.analysis import swedish
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
 from indexer.search import facets, snippets, spelling
+from indexer.search.agenda_minutes import collapse_agenda_minutes
 from indexer.search.decision_terms import case_query, decision_clauses
 from indexer.search.document_view import iso_date, page_at
 from indexer.search.filters import Filters, parse_sort
@@ -222,6 +223,7 @@ def search(
                         filters,
                     )
                 hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit : keep], more)
+                hits = collapse_agenda_minutes(hits)
     except OutOfTime:
         raise QueryError(
             "The query needed more than %(seconds)s s of work and was stopped. Make it more "
