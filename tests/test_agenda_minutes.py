@@ -67,3 +67,20 @@ def test_the_api_and_the_page_link_the_agenda(index_dir: Path) -> None:
     assert page.count('class="hit"') == 1
     link = "/doc/esityslista.txt?q=tuloveroprosentti&amp;back=q%3Dtuloveroprosentti#s82"
     assert f'<a href="{link}">Myös esityslistassa</a>' in page
+
+
+def test_the_benchmark_counts_the_agenda_a_minutes_hit_links(index_dir: Path) -> None:
+    from bench.decisions import measure
+
+    # Only the agenda's section is expected: the minutes' hit, which links it, finds it.
+    queries = {
+        "topical": [{"q": "tuloveroprosentti", "sections": [["esityslista.txt", "82"]]}],
+        "cases": [
+            {
+                "q": "lapdno 2025-868",
+                "sections": [["esityslista.txt", "82"], ["poytakirja.txt", "82"]],
+            }
+        ],
+    }
+    figures = measure(index_dir, queries)
+    assert (figures["section MRR@10"], figures["case recall"]) == (1.0, 1.0)

@@ -620,6 +620,7 @@ def test_the_decisions_benchmark_measures_sections_cases_and_meetings(archive: P
         "case recall": 0.5,
         "decision maker and date right": 4 / 5,
         "appeal snippets": 0.0,
+        "signature snippets": 0.0,
     }
 
 
