@@ -41,6 +41,8 @@ def test_signature_blocks_are_recognised(text: str, blocks: list[str]) -> None:
 
 MINUTES = (
     "Lapuan kaupunki Pöytäkirja 21/2024\nKaupunginhallitus 9.12.2024\nAika 9.12.2024 klo 16\n"
+    "Saapuvilla\nAnneli Aho, puheenjohtaja\nPekka Paju\n"
+    "Allekirjoitukset\nAnneli Aho\nPuheenjohtaja\nMaija Mallikas\nPöytäkirjanpitäjä\n"
     "§ 350\nKotihoidon palveluseteli\nPäätös\nPalveluseteli otettiin käyttöön kotihoidossa.\n"
     "Vakuudeksi\nMaija Mallikas\npöytäkirjanpitäjä\n"
     "§ 351\nToimielinten kokouskäytännöt\n"
@@ -72,5 +74,11 @@ def test_signatures_rank_below_the_matter_and_make_no_snippet(tmp_path: Path) ->
     assert "Mallikas" not in found[0].snippet
     # A name that only signed finds the file, not the section it signed.
     assert [(h.id, h.section) for h in search(index_dir, "Mallikas").hits] == [("kh.txt", None)]
+    # The front's own signatures: its snippet shows them only when they are what matched.
+    [paju] = search(index_dir, "Paju").hits
+    assert (paju.section, "Pekka <mark>Paju</mark>" in paju.snippet) == (None, True)
+    assert "Allekirjoitukset" not in paju.snippet and "Mallikas" not in paju.snippet
+    [mallikas] = search(index_dir, "Mallikas").hits
+    assert "Maija <mark>Mallikas</mark> Pöytäkirjanpitäjä" in mallikas.snippet
     # No unit holds both the matter and the signer's name: any word of them is ranked.
     assert search(index_dir, "palveluseteli mallikas").mode == "any"

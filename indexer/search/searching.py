@@ -361,7 +361,8 @@ def _hits(
         if section:
             file = file_fields(searcher, section, files)
             fields, body = {**file, **unit}, file["body"][start : section["end"]]
-        text, at = snippets.snippet_at(body, spans[docnum])
+        hidden = () if section else unit.get("signatures") or ()
+        text, at = snippets.snippet_at(body, spans[docnum], hidden)
         decision = fields.get("decision") or {}
         hits.append(
             Hit(

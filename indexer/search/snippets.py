@@ -9,7 +9,7 @@ short one, and the snippet and the document page mark exactly the same words.
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from whoosh import highlight, query
 from whoosh.analysis import Token
@@ -22,6 +22,7 @@ SNIPPET_FRAGMENTS = 3
 # Context kept around the matched words of a fragment, in characters.
 _SURROUND = 80
 _WHITESPACE = re.compile(r"\s+")
+_BLANK = re.compile(r"[^\n]")
 _SENTENCE_ENDS = (". ", "! ", "? ", ".\n", "\n\n")
 
 
@@ -135,9 +136,21 @@ def snippet(text: str, spans: list[tuple[int, int]]) -> str:
     return snippet_at(text, spans)[0]
 
 
-def snippet_at(text: str, spans: list[tuple[int, int]]) -> tuple[str, int | None]:
+def snippet_at(
+    text: str, spans: list[tuple[int, int]], hidden: Sequence[Sequence[int]] = ()
+) -> tuple[str, int | None]:
     """Return snippet()'s fragments and the character where the best of them has its first
-    matched word (for the page a PDF's snippet is on); ("", None) when nothing matched."""
+    matched word (for the page a PDF's snippet is on); ("", None) when nothing matched.
+
+    hidden: (start, end) ranges of boilerplate (signature blocks) that no fragment shows
+    while a word matched outside them; the snippet is theirs only when all matched there.
+    """
+    outside = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in hidden)]
+    if hidden and outside:
+        blank = list(text)
+        for start, end in hidden:
+            blank[start:end] = _BLANK.sub(" ", text[start:end])
+        text, spans = "".join(blank), outside
     tokens = _tokens(spans)
     if not tokens:
         return "", None

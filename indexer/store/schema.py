@@ -59,6 +59,10 @@ def make_schema(analyzer: Analyzer, swedish: Analyzer | None = None) -> Schema:
         # document's sections (a list of dicts), on its file's unit.
         section=STORED(),
         sections=STORED(),
+        # Where a sectioned file's signature blocks are in its text ([start, end] pairs), on its
+        # file's unit: searched there, but no snippet of its is made of them when it matches
+        # elsewhere (documents/signatures.py).
+        signatures=STORED(),
         # A section's case number, its normal form and its number alone
         # (documents/cases.py), so that "lapdno 2024-867" and "2024-867" find it.
         case=KEYWORD(lowercase=True, commas=True),

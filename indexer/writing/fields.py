@@ -17,6 +17,7 @@ from indexer.documents.decisions import Decision
 from indexer.documents.document import Document
 from indexer.documents.metadata import is_heading
 from indexer.documents.sections import Section
+from indexer.documents.signatures import signature_spans
 from indexer.store.schema import SWEDISH_FIELDS
 from indexer.store.units import FORMAL, FRONT, SECTION, is_sectioned
 
@@ -115,14 +116,17 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
     masked = list(body)
     for section in doc.sections:
         masked[section.start : section.end] = _BLANK.sub(" ", body[section.start : section.end])
-        # A section's signature blocks are searched with the front's attendance and
-        # signatures, ranked as boilerplate, and never make the section's snippet.
-        for start, end in section.signatures:
-            masked[start:end] = body[start:end]
     # The appeal instructions after the last section are the same in every meeting's
     # minutes: left out of the search, so that no snippet is made of them.
     tail = doc.sections[-1].end
     masked[tail:] = _BLANK.sub(" ", body[tail:])
+    signatures = signature_spans("".join(masked))
+    for section in doc.sections:
+        # A section's signature blocks are searched with the front's attendance and
+        # signatures, ranked as boilerplate, and never make the section's snippet.
+        for start, end in section.signatures:
+            masked[start:end] = body[start:end]
+        signatures.extend(section.signatures)
     # A Swedish document's words are indexed in body_sv and title_sv (document_fields).
     swedish = SWEDISH_FIELDS["body"] in fields
     body_field = SWEDISH_FIELDS["body"] if swedish else "body"
@@ -134,6 +138,7 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
     # its index.
     fields["file"] = doc.id
     fields["_stored_body"] = body
+    fields["signatures"] = [list(span) for span in sorted(signatures)] or None
     fields["sections"] = [
         {"number": s.number, "title": s.title, "case": s.case, "start": s.start}
         for s in doc.sections
