@@ -122,7 +122,7 @@ def scale(seeds: Path, queries: dict[str, Any], copies: int, work: Path) -> dict
     seconds = time.perf_counter() - started
     generation = index_dir / (index_dir / "CURRENT").read_text().strip()
     size = sum(p.stat().st_size for p in generation.rglob("*") if p.is_file())
-    pages = _pages(index_dir)
+    pages, units = _pages(index_dir)
     times = []
     for _ in range(3):
         for item in queries.get("topical", []):
@@ -134,23 +134,26 @@ def scale(seeds: Path, queries: dict[str, Any], copies: int, work: Path) -> dict
         "pages": pages,
         "build s": seconds,
         "pages/s": pages / seconds,
+        "units": units,
         "index MB": size / 2**20,
         "query p50 ms": statistics.median(times),
         "query p95 ms": statistics.quantiles(times, n=20)[-1],
     }
 
 
-def _pages(index_dir: Path) -> int:
-    """Return how many PDF pages the index's files have (each file's unit counted once)."""
+def _pages(index_dir: Path) -> tuple[int, int]:
+    """Return how many PDF pages the index's files have (each file's unit counted once) and
+    how many units of search (files and sections) it has."""
     from whoosh import index
 
     ix = index.open_dir(str(index_dir / (index_dir / "CURRENT").read_text().strip()))
     with ix.searcher() as searcher:
-        return sum(
+        pages = sum(
             len(fields.get("pages") or ())
             for fields in searcher.all_stored_fields()
             if "hash" in fields
         )
+        return pages, searcher.doc_count()
 
 
 def _reciprocal(relevant: list[bool]) -> float:
