@@ -145,12 +145,17 @@ def snippet_at(
     hidden: (start, end) ranges of boilerplate (signature blocks) that no fragment shows
     while a word matched outside them; the snippet is theirs only when all matched there.
     """
-    outside = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in hidden)]
+    outside = [s for s in spans if not _within(s, hidden)] if hidden else spans
     if hidden and outside:
-        blank = list(text)
-        for start, end in hidden:
-            blank[start:end] = _BLANK.sub(" ", text[start:end])
-        text, spans = "".join(blank), outside
+        # Piece by piece: a minutes file's text is long, and a list of its characters cost
+        # a millisecond a hit.
+        pieces, at = [], 0
+        for start, end in sorted(hidden):
+            start = max(start, at)
+            pieces += [text[at:start], _BLANK.sub(" ", text[start:end])]
+            at = max(at, end)
+        pieces.append(text[at:])
+        text, spans = "".join(pieces), outside
     tokens = _tokens(spans)
     if not tokens:
         return "", None
@@ -172,6 +177,10 @@ def snippet_at(
     # Fragments keep the text's line breaks; one line reads better in a result list.
     html = " ".join(MarkFormatter().format(best).split())
     return html, max(best, key=scorer).matches[0].startchar
+
+
+def _within(span: tuple[int, int], ranges: Sequence[Sequence[int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in ranges)
 
 
 def _unrepeated(text: str, fragments: list[highlight.Fragment]) -> list[highlight.Fragment]:
