@@ -71,6 +71,14 @@ _PUBLIC = {
     "MAX_PREFIX_CHARS": ("search.suggestions", "MAX_PREFIX_CHARS"),
     "warm_suggestions": ("search.suggestions", "warm"),
     "example_queries": ("search.suggestions", "examples"),
+    # Following a search by e-mail: subscribing with double opt-in, and the alerts' runs.
+    "SavedSearch": ("service.saved_searches", "SavedSearch"),
+    "subscribe": ("service.subscribing", "subscribe"),
+    "pending_subscription": ("service.subscribing", "pending"),
+    "confirm_subscription": ("service.subscribing", "confirm"),
+    "followed_search": ("service.subscribing", "following"),
+    "unsubscribe": ("service.subscribing", "unsubscribe"),
+    "send_alerts": ("service.alerts", "send_alerts"),
     # What the index holds.
     "index_stats": ("service.stats", "index_stats"),
     "live_meta": ("store.generations", "live_meta"),
@@ -85,6 +93,11 @@ _PUBLIC = {
     "NothingIndexed": ("writing.build", "NothingIndexed"),
     "WriterBusy": ("store.lock", "WriterBusy"),
     "WorkerFailed": ("writing.workers", "WorkerFailed"),
+    "SubscriptionError": ("service.subscribing", "SubscriptionError"),
+    "TooManyRequests": ("service.subscribing", "TooManyRequests"),
+    "MailUnavailable": ("service.mail", "MailUnavailable"),
+    "AlertStoreUnavailable": ("service.alert_store", "AlertStoreUnavailable"),
+    "AlertsBusy": ("service.alerts", "AlertsBusy"),
     "Message": ("common.messages", "Message"),
     "reason_kind": ("documents.skip_reasons", "reason_kind"),
     # What a caller does to text before it shows it or writes it into XML.
