@@ -2,6 +2,7 @@
 `sotehaku alerts` command, and a real SMTP server (aiosmtpd) on loopback that keeps what it
 is sent."""
 
+import dataclasses
 import email
 import re
 import sqlite3
@@ -159,3 +160,206 @@ def test_a_subscription_is_confirmed_sent_what_is_new_once_and_ended(setup: Setu
     setup.add("lautakunta/2024-05.txt", "Talousarvion seuranta\n\nTalousarvio seurannassa.")
     assert setup.alerts() == (0, "Sent 0 alerts; 0 subscriptions had nothing new.\n")
     assert setup.inbox.take() == []
+
+
+def test_the_page_says_the_same_whatever_the_address_and_sends_one_confirmation(
+    setup: Setup,
+) -> None:
+    client = setup.client()
+    first = subscribe(client, "liisa@example.org", q="kotihoito")
+    again = subscribe(client, "liisa@example.org", q="kotihoito")
+    other_search = subscribe(client, "liisa@example.org", q="talousarvio")
+    new_address = subscribe(client, "pekka@example.org", q="kotihoito")
+    pages = [r.get_data(as_text=True) for r in (first, again, other_search, new_address)]
+    # One address pending, or a new one: the visitor cannot tell them apart.
+    assert pages[1] == pages[0] == pages[3].replace("pekka", "liisa")
+    assert pages[2].replace("talousarvio", "kotihoito") == pages[0]
+    assert not any("@example.org" in page for page in pages)
+    sent = setup.inbox.take()
+    assert sorted(to for to, _ in sent) == [["liisa@example.org"], ["pekka@example.org"]]
+
+
+def test_requests_are_limited_per_client_and_per_address(setup: Setup) -> None:
+    client = setup.client()
+    for n in range(5):
+        assert subscribe(client, f"henkilo{n}@example.org", q="kotihoito").status_code == 200
+    refused = subscribe(client, "henkilo5@example.org", q="kotihoito")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "3600"
+    assert "Liian monta tilauspyyntöä" in refused.get_data(as_text=True)
+    assert len(setup.inbox.take()) == 5
+
+    # From many networks, one address gets at most three confirmations an hour, even when
+    # each was confirmed before the next request.
+    for n, q in enumerate(["kotihoito", "talousarvio", "hyvinvointialue", "palvelut"]):
+        remote = {"REMOTE_ADDR": f"10.0.{n}.1"}
+        page = client.post(
+            "/alerts/subscribe",
+            data={"q": q, "email": "kohde@example.org"},
+            environ_base=remote,
+        )
+        assert page.status_code == 200
+        for _, message in setup.inbox.take():
+            assert confirm(client, message).status_code == 200
+        assert n < 3 or setup.inbox.messages == []
+    assert setup.inbox.messages == []
+
+
+def test_a_bad_address_or_search_is_refused_with_a_message(setup: Setup) -> None:
+    client = setup.client()
+    for address in ["", "liisa", "a@b", "liisa@example.org\r\nBcc: x@example.org", "a b@c.fi"]:
+        page = subscribe(client, address, q="kotihoito")
+        assert page.status_code == 400, address
+        assert "Anna yksi sähköpostiosoite" in page.get_data(as_text=True)
+    assert subscribe(client, "liisa@example.org", q="*koti").status_code == 400
+    assert subscribe(client, "liisa@example.org", q="koti", year="20x1").status_code == 400
+    assert setup.inbox.take() == []
+
+
+def test_hostile_queries_and_titles_are_escaped_in_the_messages(setup: Setup) -> None:
+    client = setup.client()
+    subscribe(client, "pekka@example.org", q="talousarvio\r\nBcc: vieras@example.org")
+    ((to, confirmation),) = setup.inbox.take()
+    assert to == ["pekka@example.org"] and confirmation["Bcc"] is None
+    subscribe(client, "liisa@example.org", q='talousarvio NOT "<img src=x onerror=alert(1)>"')
+    ((to, confirmation),) = setup.inbox.take()
+    confirm_html = confirmation.get_body(("html",)).get_content()
+    assert "<img" not in confirm_html and "&lt;img src=x" in confirm_html
+    confirm(client, confirmation)
+    setup.add("lautakunta/2024-09.txt", '<script>alert("x")</script> talousarvio\n\nTalousarvio.')
+    assert setup.alerts()[0] == 0
+    ((to, alert),) = setup.inbox.take()
+    assert to == ["liisa@example.org"]
+    assert alert["Subject"] == 'Uusia asiakirjoja: “talousarvio NOT "<img src=x onerror=alert(1)>"”'
+    html = alert.get_body(("html",)).get_content()
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; talousarvio" in html
+    assert '<script>alert("x")</script> talousarvio' in alert.get_body(("plain",)).get_content()
+
+
+def test_no_address_reaches_a_page_or_another_subscribers_message(setup: Setup) -> None:
+    client = setup.client()
+    shown = []
+    for address in ["liisa@example.org", "pekka@example.net"]:
+        shown.append(subscribe(client, address, q="talousarvio"))
+        ((_, confirmation),) = setup.inbox.take()
+        (link,) = [u for u in links(confirmation) if u.startswith("/alerts/confirm")]
+        shown += [client.get(link), confirm(client, confirmation)]
+    setup.add("lautakunta/2024-06.txt", "Talousarvion ennuste\n\nTalousarvio ennustaa.")
+    assert setup.alerts() == (0, "Sent 2 alerts; 0 subscriptions had nothing new.\n")
+    alerts = dict((to[0], message) for to, message in setup.inbox.take())
+    for mine, theirs in [("liisa@example.org", "pekka"), ("pekka@example.net", "liisa")]:
+        raw = alerts[mine].as_bytes()
+        assert theirs.encode() not in raw
+        (unsubscribe,) = [u for u in links(alerts[mine]) if u.startswith("/alerts/unsubscribe")]
+        shown += [client.get(unsubscribe), client.post(unsubscribe)]
+    shown.append(client.get("/?q=talousarvio"))
+    for page in shown:
+        text = page.get_data(as_text=True)
+        assert "liisa" not in text and "pekka" not in text and "example.net" not in text
+
+
+def test_a_mail_client_unsubscribes_with_one_post(setup: Setup) -> None:
+    client = setup.client()
+    subscribe(client, "liisa@example.org", q="kotihoito")
+    confirm(client, setup.inbox.take()[0][1])
+    setup.add("lautakunta/2024-07.txt", "Kotihoidon kysely\n\nKotihoito kysyy.")
+    setup.alerts()
+    ((_, alert),) = setup.inbox.take()
+    target = urlsplit(alert["List-Unsubscribe"].strip("<>"))
+    done = client.post(
+        f"{target.path}?{target.query}",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert done.status_code == 200
+    setup.add("lautakunta/2024-08.txt", "Kotihoidon tulos\n\nKotihoito tulos.")
+    assert setup.alerts() == (0, "Sent 0 alerts; 0 subscriptions had nothing new.\n")
+    assert setup.inbox.take() == []
+
+
+def test_an_unconfirmed_request_expires_after_48_hours(setup: Setup) -> None:
+    client = setup.client()
+    subscribe(client, "liisa@example.org", q="kotihoito")
+    ((_, confirmation),) = setup.inbox.take()
+    with sqlite3.connect(setup.index / STORE_FILE) as db:
+        db.execute("UPDATE subscriptions SET created = ?", (time.time() - 49 * 3600,))
+    (link,) = [u for u in links(confirmation) if u.startswith("/alerts/confirm")]
+    page = client.get(link)
+    assert page.status_code == 404 and "Linkki on vanhentunut" in page.get_data(as_text=True)
+    # And a new request to the address is no longer held back by it.
+    subscribe(client, "liisa@example.org", q="kotihoito")
+    assert len(setup.inbox.take()) == 1
+
+
+def test_the_mail_server_down_fails_clearly_and_marks_nothing_sent(setup: Setup) -> None:
+    client = setup.client()
+    subscribe(client, "liisa@example.org", q="talousarvio")
+    confirm(client, setup.inbox.take()[0][1])
+    setup.add("lautakunta/2024-10.txt", "Talousarvion lisäys\n\nTalousarvio kasvaa.")
+    closed = {**setup.env, "SOTEHAKU_SMTP_PORT": str(free_port())}
+    done = CliRunner().invoke(cli, ["alerts", "--index", str(setup.index)], env=closed)
+    assert done.exit_code == 1
+    assert "Error: The mail server 127.0.0.1:" in done.output and "cannot be used" in done.output
+    # A subscription asked for meanwhile is not kept, and the visitor is told to try later.
+    down = create_app(
+        {"TESTING": True, "INDEX_DIR": setup.index, "MAIL": replace_port(setup.mail)}
+    ).test_client()
+    page = subscribe(down, "pekka@example.org", q="talousarvio")
+    assert page.status_code == 503
+    assert "Vahvistusviestiä ei voitu nyt lähettää" in page.get_data(as_text=True)
+
+    assert setup.alerts() == (0, "Sent 1 alerts; 0 subscriptions had nothing new.\n")
+    ((_, alert),) = setup.inbox.take()
+    assert "Talousarvion lisäys" in alert.get_body(("plain",)).get_content()
+    subscribe(client, "pekka@example.org", q="talousarvio")
+    assert [to for to, _ in setup.inbox.take()] == [["pekka@example.org"]]
+
+
+def replace_port(mail: MailSettings) -> MailSettings:
+    """The same settings with a port nothing listens on."""
+    return dataclasses.replace(mail, port=free_port())
+
+
+def test_the_search_page_links_its_feed_and_offers_alerts_when_mail_is_set(
+    setup: Setup, client
+) -> None:
+    page = setup.client().get("/?q=talousarvio&source=lautakunta&sort=newest&page=1")
+    text = page.get_data(as_text=True)
+    count = text.index('class="count"')
+    feed = text.index('<a class="feed" type="application/atom+xml"')
+    assert count < feed < text.index('class="results"')
+    assert 'href="/feed.atom?q=talousarvio&amp;source=lautakunta">' in text
+    assert "Seuraa tätä hakua (Atom-syöte)" in text
+    assert '<input type="hidden" name="q" value="talousarvio">' in text
+    assert '<input type="hidden" name="source" value="lautakunta">' in text
+    assert 'name="sort"' not in text[feed : text.index("</details>")]
+    # Without SMTP settings (the project's seeds app): the feed link, no form, no pages.
+    plain = client.get("/?q=VATE").get_data(as_text=True)
+    assert 'class="feed"' in plain and "/alerts/subscribe" not in plain
+    assert client.post("/alerts/subscribe", data={"email": "a@b.fi"}).status_code == 404
+    assert client.get("/alerts/unsubscribe?t=x").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"SOTEHAKU_SMTP_HOST": ""}, "E-mail alerts are off: set SOTEHAKU_SMTP_HOST"),
+        ({"SOTEHAKU_SMTP_SECURITY": "tls"}, "SOTEHAKU_SMTP_SECURITY must be one of"),
+        ({"SOTEHAKU_PUBLIC_URL": ""}, "SOTEHAKU_PUBLIC_URL must be set when"),
+        ({"SOTEHAKU_MAIL_FROM": "haku"}, "SOTEHAKU_MAIL_FROM must be the sender's"),
+        ({"SOTEHAKU_SMTP_PORT": "x"}, "SOTEHAKU_SMTP_PORT must be a whole number"),
+    ],
+)
+def test_the_alerts_command_names_a_missing_or_bad_setting(
+    setup: Setup, changes: dict[str, str], error: str
+) -> None:
+    done = CliRunner().invoke(
+        cli, ["alerts", "--index", str(setup.index)], env={**setup.env, **changes}
+    )
+    assert done.exit_code == 1 and error in done.output
+
+
+def test_the_alerts_command_without_an_index_says_so(setup: Setup, tmp_path: Path) -> None:
+    done = CliRunner().invoke(cli, ["alerts", "--index", str(tmp_path / "none")], env=setup.env)
+    assert done.exit_code == 1 and "No index in" in done.output
+    assert not (tmp_path / "none").exists()

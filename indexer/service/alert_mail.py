@@ -35,6 +35,43 @@ SUBJECT_CHARS = 80
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
+# The filters' names, as the search page calls them in each language.
+LABELS = {
+    "fi": {
+        "year": "Vuosi",
+        "source": "Lähde",
+        "format": "Tiedostomuoto",
+        "language": "Kieli",
+        "decision_maker": "Päättäjä",
+        "organisation": "Organisaatio",
+        "kind": "Asiakirjan laji",
+        "from": "Alkaen",
+        "to": "Asti",
+    },
+    "sv": {
+        "year": "År",
+        "source": "Källa",
+        "format": "Filformat",
+        "language": "Språk",
+        "decision_maker": "Beslutsfattare",
+        "organisation": "Organisation",
+        "kind": "Handlingstyp",
+        "from": "Från",
+        "to": "Till",
+    },
+    "en": {
+        "year": "Year",
+        "source": "Source",
+        "format": "Format",
+        "language": "Language",
+        "decision_maker": "Decision maker",
+        "organisation": "Organisation",
+        "kind": "Document kind",
+        "from": "From",
+        "to": "To",
+    },
+}
+
 TEXTS = {
     "fi": {
         "confirm_subject": "Vahvista hakuvahdin tilaus",
@@ -96,7 +133,7 @@ def confirmation(
     """Return the message that asks to confirm a subscription through its token's link."""
     texts, site = TEXTS[lang], _site_name(lang)
     link = f"{mail.public_url}{CONFIRM_PATH}?{urlencode({'t': token, 'lang': lang})}"
-    body = texts["confirm_body"].format(site=site, search=_line(saved.described()))
+    body = texts["confirm_body"].format(site=site, search=_line(saved.described(LABELS[lang])))
     end = texts["confirm_end"].format(hours=PENDING_HOURS)
     message = _message(mail, address, texts["confirm_subject"], lang)
     message.set_content(f"{body}\n\n{link}\n\n{end}\n")
@@ -118,7 +155,7 @@ def alert(
     """Return the alert that lists new documents (at most MAX_ITEMS of hits), with the link
     to the search and the one that ends the subscription, also as List-Unsubscribe."""
     texts, site = TEXTS[lang], _site_name(lang)
-    search = _line(saved.described())
+    search = _line(saved.described(LABELS[lang]))
     search_link = f"{mail.public_url}{saved.page_path()}&lang={lang}"
     unsubscribe = f"{mail.public_url}{UNSUBSCRIBE_PATH}?{urlencode({'t': unsubscribe_token})}"
     message = _message(mail, address, texts["alert_subject"].format(search=_subject(search)), lang)

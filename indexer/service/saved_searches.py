@@ -5,6 +5,7 @@ It is kept as the search page's own arguments (q and the filters, urlencoded), s
 alert links to the same search the person saw, and the filters are read by the same code.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -55,9 +56,11 @@ class SavedSearch:
         """Return the search page's path and arguments, newest first."""
         return "/?" + urlencode([*self.pairs, ("sort", "newest")])
 
-    def described(self) -> str:
-        """Return the search in one line for a person: the query, then the filters."""
-        filters = [f"{k}: {v}" for k, v in self.pairs if k != "q"]
+    def described(self, labels: Mapping[str, str] | None = None) -> str:
+        """Return the search in one line for a person: the query, then the filters, each
+        named by its label (the argument's name without one)."""
+        labels = labels or {}
+        filters = [f"{labels.get(k, k)}: {v}" for k, v in self.pairs if k != "q"]
         return " · ".join([f"“{self.q}”"] * bool(self.q) + filters) or "*"
 
 
