@@ -371,6 +371,7 @@ def rendered_units(folder: Path) -> dict[str, str]:
             "systemd/sotehaku.service.in", **values, BIND="127.0.0.1:8000", WORKERS="2"
         ),
         "sotehaku-watch.service": render("systemd/sotehaku-watch.service.in", **values),
+        "sotehaku-alerts.service": render("systemd/sotehaku-alerts.service.in", **values),
     }
 
 
@@ -384,6 +385,9 @@ def test_the_units_run_sandboxed_as_sotehaku_writing_the_index_only(tmp_path: Pa
     watcher = unit_settings(rendered_units(tmp_path)["sotehaku-watch.service"])
     assert watcher["ExecStart"] == [f"{Path(sys.executable).parent}/sotehaku watch"]
     assert watcher["PrivateNetwork"] == ["true"]
+    alerts = unit_settings(rendered_units(tmp_path)["sotehaku-alerts.service"])
+    assert alerts["ExecStart"] == [f"{Path(sys.executable).parent}/sotehaku alerts"]
+    assert alerts["Type"] == ["oneshot"]
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd is not installed")
@@ -391,12 +395,15 @@ def test_the_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     (tmp_path / "sotehaku.env").write_text((DEPLOY / "sotehaku.env.example").read_text())
     for name, unit in rendered_units(tmp_path).items():
         (tmp_path / name).write_text(unit)
+    # The timer as shipped: it has nothing to fill in, and starts the service of its name.
+    shutil.copy(DEPLOY / "systemd/sotehaku-alerts.timer", tmp_path)
     done = subprocess.run(
         [
             "systemd-analyze",
             "verify",
             "--man=no",
             *sorted(str(p) for p in tmp_path.glob("*.service")),
+            str(tmp_path / "sotehaku-alerts.timer"),
         ],
         capture_output=True,
         text=True,
