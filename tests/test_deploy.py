@@ -32,6 +32,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # machine, and apart from the 127.0.0.1 of the other tests, since nginx's limits count per
 # address.
 ADMIN_ADDRESS, FLOOD_ADDRESS, SLOW_ADDRESS = "127.0.0.2", "127.0.0.3", "127.0.0.4"
+ALERTS_ADDRESS = "127.0.0.5"
 
 needs_nginx = pytest.mark.skipif(
     not (Path(NGINX).exists() and shutil.which("openssl")),
@@ -341,6 +342,18 @@ def test_a_flood_from_one_address_gets_429(deployment: Deployment) -> None:
     assert statuses[-1] == 429
     # Other addresses are not held back.
     assert deployment.request("/nowhere")[0] == 404
+
+
+@needs_nginx
+def test_the_alert_form_is_held_to_a_few_requests_a_minute(deployment: Deployment) -> None:
+    with contextlib.closing(deployment.https(ALERTS_ADDRESS)) as conn:
+        statuses = [
+            deployment.request("/alerts/subscribe", "POST", body=b"", connection=conn)[0]
+            for _ in range(8)
+        ]
+    # Past nginx to the app (alerts are off there: 404), a burst of 5 beyond the first.
+    assert statuses == [404] * 6 + [429] * 2
+    assert deployment.request("/nowhere", source=ALERTS_ADDRESS)[0] == 404
 
 
 def test_the_templates_refuse_a_missing_or_unknown_value(tmp_path: Path) -> None:

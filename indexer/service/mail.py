@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
 
-from indexer.common.messages import Message
 from indexer.common.settings import MailSettings
 
 # Seconds to wait for the server at each step; a timer run or a subscribing request must not
@@ -16,11 +15,8 @@ TIMEOUT = 15
 
 
 class MailUnavailable(Exception):
-    """The SMTP server could not be reached, or refused to send; the message says which."""
-
-    def __init__(self, template: str, **params: object) -> None:
-        self.message = Message(template, **params)
-        super().__init__(self.message)
+    """The SMTP server could not be reached, or refused to send; the message says which, in
+    English for the log and the command line (the pages say it in their own words)."""
 
 
 class Mailer:
@@ -37,16 +33,17 @@ class Mailer:
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused):
             return False
         except (smtplib.SMTPException, OSError) as e:
-            raise MailUnavailable("The mail server failed while sending: %(error)s", error=e) from e
+            raise MailUnavailable(f"The mail server failed while sending: {e}") from e
         return True
 
 
 @contextmanager
 def connected(mail: MailSettings) -> Iterator[Mailer]:
     """Connect and log in to the SMTP server; raise MailUnavailable when that fails."""
+    smtp: smtplib.SMTP | None = None
     try:
         if mail.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            smtp = smtplib.SMTP_SSL(
                 mail.host, mail.port, timeout=TIMEOUT, context=ssl.create_default_context()
             )
         else:
@@ -56,11 +53,9 @@ def connected(mail: MailSettings) -> Iterator[Mailer]:
         if mail.user:
             smtp.login(mail.user, mail.password)
     except (smtplib.SMTPException, OSError) as e:
-        raise MailUnavailable(
-            "The mail server %(server)s cannot be used: %(error)s",
-            server=f"{mail.host}:{mail.port}",
-            error=e,
-        ) from e
+        if smtp is not None:
+            smtp.close()
+        raise MailUnavailable(f"The mail server {mail.host}:{mail.port} cannot be used: {e}") from e
     try:
         yield Mailer(smtp)
     finally:
