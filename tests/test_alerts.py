@@ -5,7 +5,10 @@ is sent."""
 import dataclasses
 import email
 import re
+import shutil
 import sqlite3
+import ssl
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 
 from indexer.cli import cli
@@ -348,6 +352,7 @@ def test_the_search_page_links_its_feed_and_offers_alerts_when_mail_is_set(
         ({"SOTEHAKU_PUBLIC_URL": ""}, "SOTEHAKU_PUBLIC_URL must be set when"),
         ({"SOTEHAKU_MAIL_FROM": "haku"}, "SOTEHAKU_MAIL_FROM must be the sender's"),
         ({"SOTEHAKU_SMTP_PORT": "x"}, "SOTEHAKU_SMTP_PORT must be a whole number"),
+        ({"SOTEHAKU_SMTP_PASSWORD": "väärä"}, "must be ASCII characters only"),
     ],
 )
 def test_the_alerts_command_names_a_missing_or_bad_setting(
@@ -363,3 +368,71 @@ def test_the_alerts_command_without_an_index_says_so(setup: Setup, tmp_path: Pat
     done = CliRunner().invoke(cli, ["alerts", "--index", str(tmp_path / "none")], env=setup.env)
     assert done.exit_code == 1 and "No index in" in done.output
     assert not (tmp_path / "none").exists()
+
+
+@dataclass
+class Login:
+    """An SMTP server's check of a user and password (aiosmtpd's authenticator)."""
+
+    user: bytes
+    password: bytes
+    tried: list[bytes] = field(default_factory=list)
+
+    def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        self.tried.append(auth_data.login)
+        ok = (auth_data.login, auth_data.password) == (self.user, self.password)
+        return AuthResult(success=ok, handled=False)
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="openssl is not installed")
+def test_alerts_go_through_starttls_with_a_login(setup: Setup, tmp_path: Path) -> None:
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+        + ["-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(certificate)],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    inbox, login, port = Inbox(), Login(b"vahti", b"salasana-123"), free_port()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=login,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        client = setup.client()
+        subscribe(client, "liisa@example.org", q="kotihoito")
+        confirm(client, setup.inbox.take()[0][1])
+        setup.add("lautakunta/2024-11.txt", "Kotihoidon arvio\n\nKotihoito arvioidaan.")
+        env = {
+            **setup.env,
+            "SOTEHAKU_SMTP_PORT": str(port),
+            "SOTEHAKU_SMTP_SECURITY": "starttls",
+            "SOTEHAKU_SMTP_USER": "vahti",
+            # The server's certificate is checked: here against the one made above.
+            "SSL_CERT_FILE": str(certificate),
+        }
+        wrong = {**env, "SOTEHAKU_SMTP_PASSWORD": "vaara"}
+        done = CliRunner().invoke(cli, ["alerts", "--index", str(setup.index)], env=wrong)
+        assert done.exit_code == 1 and "cannot be used" in done.output
+        assert inbox.take() == []
+        env["SOTEHAKU_SMTP_PASSWORD"] = "salasana-123"
+        done = CliRunner().invoke(cli, ["alerts", "--index", str(setup.index)], env=env)
+        assert (done.exit_code, done.output) == (
+            0,
+            "Sent 1 alerts; 0 subscriptions had nothing new.\n",
+        )
+        ((to, alert),) = inbox.take()
+        assert to == ["liisa@example.org"] and "Kotihoidon arvio" in alert.as_string()
+        assert set(login.tried) == {b"vahti"}
+    finally:
+        controller.stop()

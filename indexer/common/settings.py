@@ -209,10 +209,17 @@ def mail() -> MailSettings | None:
             f"{_BY_NAME['MAIL_FROM'].env_name} must be the sender's e-mail address"
             f" (haku@example.fi) when {_BY_NAME['SMTP_HOST'].env_name} is set, not {sender!r}."
         )
+    user, password = get("SMTP_USER"), get("SMTP_PASSWORD")
+    if not (user + password).isascii():
+        # smtplib sends the login as ASCII and fails on anything else.
+        raise SettingError(
+            f"{_BY_NAME['SMTP_USER'].env_name} and {_BY_NAME['SMTP_PASSWORD'].env_name}"
+            " must be ASCII characters only."
+        )
     url = public_url()
     if url is None:
         raise SettingError(
             f"{_BY_NAME['PUBLIC_URL'].env_name} must be set when"
             f" {_BY_NAME['SMTP_HOST'].env_name} is: the links in alert e-mails need it."
         )
-    return MailSettings(host, port, security, get("SMTP_USER"), get("SMTP_PASSWORD"), sender, url)
+    return MailSettings(host, port, security, user, password, sender, url)
