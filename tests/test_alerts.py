@@ -436,3 +436,37 @@ def test_alerts_go_through_starttls_with_a_login(setup: Setup, tmp_path: Path) -
         assert set(login.tried) == {b"vahti"}
     finally:
         controller.stop()
+
+
+@pytest.mark.parametrize(
+    "lang, confirm_subject, alert_start, date, source",
+    [
+        ("sv", "Bekräfta din bevakning", "Nya dokument för sökningen", "12.3.2024", "Källa"),
+        (
+            "en",
+            "Confirm your search alert",
+            "New documents for the search",
+            "Mar 12, 2024",
+            "Source",
+        ),
+    ],
+)
+def test_the_messages_are_in_the_language_of_the_page(
+    setup: Setup, lang: str, confirm_subject: str, alert_start: str, date: str, source: str
+) -> None:
+    client = setup.client()
+    client.get(f"/?lang={lang}")  # the language is remembered in a cookie
+    subscribe(client, "liisa@example.org", q="talousarvio", source="lautakunta")
+    ((_, confirmation),) = setup.inbox.take()
+    assert confirmation["Subject"] == confirm_subject
+    assert confirmation["Content-Language"] == lang
+    assert (
+        f"“talousarvio” · {source}: lautakunta" in confirmation.get_body(("plain",)).get_content()
+    )
+    confirm(client, confirmation)
+    setup.add("lautakunta/2024-12.txt", "Talousarvion seuranta\n\nTalousarvio 12.3.2024.")
+    setup.alerts()
+    ((_, alert),) = setup.inbox.take()
+    text = alert.get_body(("plain",)).get_content()
+    assert text.startswith(alert_start) and f"  {date}\r\n" in text
+    assert f"{PUBLIC_URL}/doc/lautakunta/2024-12.txt?q=talousarvio&lang={lang}" in text

@@ -141,6 +141,8 @@ def confirmation(
     message.add_alternative(
         _page(lang, f"{paragraphs}<p>{_link(link)}</p><p>{_html(end)}</p>"), subtype="html"
     )
+    # Last: setting the content replaces every Content- header.
+    message["Content-Language"] = lang
     return message
 
 
@@ -188,6 +190,7 @@ def alert(
         ),
         subtype="html",
     )
+    message["Content-Language"] = lang
     return message
 
 
@@ -199,7 +202,6 @@ def _message(mail: MailSettings, address: str, subject: str, lang: str) -> Email
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=sender_domain)
-    message["Content-Language"] = lang
     return message
 
 
