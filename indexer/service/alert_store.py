@@ -111,10 +111,15 @@ class AlertStore:
         """Return the subscription a token of this kind belongs to, or None."""
         return self.read(lambda db: _by_token(db, token_hash(token), kind))
 
-    def add_token(self, subscription: int, token: str, kind: str) -> None:
-        self.transaction(
-            lambda db: db.execute(
-                "INSERT INTO tokens VALUES (?, ?, ?)", (token_hash(token), subscription, kind)
+    def add_token(self, subscription: int, token: str, kind: str) -> bool:
+        """Record a token of a subscription; False when the subscription has ended."""
+        return self.transaction(
+            lambda db: (
+                db.execute(
+                    "INSERT INTO tokens SELECT ?, id, ? FROM subscriptions WHERE id = ?",
+                    (token_hash(token), kind, subscription),
+                ).rowcount
+                == 1
             )
         )
 
@@ -150,9 +155,11 @@ class AlertStore:
     def mark_seen(
         self, db: sqlite3.Connection, subscription: int, items: Iterable[str], now: float | None
     ) -> None:
-        """Record items as sent (now: when) or as there already (None)."""
+        """Record items as sent (now: when) or as there already (None); nothing when the
+        subscription has ended meanwhile."""
         db.executemany(
-            "INSERT OR IGNORE INTO seen VALUES (?, ?)", ((subscription, i) for i in items)
+            "INSERT OR IGNORE INTO seen SELECT id, ? FROM subscriptions WHERE id = ?",
+            ((item, subscription) for item in items),
         )
         if now is not None:
             db.execute("UPDATE subscriptions SET last_sent = ? WHERE id = ?", (now, subscription))

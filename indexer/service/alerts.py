@@ -60,7 +60,7 @@ def send_alerts(index_dir: Path, mail: MailSettings) -> AlertReport:
         store.purge(now - PENDING_SECONDS, now - WINDOW_SECONDS)
         due = []
         for subscription in store.confirmed():
-            new = _new_items(store, subscription, report)
+            new = _new_items(index_dir, store, subscription, report)
             if new:
                 due.append((subscription, new))
             elif new is not None:
@@ -71,7 +71,8 @@ def send_alerts(index_dir: Path, mail: MailSettings) -> AlertReport:
             for subscription, new in due:
                 saved = SavedSearch.stored(subscription.search)
                 token = secrets.token_urlsafe(32)
-                store.add_token(subscription.id, token, UNSUBSCRIBE)
+                if not store.add_token(subscription.id, token, UNSUBSCRIBE):
+                    continue  # ended while this run was looking
                 message = alert_mail.alert(
                     mail, subscription.address, saved, subscription.lang, new, token
                 )
@@ -86,22 +87,19 @@ def send_alerts(index_dir: Path, mail: MailSettings) -> AlertReport:
                         f"The mail server refused the address of subscription {subscription.id}."
                     )
                     continue
-                keys = [item_key(hit) for hit in new]
-                store.transaction(
-                    lambda db, s=subscription, k=keys: store.mark_seen(db, s.id, k, time.time())
-                )
+                _record_sent(store, subscription.id, [item_key(hit) for hit in new])
                 report.sent += 1
     return report
 
 
 def _new_items(
-    store: AlertStore, subscription: Subscription, report: AlertReport
+    index_dir: Path, store: AlertStore, subscription: Subscription, report: AlertReport
 ) -> list[Hit] | None:
     """Return what a subscription's search finds that it was not sent; None when its search
     cannot run (noted in the report)."""
     try:
         saved = SavedSearch.stored(subscription.search)
-        hits = newest_matches(store.path.parent, saved)
+        hits = newest_matches(index_dir, saved)
     except (QueryError, FilterError) as e:
         report.problems.append(f"The search of subscription {subscription.id} cannot run: {e}")
         return None
@@ -113,6 +111,10 @@ def _new_items(
             keys.add(key)
             new.append(hit)
     return new
+
+
+def _record_sent(store: AlertStore, subscription: int, keys: list[str]) -> None:
+    store.transaction(lambda db: store.mark_seen(db, subscription, keys, time.time()))
 
 
 def _drop_token(store: AlertStore, token: str) -> None:
