@@ -14,7 +14,8 @@ The library is in layers, a subpackage each; a layer imports only the ones below
     store      the index on disk: generations, the writer's lock, the schema, open searchers
     writing    builds and updates: documents in, segments out
     search     queries, ranking, snippets, facets, suggestions, the document view
-    service    what runs around them: logged runs, admin jobs, the watcher, metrics, serving
+    service    what runs around them: logged runs, admin jobs, the watcher, metrics, serving,
+               e-mail alerts
 
 The names are looked up when first used, not when the package is imported: worker processes
 and the unpickling of an index import single modules, and importing everything here would cost

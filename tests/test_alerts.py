@@ -470,3 +470,15 @@ def test_the_messages_are_in_the_language_of_the_page(
     text = alert.get_body(("plain",)).get_content()
     assert text.startswith(alert_start) and f"  {date}\r\n" in text
     assert f"{PUBLIC_URL}/doc/lautakunta/2024-12.txt?q=talousarvio&lang={lang}" in text
+
+
+def test_a_damaged_alerts_file_is_reported_not_replaced(setup: Setup) -> None:
+    damaged = b"not a database, " * 512
+    (setup.index / STORE_FILE).write_bytes(damaged)
+    page = subscribe(setup.client(), "liisa@example.org", q="kotihoito")
+    assert page.status_code == 503
+    assert "Hakuvahdit eivät ole nyt käytettävissä" in page.get_data(as_text=True)
+    code, output = setup.alerts()
+    assert code == 1 and f"The alerts' file {setup.index / STORE_FILE} cannot be used" in output
+    assert (setup.index / STORE_FILE).read_bytes() == damaged
+    assert setup.inbox.take() == []
