@@ -482,3 +482,23 @@ def test_a_damaged_alerts_file_is_reported_not_replaced(setup: Setup) -> None:
     assert code == 1 and f"The alerts' file {setup.index / STORE_FILE} cannot be used" in output
     assert (setup.index / STORE_FILE).read_bytes() == damaged
     assert setup.inbox.take() == []
+
+
+def test_a_search_that_no_longer_runs_is_reported_and_can_still_be_ended(setup: Setup) -> None:
+    client = setup.client()
+    subscribe(client, "liisa@example.org", q="kotihoito")
+    confirm(client, setup.inbox.take()[0][1])
+    setup.add("lautakunta/2024-13.txt", "Kotihoidon muutos\n\nKotihoito muuttuu.")
+    setup.alerts()
+    ((_, alert),) = setup.inbox.take()
+    # As if the filters' rules had changed since it was saved.
+    with sqlite3.connect(setup.index / STORE_FILE) as db:
+        db.execute("UPDATE subscriptions SET search = 'q=kotihoito&year=20x1'")
+    done = CliRunner().invoke(cli, ["alerts", "--index", str(setup.index)], env=setup.env)
+    assert done.exit_code == 0
+    assert "The search of subscription 1 cannot run: 'year' must be a year" in done.output
+    (unsubscribe,) = [u for u in links(alert) if u.startswith("/alerts/unsubscribe")]
+    form = client.get(unsubscribe).get_data(as_text=True)
+    assert "“kotihoito” · Vuosi: 20x1" in form
+    assert "Hakuvahti on lopetettu" in client.post(unsubscribe).get_data(as_text=True)
+    assert setup.alerts() == (0, "Sent 0 alerts; 0 subscriptions had nothing new.\n")

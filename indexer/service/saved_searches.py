@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-from indexer.search.filters import FACETS, Filters, parse_filters
+from indexer.search.filters import FACETS, FilterError, Filters, parse_filters
 from indexer.search.results import Hit
 from indexer.search.searching import MAX_LIMIT, browse, search
 
@@ -43,9 +43,17 @@ class SavedSearch:
         return cls(q or "", filters, tuple(kept))
 
     @classmethod
-    def stored(cls, text: str) -> "SavedSearch":
-        """Return a saved search from its stored form (encoded)."""
-        return cls.from_pairs(parse_qsl(text))
+    def stored(cls, text: str, *, strict: bool = True) -> "SavedSearch":
+        """Return a saved search from its stored form (encoded). Not strict, filters that
+        the search no longer takes are kept to be shown but filter nothing: ending a
+        subscription must work whatever became of its search."""
+        try:
+            return cls.from_pairs(parse_qsl(text))
+        except FilterError:
+            if strict:
+                raise
+            pairs = tuple(parse_qsl(text))
+            return cls(next((v for k, v in pairs if k == "q"), ""), Filters(), pairs)
 
     @property
     def encoded(self) -> str:

@@ -188,7 +188,7 @@ def confirm(index_dir: Path, token: str) -> SavedSearch | None:
 def following(index_dir: Path, token: str) -> SavedSearch | None:
     """Return the search an alert's unsubscribe token would end, or None when it has ended."""
     subscription = AlertStore(index_dir).by_token(token, UNSUBSCRIBE)
-    return SavedSearch.stored(subscription.search) if subscription else None
+    return SavedSearch.stored(subscription.search, strict=False) if subscription else None
 
 
 def unsubscribe(index_dir: Path, token: str) -> SavedSearch | None:
@@ -199,7 +199,7 @@ def unsubscribe(index_dir: Path, token: str) -> SavedSearch | None:
     if subscription is None:
         return None
     store.remove(subscription.id)
-    return SavedSearch.stored(subscription.search)
+    return SavedSearch.stored(subscription.search, strict=False)
 
 
 def _address_key(address: str) -> str:
