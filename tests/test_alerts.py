@@ -25,6 +25,9 @@ from click.testing import CliRunner
 from indexer.cli import cli
 from indexer.common.settings import MailSettings
 from indexer.service.alert_store import STORE_FILE
+from indexer.service.saved_searches import SavedSearch
+from indexer.service.subscribing import Limits, TooManyRequests
+from indexer.service.subscribing import subscribe as subscribe_address
 from indexer.writing.build import build_index
 from indexer.writing.update import update_index
 from tests.conftest import write_files
@@ -185,17 +188,33 @@ def test_the_page_says_the_same_whatever_the_address_and_sends_one_confirmation(
 
 def test_requests_are_limited_per_client_and_per_address(setup: Setup) -> None:
     client = setup.client()
+    # One network: an IPv6 /64.
     for n in range(5):
-        assert subscribe(client, f"henkilo{n}@example.org", q="kotihoito").status_code == 200
-    refused = subscribe(client, "henkilo5@example.org", q="kotihoito")
+        remote = {"REMOTE_ADDR": f"2001:db8:1:2::{n + 1}"}
+        page = client.post(
+            "/alerts/subscribe",
+            data={"q": "kotihoito", "email": f"henkilo{n}@example.org"},
+            environ_base=remote,
+        )
+        assert page.status_code == 200
+    refused = client.post(
+        "/alerts/subscribe",
+        data={"q": "kotihoito", "email": "henkilo5@example.org"},
+        environ_base={"REMOTE_ADDR": "2001:db8:1:2::99"},
+    )
     assert refused.status_code == 429 and refused.headers["Retry-After"] == "3600"
     assert "Liian monta tilauspyyntöä" in refused.get_data(as_text=True)
     assert len(setup.inbox.take()) == 5
+    # Loopback is the proxy (which limits each address) or a local user: not held back by
+    # the others, only by the limit of everybody together.
+    for n in range(6):
+        assert subscribe(client, f"paikallinen{n}@example.org", q="kotihoito").status_code == 200
+    assert len(setup.inbox.take()) == 6
 
     # From many networks, one address gets at most three confirmations an hour, even when
     # each was confirmed before the next request.
     for n, q in enumerate(["kotihoito", "talousarvio", "hyvinvointialue", "palvelut"]):
-        remote = {"REMOTE_ADDR": f"10.0.{n}.1"}
+        remote = {"REMOTE_ADDR": f"192.0.2.{n + 1}"}
         page = client.post(
             "/alerts/subscribe",
             data={"q": q, "email": "kohde@example.org"},
@@ -502,3 +521,28 @@ def test_a_search_that_no_longer_runs_is_reported_and_can_still_be_ended(setup: 
     assert "“kotihoito” · Vuosi: 20x1" in form
     assert "Hakuvahti on lopetettu" in client.post(unsubscribe).get_data(as_text=True)
     assert setup.alerts() == (0, "Sent 0 alerts; 0 subscriptions had nothing new.\n")
+
+
+def test_everybody_together_is_limited_too(setup: Setup) -> None:
+    limits = Limits(client=5, address=3, everyone=4)
+    for n in range(4):
+        subscribe_address(
+            setup.index,
+            setup.mail,
+            address=f"henkilo{n}@example.org",
+            saved=SavedSearch.from_pairs([("q", "kotihoito")]),
+            lang="fi",
+            client=f"192.0.2.{n}/32",
+            limits=limits,
+        )
+    with pytest.raises(TooManyRequests):
+        subscribe_address(
+            setup.index,
+            setup.mail,
+            address="henkilo9@example.org",
+            saved=SavedSearch.from_pairs([("q", "kotihoito")]),
+            lang="fi",
+            client=None,
+            limits=limits,
+        )
+    assert len(setup.inbox.take()) == 4

@@ -81,12 +81,15 @@ def subscribe(
     address: str,
     saved: SavedSearch,
     lang: str,
-    client: str,
+    client: str | None,
     limits: Limits = Limits(),
 ) -> None:
     """Ask to subscribe an address to a saved search: store it unconfirmed and mail the
     confirmation, unless the address already has a pending request, already follows this
     search or was named too often this hour; say nothing about which.
+
+    client names the network the request came from; None counts it with everybody only (a
+    proxy's requests, which the proxy limits per address itself).
 
     Raises SubscriptionError (a bad address), TooManyRequests (client or everybody over the
     limit), QueryError and FilterError (a search that cannot run) and MailUnavailable.
@@ -107,15 +110,15 @@ def subscribe(
         )
         db.execute("DELETE FROM requests WHERE at < ?", (since,))
         if (
-            store.count_request(db, "client", client, since) >= limits.client
-            or store.count_request(db, "all", "", since) >= limits.everyone
-        ):
+            client is not None and store.count_request(db, "client", client, since) >= limits.client
+        ) or store.count_request(db, "all", "", since) >= limits.everyone:
             # Refused requests write nothing: a flood of them cannot fill the file.
             raise TooManyRequests("Too many subscription requests. Try again in an hour.")
         named = store.count_request(db, "address", key, since)
+        counted = [("all", "", now), ("address", key, now)]
         db.executemany(
             "INSERT INTO requests VALUES (?, ?, ?)",
-            [("client", client, now), ("all", "", now), ("address", key, now)],
+            counted + [("client", client, now)] * (client is not None),
         )
         waiting = db.execute(
             "SELECT 1 FROM subscriptions WHERE address_key = ?"
