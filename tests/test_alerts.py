@@ -546,3 +546,20 @@ def test_everybody_together_is_limited_too(setup: Setup) -> None:
             limits=limits,
         )
     assert len(setup.inbox.take()) == 4
+
+
+def test_a_search_without_a_query_follows_every_new_document_of_its_filters(setup: Setup) -> None:
+    client = setup.client()
+    page = client.get("/?source=lautakunta").get_data(as_text=True)
+    assert '<input type="hidden" name="source" value="lautakunta">' in page
+    subscribe(client, "liisa@example.org", source="lautakunta")
+    ((_, confirmation),) = setup.inbox.take()
+    assert "Lähde: lautakunta" in confirmation.get_body(("plain",)).get_content()
+    confirm(client, confirmation)
+    setup.add("lautakunta/2024-14.txt", "Pöytäkirja\n\nKokous pidettiin.")
+    setup.add("muut/2024-14.txt", "Muu pöytäkirja\n\nToinen kokous.")
+    setup.alerts()
+    ((_, alert),) = setup.inbox.take()
+    text = alert.get_body(("plain",)).get_content()
+    assert "- Pöytäkirja" in text and "Muu pöytäkirja" not in text
+    assert f"{PUBLIC_URL}/doc/lautakunta/2024-14.txt?lang=fi" in text

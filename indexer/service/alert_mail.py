@@ -47,6 +47,7 @@ LABELS = {
         "kind": "Asiakirjan laji",
         "from": "Alkaen",
         "to": "Asti",
+        "*": "kaikki asiakirjat",
     },
     "sv": {
         "year": "År",
@@ -58,6 +59,7 @@ LABELS = {
         "kind": "Handlingstyp",
         "from": "Från",
         "to": "Till",
+        "*": "alla dokument",
     },
     "en": {
         "year": "Year",
@@ -69,6 +71,7 @@ LABELS = {
         "kind": "Document kind",
         "from": "From",
         "to": "To",
+        "*": "all documents",
     },
 }
 

@@ -66,10 +66,11 @@ class SavedSearch:
 
     def described(self, labels: Mapping[str, str] | None = None) -> str:
         """Return the search in one line for a person: the query, then the filters, each
-        named by its label (the argument's name without one)."""
+        named by its label (the argument's name without one); label "*" for no query and no
+        filter."""
         labels = labels or {}
         filters = [f"{labels.get(k, k)}: {v}" for k, v in self.pairs if k != "q"]
-        return " · ".join([f"“{self.q}”"] * bool(self.q) + filters) or "*"
+        return " · ".join([f"“{self.q}”"] * bool(self.q) + filters) or labels.get("*", "*")
 
 
 def newest_matches(index_dir: Path, saved: SavedSearch) -> list[Hit]:
