@@ -14,7 +14,8 @@ The library is in layers, a subpackage each; a layer imports only the ones below
     store      the index on disk: generations, the writer's lock, the schema, open searchers
     writing    builds and updates: documents in, segments out
     search     queries, ranking, snippets, facets, suggestions, the document view
-    service    what runs around them: logged runs, admin jobs, the watcher, metrics, serving
+    service    what runs around them: logged runs, admin jobs, the watcher, metrics, serving,
+               e-mail alerts
 
 The names are looked up when first used, not when the package is imported: worker processes
 and the unpickling of an index import single modules, and importing everything here would cost
@@ -71,6 +72,14 @@ _PUBLIC = {
     "MAX_PREFIX_CHARS": ("search.suggestions", "MAX_PREFIX_CHARS"),
     "warm_suggestions": ("search.suggestions", "warm"),
     "example_queries": ("search.suggestions", "examples"),
+    # Following a search by e-mail: subscribing with double opt-in, and the alerts' runs.
+    "SavedSearch": ("service.saved_searches", "SavedSearch"),
+    "subscribe": ("service.subscribing", "subscribe"),
+    "pending_subscription": ("service.subscribing", "pending"),
+    "confirm_subscription": ("service.subscribing", "confirm"),
+    "followed_search": ("service.subscribing", "following"),
+    "unsubscribe": ("service.subscribing", "unsubscribe"),
+    "send_alerts": ("service.alerts", "send_alerts"),
     # What the index holds.
     "index_stats": ("service.stats", "index_stats"),
     "live_meta": ("store.generations", "live_meta"),
@@ -85,6 +94,11 @@ _PUBLIC = {
     "NothingIndexed": ("writing.build", "NothingIndexed"),
     "WriterBusy": ("store.lock", "WriterBusy"),
     "WorkerFailed": ("writing.workers", "WorkerFailed"),
+    "SubscriptionError": ("service.subscribing", "SubscriptionError"),
+    "TooManyRequests": ("service.subscribing", "TooManyRequests"),
+    "MailUnavailable": ("service.mail", "MailUnavailable"),
+    "AlertStoreUnavailable": ("service.alert_store", "AlertStoreUnavailable"),
+    "AlertsBusy": ("service.alerts", "AlertsBusy"),
     "Message": ("common.messages", "Message"),
     "reason_kind": ("documents.skip_reasons", "reason_kind"),
     # What a caller does to text before it shows it or writes it into XML.

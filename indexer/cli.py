@@ -16,10 +16,13 @@ import click
 
 from indexer import (
     DEFAULT_LIMIT,
+    AlertsBusy,
+    AlertStoreUnavailable,
     AnalysisUnavailable,
     BuildReport,
     IndexMissing,
     IndexUnreadable,
+    MailUnavailable,
     NothingIndexed,
     QueryError,
     WorkerFailed,
@@ -29,6 +32,7 @@ from indexer import (
     run_build,
     run_update,
     search_index,
+    send_alerts,
     serve,
     settings,
     watch_folder,
@@ -276,6 +280,43 @@ def watch(seeds: Path, index_dir: Path) -> None:
         )
     except (FileNotFoundError, settings.SettingError) as e:
         raise click.ClickException(_shown(str(e))) from None
+
+
+@cli.command("alerts")
+@_index_option
+def alerts_command(index_dir: Path) -> None:
+    """Send each e-mail alert's subscriber the documents new for its search since the last.
+
+    Sends nothing to a subscription with nothing new, nor to one not yet confirmed. Needs
+    $SOTEHAKU_SMTP_HOST, $SOTEHAKU_MAIL_FROM and $SOTEHAKU_PUBLIC_URL; run it from a timer.
+    Exit 1 when the mail server fails (what was sent before is recorded, the rest is sent
+    next time), 2 when another run is sending.
+
+    Example: sotehaku alerts --index index
+    """
+    try:
+        mail = settings.mail()
+    except settings.SettingError as e:
+        raise click.ClickException(_shown(str(e))) from None
+    if mail is None:
+        raise click.ClickException(
+            "E-mail alerts are off: set SOTEHAKU_SMTP_HOST (see docs/settings.md)."
+        )
+    failure = None
+    with _reading(index_dir):
+        try:
+            report = send_alerts(index_dir, mail)
+        except AlertsBusy as e:
+            click.echo(str(e), err=True)
+            sys.exit(EXIT_BUSY)
+        except (MailUnavailable, AlertStoreUnavailable) as e:
+            # Said after _reading, which would take the message for a damaged index.
+            failure = str(e)
+    if failure is not None:
+        raise click.ClickException(_shown(failure))
+    for problem in report.problems:
+        click.echo(_shown(problem), err=True)
+    click.echo(f"Sent {report.sent} alerts; {report.nothing_new} subscriptions had nothing new.")
 
 
 @cli.command("serve")

@@ -23,7 +23,7 @@ from indexer.search.ranking import CachedBM25F, rank_termwise, termwise_scores
 from indexer.search.results import Hit, SearchResult
 from indexer.search.wildcards import Expansions, expand_wildcards
 from indexer.store import searchers
-from indexer.store.schema import SWEDISH_FIELDS
+from indexer.store.schema import holds_swedish
 from indexer.store.units import has_sections
 
 MAX_LIMIT = 100
@@ -114,7 +114,9 @@ def _find(
     known: Expansions,
     keep_all: bool = False,
 ) -> _Found:
-    parsed = parse(searcher.schema, text, any_word=any_word)
+    parsed = parse(
+        searcher.schema, text, any_word=any_word, swedish=holds_swedish(searcher.reader())
+    )
     q, notices = expand_wildcards(parsed, searcher.reader(), known)
     clauses = decision_clauses(searcher.schema, text)
     if clauses:
@@ -172,7 +174,7 @@ def search(
             # work, so outside its time limits.
             cols = facets.columns(searcher) if keep_all else None
             # The Swedish dictionary that tells a query's language loads once a process.
-            if SWEDISH_FIELDS["body"] in searcher.schema:
+            if holds_swedish(searcher.reader()):
                 swedish.dictionary()
             deadline = time.perf_counter() + SEARCH_SECONDS
             with time_limit(HARD_SECONDS):
