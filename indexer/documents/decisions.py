@@ -119,9 +119,12 @@ def read_decision(front: str) -> Decision | None:
     organisation = _organisation(kind_line[: found.start()].strip(), head)
     kind = _KINDS[found[1].lower()]
     maker, maker_date = _decision_maker(head, kind_line)
-    # "Pöytäkirja 08.05.2017 Pykälä 127": the day printed after the kind, as a page of one
-    # section of the minutes heads itself.
-    meeting_date = _meeting_date(lines) or maker_date or _date_after(kind_line, found.end())
+    # "Pöytäkirja 08.05.2017 Pykälä 127": the day printed after the kind that begins its
+    # line, as a page of one section of the minutes heads itself ("Områdesstyrelsens
+    # protokoll 12.1.2023" is a news text's title).
+    meeting_date = _meeting_date(lines) or maker_date
+    if meeting_date is None and found.start() == 0:
+        meeting_date = _date_after(kind_line, found.end())
     if meeting_date is None and kind in OFFICIALS_KINDS:
         # An official's decision prints its day on a line of its own below the title.
         meeting_date = next(
