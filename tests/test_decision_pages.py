@@ -157,6 +157,14 @@ def test_a_documenta_page_in_cp1252_is_one_section(tmp_path: Path) -> None:
         ], name
         section = doc.body[doc.sections[0].start : doc.sections[0].end]
         assert "Öljymäki Åsa" in section and "Seuraava asia" not in section, name
+    # A build takes the .HTM suffix, and the pages are hits with the decision's fields.
+    index_dir = tmp_path.parent / f"{tmp_path.name}-index"
+    build_index(tmp_path, index_dir)
+    hits = search(index_dir, "äitiysneuvolan kotikäynnit").hits
+    assert sorted((h.id, h.section, h.case, h.decision_maker, h.date) for h in hits) == [
+        (name, "31", "Dnro 412/2024", "Sosiaali- ja terveyslautakunta", "2024-03-14")
+        for name in ("declared.HTM", "latin9.HTM", "undeclared.htm")
+    ]
 
 
 TWEB_ITEM = [
