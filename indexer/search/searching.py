@@ -12,7 +12,7 @@ from whoosh.searching import Searcher
 from indexer.analysis import swedish
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
-from indexer.search import facets, snippets, spelling
+from indexer.search import facets, language_pairs, snippets, spelling
 from indexer.search.decision_terms import decision_clauses
 from indexer.search.document_view import iso_date, page_at
 from indexer.search.filters import Filters, parse_sort
@@ -146,6 +146,7 @@ def search(
     sort: str = "relevance",
     with_facets: bool = False,
     suggest: bool = False,
+    language: str | None = None,
 ) -> SearchResult:
     """Run a query on the live index and return one page of ranked hits.
 
@@ -154,7 +155,8 @@ def search(
     budget returns what it found so far, flagged partial. Filters narrow the matches (the
     total counts what passes them), sort orders them by date instead of score, with_facets
     counts the facets of the whole filtered result, and suggest looks for a corrected query
-    that finds more.
+    that finds more. Of a decision found in both languages, the hit is the version in
+    `language` (the reader's, "fi" or "sv"; language_pairs.py).
     """
     _check_page(page, limit)
     filters = filters or Filters()
@@ -168,7 +170,9 @@ def search(
         with searchers.live_searcher(index_dir) as (_, searcher):
             # Sections are grouped by their file over the whole result (grouping.py).
             grouped = has_sections(searcher.reader())
-            keep_all = filters.active() or sort != "relevance" or with_facets or grouped
+            # A decision in both languages is shown once over the whole result, too.
+            paired = language_pairs.has_pairs(searcher.reader())
+            keep_all = filters.active() or sort != "relevance" or with_facets or grouped or paired
             # Read once per segment for every later query (facets.py): not this query's
             # work, so outside its time limits.
             cols = facets.columns(searcher) if keep_all else None
@@ -194,15 +198,23 @@ def search(
                         scores = found.scores or {}
                         matched = facets.narrow(cols, list(scores), filters)
                         found.total = len(matched)
-                        if grouped and cols.file is not None:
-                            boilerplate = cols.boilerplate
-                            for d in matched:
-                                if boilerplate[d]:
-                                    scores[d] *= BOILERPLATE_WEIGHT
+                        sectioned = grouped and cols.file is not None
+                        pairs = cols.pair if paired and cols.language is not None else None
+                        if sectioned or pairs is not None:
+                            if sectioned:
+                                boilerplate = cols.boilerplate
+                                for d in matched:
+                                    if boilerplate[d]:
+                                        scores[d] *= BOILERPLATE_WEIGHT
                             ranked = facets.top(cols, matched, scores, sort, len(matched))
-                            ranked, grouped_more = group_by_file(ranked, cols.file)
-                            more.clear()
-                            more.update(grouped_more)
+                            if pairs is not None:
+                                ranked = language_pairs.one_per_decision(
+                                    ranked, pairs, cols.language or (), language
+                                )
+                            if sectioned:
+                                ranked, grouped_more = group_by_file(ranked, cols.file)
+                                more.clear()
+                                more.update(grouped_more)
                             found.total = len(ranked)
                             found.ranked = ranked[:keep]
                         else:
@@ -335,6 +347,7 @@ def _hits(
 ) -> list[Hit]:
     spans = snippets.query_spans(searcher.reader(), q, [d for _, d in ranked])
     hits = []
+    keys = []
     files: dict[str, dict] = {}
     for score, docnum in ranked:
         unit = searcher.stored_fields(docnum)
@@ -347,6 +360,7 @@ def _hits(
             fields, body = {**file, **unit}, file["body"][start : section["end"]]
         text, at = snippets.snippet_at(body, spans[docnum])
         decision = fields.get("decision") or {}
+        keys.append(unit.get("pair"))
         hits.append(
             Hit(
                 id=section["file"] if section else fields["id"],
@@ -369,4 +383,4 @@ def _hits(
                 more_in_meeting=(more or {}).get(docnum, 0),
             )
         )
-    return hits
+    return language_pairs.linked(searcher, hits, keys)
