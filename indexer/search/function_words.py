@@ -13,6 +13,7 @@ Swedish ones matter more: "och" or "i" is in nearly every Swedish document, so t
 from collections.abc import Iterable
 
 from indexer.analysis.lemmas import FORM_MARK
+from indexer.analysis.swedish import STOP_WORDS
 
 # Base forms (Voikko's, which are also the Snowball stems of most of them): interrogatives,
 # the conjunctions, relative and demonstrative pronouns, and the verbs "olla" and "ei".
@@ -46,37 +47,30 @@ FUNCTION_WORDS = frozenset(
 )
 
 
-# The Swedish ones, as simplemma's base forms (the Swedish analyzer's terms): conjunctions,
-# prepositions, pronouns, adverbs and auxiliaries. Where a base form is also a content word
-# ("vara", goods, is the base form of "är"; "skola", school, of "ska"), the written forms
-# instead, marked as the analyzer marks them.
-SWEDISH_FUNCTION_WORDS = frozenset(
-    [
-        "och", "i", "att", "den", "de", "som", "en", "på", "av", "för", "med", "till", "ha",
-        "inte", "om", "men", "sig", "så", "jag", "du", "vi", "ni", "han", "hon", "man",
-        "eller", "samt", "från", "vid", "efter", "under", "över", "mot", "hos", "utan", "inom",
-        "mellan", "enligt", "genom", "nu", "när", "då", "här", "där", "hur", "vad", "vem",
-        "varför", "vilken", "sitt", "också", "än", "ut", "upp", "bli", "denna", "all",
-        "någon", "ingen", "kunna", "dock", "eftersom", "medan", "även",
-        *(FORM_MARK + form for form in ("är", "var", "varit", "vore", "ska", "skall")),
-    ]
-)  # fmt: skip
-_BY_LANGUAGE = {"fi": FUNCTION_WORDS, "sv": SWEDISH_FUNCTION_WORDS}
+# The Swedish ones are written forms, not base forms: simplemma's base form of "är" is
+# "vara", which is also a noun (goods). Snowball's list, as Whoosh ships it, and a few
+# prepositions and adverbs it lacks; "all" is the analyzer's first term for "alla".
+SWEDISH_FUNCTION_WORDS = STOP_WORDS | frozenset(
+    ["samt", "enligt", "genom", "hos", "dock", "även", "eftersom", "medan", "också", "all"]
+)
 
 
 def is_function_word(terms: Iterable[str], language: str = "fi") -> bool:
     """Tell whether a query word's terms (base forms and marked written form) are those of a
-    function word of a language, "fi" or "sv": every base form is one, or its written form
-    is.
+    function word of a language: in Finnish every base form is one, in Swedish the written
+    form is.
 
     >>> is_function_word(["mikä", "=mitä"]), is_function_word(["kieli", "=kielen"])
     (True, False)
     >>> is_function_word(["vara", "=är"], "sv"), is_function_word(["vara", "=varor"], "sv")
     (True, False)
+    >>> is_function_word(["underlag", "under", "lag"], "sv")
+    False
     """
-    words = _BY_LANGUAGE[language]
     terms = list(terms)
     lemmas = [term for term in terms if not term.startswith(FORM_MARK)]
-    if any(term in words for term in terms if term.startswith(FORM_MARK)):
-        return True
-    return bool(lemmas) and words.issuperset(lemmas)
+    if language == "sv":
+        # The written form is marked when it is not the base form, the first term.
+        written = [term[1:] for term in terms if term.startswith(FORM_MARK)] or lemmas[:1]
+        return bool(written) and written[0] in SWEDISH_FUNCTION_WORDS
+    return bool(lemmas) and FUNCTION_WORDS.issuperset(lemmas)
