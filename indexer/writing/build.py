@@ -164,7 +164,9 @@ def build_index(
                 if not report.indexed:
                     report.seconds = time.perf_counter() - started
                     raise NothingIndexed(report)
-                whoosh_index.create_in(str(build_dir), make_schema(analyzer, swedish or swedish_analyzer()))
+                whoosh_index.create_in(
+                    str(build_dir), make_schema(analyzer, swedish or swedish_analyzer())
+                )
                 job.index(report.indexed, progress or _ignore)
             join_segments(build_dir, job.dirs)
             _check(build_dir, report.indexed)
