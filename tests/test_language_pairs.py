@@ -151,3 +151,28 @@ def test_one_per_decision_keeps_the_preferred_language_where_the_best_was():
     assert one_per_decision(ranked, keys, languages, "fi") == [(5.0, 0), (4.0, 4), (3.0, 2)]
     # No preference (the English page): the best ranked version.
     assert one_per_decision(ranked, keys, languages, None) == [(5.0, 0), (4.0, 1), (3.0, 2)]
+
+
+def test_every_unit_of_the_minutes_has_its_own_language(client):
+    from indexer.store import searchers
+
+    with searchers.live_searcher(client.application.config["INDEX_DIR"]) as (_, searcher):
+        found = {
+            fields["id"]: fields["language"]
+            for d in searcher.reader().all_doc_ids()
+            if (fields := searcher.stored_fields(d))["id"].startswith("pohjanmaa/")
+        }
+        # The Swedish section is indexed in the Swedish fields, the others where their
+        # files' are.
+        reader = searcher.reader()
+        assert reader.doc_frequency("body_sv", "närståendevård") == 1
+        assert reader.doc_frequency("body", "närståendevård") == 0
+    assert found == {
+        FI: "fi",
+        f"{FI}#s13": "fi",
+        f"{FI}#s14": "fi",
+        f"{FI}#s15": "sv",
+        SV: "sv",
+        f"{SV}#s14": "sv",
+        f"{SV}#s16": "sv",
+    }
