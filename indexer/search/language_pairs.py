@@ -11,17 +11,17 @@ from dataclasses import replace
 from typing import Any
 
 from indexer.search.results import Hit
-from indexer.store.schema import SWEDISH_FIELDS
+from indexer.store.schema import holds_swedish
 
 
 def has_pairs(reader: Any) -> bool:
     """Tell whether the index may hold a decision in two languages: a unit with a decision's
-    key and a unit indexed as Swedish (deleted ones count: a guess that costs two term
-    lookups). Finnish decisions alone are never paired, and their results are ranked as
-    before."""
-    return all(
-        name in reader.schema and any(True for _ in reader.lexicon(name))
-        for name in ("pair", SWEDISH_FIELDS["body"])
+    key and a unit indexed as Swedish (deleted ones count: a guess that costs a term lookup).
+    Finnish decisions alone are never paired, and their results are ranked as before."""
+    return (
+        "pair" in reader.schema
+        and holds_swedish(reader)
+        and any(True for _ in reader.lexicon("pair"))
     )
 
 

@@ -18,13 +18,13 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from indexer.analysis.languages import query_language
 from indexer.analysis.voikko import is_spelt_right, spelling_suggestions
 from indexer.search.suggestions import vocabulary_counts
-from indexer.store.schema import SWEDISH_FIELDS
+from indexer.store.schema import SWEDISH_FIELDS, holds_swedish
 from indexer.store.searchers import segments_key
 
 # Words in more documents than this are taken to be spelt as meant.
@@ -95,7 +95,9 @@ def _correct(searcher: Any, text: str, total: int, count: Callable[[str], int]) 
         return None
     deadline = time.perf_counter() + BUDGET_SECONDS
     analyzer = searcher.schema["body"].analyzer
-    swedish = searcher.schema[SWEDISH[0]].analyzer if SWEDISH[0] in searcher.schema else None
+    # A Finnish archive's words are not looked for in Swedish: no load of its dictionary.
+    holds = holds_swedish(searcher.reader())
+    swedish = searcher.schema[SWEDISH[0]].analyzer if holds else None
     corrected = text
     changed = False
     # From the end, so that the spans of the words before stay right.
@@ -107,13 +109,8 @@ def _correct(searcher: Any, text: str, total: int, count: Callable[[str], int]) 
             continue
         if swedish is not None and _frequency(searcher, swedish, word, SWEDISH) > RARE_DF:
             continue
-        candidates = _candidates(searcher, analyzer, word, deadline)
-        if swedish is not None:
-            rest = text[: match.start()] + text[match.end() :]
-            if not rest.strip() or query_language(rest) == "sv":
-                own = _swedish_candidates(searcher, swedish, word, deadline)
-                first_swedish = bool(rest.strip())
-                candidates = own + candidates if first_swedish else candidates + own
+        rest = text[: match.start()] + text[match.end() :]
+        candidates = _in_order(searcher, analyzer, swedish, word, rest, deadline)
         for candidate in candidates:
             if time.perf_counter() > deadline:
                 break
@@ -124,6 +121,24 @@ def _correct(searcher: Any, text: str, total: int, count: Callable[[str], int]) 
     if not changed or count(corrected) < max(1, MORE_HITS * total):
         return None
     return corrected
+
+
+def _in_order(
+    searcher: Any, analyzer: Any, swedish: Any, word: str, rest: str, deadline: float
+) -> Iterator[str]:
+    """Yield a word's candidates, each language's worked out only when the ones before have
+    not done: the Swedish first when the rest of the query reads as Swedish, after the
+    Finnish for a word alone, none when the rest reads as Finnish."""
+    if swedish is None:
+        yield from _candidates(searcher, analyzer, word, deadline)
+        return
+    alone = not rest.strip()
+    in_swedish = not alone and query_language(rest) == "sv"
+    if in_swedish:
+        yield from _swedish_candidates(searcher, swedish, word, deadline)
+    yield from _candidates(searcher, analyzer, word, deadline)
+    if alone:
+        yield from _swedish_candidates(searcher, swedish, word, deadline)
 
 
 def _frequency(searcher: Any, analyzer: Any, word: str, fields: tuple[str, ...] = FIELDS) -> int:
@@ -194,7 +209,7 @@ def _candidates(searcher: Any, analyzer: Any, word: str, deadline: float) -> lis
     known = vocabulary_counts(searcher)
     # The lists hold the Swedish fields' words too: a Finnish word is corrected into a word of
     # the Finnish fields only.
-    bilingual = known is not None and SWEDISH[0] in searcher.schema
+    bilingual = known is not None and holds_swedish(reader)
     for term in _one_edit(lower):
         if not in_time():
             break
