@@ -98,8 +98,9 @@ def _vocabulary_language(words: list[str]) -> str:
 def section_language(text: str, document_language: str) -> str:
     """Return the language of a section of a document: its function words decide as
     detect_language's do, and when they do not, it is in its document's language. Not the
-    letters nor the vocabulary: a short Swedish section's "öppnande" has a Finnish-looking
-    double letter, and a heading's names are in either language.
+    letters nor the vocabulary: a section without function words is a heading, a case number
+    and names ("§ 1 Mötets öppnande", "§ 7 POHDno-2025-7"), which its document's language
+    tells better.
 
     >>> section_language("§ 5 Äldreomsorgsplan. Nämnden godkände planen för år 2025 och "
     ...     "den är klar.", "fi")
