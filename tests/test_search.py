@@ -157,6 +157,7 @@ def test_to_json_has_the_api_schema(seed_index: Path) -> None:
         "case",
         "more_in_meeting",
         "also",
+        "other_language",
     ]
 
 

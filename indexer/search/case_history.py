@@ -7,7 +7,7 @@ from pathlib import Path
 
 from indexer.search.decision_terms import case_query
 from indexer.search.document_view import iso_date, page_at
-from indexer.search.searching import file_fields
+from indexer.search.hits import file_fields
 from indexer.store import searchers
 
 # No case is handled in more sections than this; a longer list is cut.

@@ -12,15 +12,15 @@ from whoosh.searching import Searcher
 from indexer.analysis import swedish
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
-from indexer.search import facets, snippets, spelling
+from indexer.search import facets, language_pairs, spelling
 from indexer.search.agenda_minutes import collapse_agenda_minutes
 from indexer.search.decision_terms import case_query, decision_clauses
-from indexer.search.document_view import iso_date, page_at
 from indexer.search.filters import Filters, parse_sort
 from indexer.search.grouping import group_by_file
+from indexer.search.hits import hits_of
 from indexer.search.query import OPERATORS, QueryError, parse
 from indexer.search.ranking import CachedBM25F, rank_termwise, termwise_scores
-from indexer.search.results import Hit, SearchResult
+from indexer.search.results import SearchResult
 from indexer.search.wildcards import Expansions, expand_wildcards
 from indexer.store import searchers
 from indexer.store.schema import holds_swedish
@@ -147,6 +147,7 @@ def search(
     sort: str = "relevance",
     with_facets: bool = False,
     suggest: bool = False,
+    language: str | None = None,
 ) -> SearchResult:
     """Run a query on the live index and return one page of ranked hits.
 
@@ -155,7 +156,8 @@ def search(
     budget returns what it found so far, flagged partial. Filters narrow the matches (the
     total counts what passes them), sort orders them by date instead of score, with_facets
     counts the facets of the whole filtered result, and suggest looks for a corrected query
-    that finds more.
+    that finds more. Of a decision found in both languages, the hit is the version in
+    `language` (the reader's, "fi" or "sv"; language_pairs.py).
     """
     _check_page(page, limit)
     filters = filters or Filters()
@@ -169,7 +171,9 @@ def search(
         with searchers.live_searcher(index_dir) as (_, searcher):
             # Sections are grouped by their file over the whole result (grouping.py).
             grouped = has_sections(searcher.reader())
-            keep_all = filters.active() or sort != "relevance" or with_facets or grouped
+            # A decision in both languages is shown once over the whole result, too.
+            paired = language_pairs.has_pairs(searcher.reader())
+            keep_all = filters.active() or sort != "relevance" or with_facets or grouped or paired
             # Read once per segment for every later query (facets.py): not this query's
             # work, so outside its time limits.
             cols = facets.columns(searcher) if keep_all else None
@@ -195,15 +199,23 @@ def search(
                         scores = found.scores or {}
                         matched = facets.narrow(cols, list(scores), filters)
                         found.total = len(matched)
-                        if grouped and cols.file is not None:
-                            boilerplate = cols.boilerplate
-                            for d in matched:
-                                if boilerplate[d]:
-                                    scores[d] *= BOILERPLATE_WEIGHT
+                        sectioned = grouped and cols.file is not None
+                        pairs = cols.pair if paired and cols.language is not None else None
+                        if sectioned or pairs is not None:
+                            if sectioned:
+                                boilerplate = cols.boilerplate
+                                for d in matched:
+                                    if boilerplate[d]:
+                                        scores[d] *= BOILERPLATE_WEIGHT
                             ranked = facets.top(cols, matched, scores, sort, len(matched))
-                            ranked, grouped_more = group_by_file(ranked, cols.file)
-                            more.clear()
-                            more.update(grouped_more)
+                            if pairs is not None:
+                                ranked = language_pairs.one_per_decision(
+                                    ranked, pairs, cols.language or (), language
+                                )
+                            if sectioned:
+                                ranked, grouped_more = group_by_file(ranked, cols.file)
+                                more.clear()
+                                more.update(grouped_more)
                             found.total = len(ranked)
                             found.ranked = ranked[:keep]
                         else:
@@ -224,7 +236,7 @@ def search(
                         lambda corrected: _count(searcher, corrected, filters, cols, deadline),
                         filters,
                     )
-                hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit : keep], more)
+                hits = hits_of(searcher, found.q, found.ranked[(page - 1) * limit : keep], more)
                 hits = collapse_agenda_minutes(hits)
     except OutOfTime:
         raise QueryError(
@@ -292,7 +304,7 @@ def browse(
         order = "newest" if sort == "relevance" else sort
         ranked = facets.top(cols, matched, {}, order, keep)
         counts = facets.count(cols, files, filters)
-        hits = _hits(searcher, None, ranked[(page - 1) * limit :])
+        hits = hits_of(searcher, None, ranked[(page - 1) * limit :])
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     return SearchResult(
         "", len(matched), page, "browse", took_ms, False, [], hits, limit, counts, None, sort
@@ -333,59 +345,3 @@ def _is_plain_words(text: str) -> bool:
     return (
         len(words) > 1 and not OPERATORS.intersection(words) and not any(c in text for c in '"()')
     )
-
-
-def file_fields(searcher: Searcher, section: dict, known: dict[str, dict]) -> dict:
-    """Return the stored fields of a section's file, which its unit does not store again (its
-    text, path, pages and decision), read once for all its sections in `known`."""
-    file_id = section["file"]
-    if file_id not in known:
-        docnum = searcher.document_number(id=file_id)
-        known[file_id] = searcher.stored_fields(docnum) if docnum is not None else {"body": ""}
-    return known[file_id]
-
-
-def _hits(
-    searcher: Searcher,
-    q: query.Query | None,
-    ranked: list[tuple[float, int]],
-    more: dict[int, int] | None = None,
-) -> list[Hit]:
-    spans = snippets.query_spans(searcher.reader(), q, [d for _, d in ranked])
-    hits = []
-    files: dict[str, dict] = {}
-    for score, docnum in ranked:
-        unit = searcher.stored_fields(docnum)
-        section = unit.get("section")
-        # A section's text starts where it does in its file, whose pages it shares.
-        start = section["start"] if section else 0
-        fields, body = unit, unit["body"]
-        if section:
-            file = file_fields(searcher, section, files)
-            fields, body = {**file, **unit}, file["body"][start : section["end"]]
-        hidden = () if section else unit.get("signatures") or ()
-        text, at = snippets.snippet_at(body, spans[docnum], hidden)
-        decision = fields.get("decision") or {}
-        hits.append(
-            Hit(
-                id=section["file"] if section else fields["id"],
-                path=fields["path"],
-                title=fields["title"],
-                date=iso_date(fields.get("date")),
-                score=round(score, 4),
-                snippet=text or snippets.lead(body),
-                # A lead is the start of the first page.
-                page=page_at(fields.get("pages") or (), start + (at or 0)),
-                language=fields.get("language"),
-                decision_maker=decision.get("decision_maker") or None,
-                organisation=decision.get("organisation") or None,
-                kind=decision.get("kind"),
-                meeting=decision.get("meeting") or None,
-                section=section["number"] if section else None,
-                section_title=section["title"] if section else None,
-                anchor=section["anchor"] if section else None,
-                case=section["case"] or None if section else None,
-                more_in_meeting=(more or {}).get(docnum, 0),
-            )
-        )
-    return hits

@@ -79,6 +79,10 @@ def make_schema(analyzer: Analyzer, swedish: Analyzer | None = None) -> Schema:
         case=KEYWORD(lowercase=True, commas=True),
         # A section's number ("140"), so that "§ 140" finds the sections numbered 140 first.
         number=ID(),
+        # The key a decision and its version in the other language share
+        # (documents/same_decision.py): looked up for the link between them, a column for
+        # showing one of them in a result, stored for the hits.
+        pair=ID(stored=True, sortable=RefBytesColumn()),
         # Stored only: the update compares them and nothing searches them; an indexed hash
         # would cost a term of its own a document.
         size=STORED(),

@@ -11,11 +11,12 @@ from typing import Any
 from whoosh.fields import Schema
 
 from indexer.analysis.cases import case_terms
-from indexer.analysis.languages import detect_language
+from indexer.analysis.languages import detect_language, section_language
 from indexer.common.ids import format_of, source_of
 from indexer.documents.decisions import Decision
 from indexer.documents.document import Document
 from indexer.documents.metadata import is_heading
+from indexer.documents.same_decision import decision_key
 from indexer.documents.sections import Section
 from indexer.documents.signatures import signature_spans
 from indexer.store.schema import SWEDISH_FIELDS
@@ -86,6 +87,7 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
         "language": language,
         "pages": list(doc.page_starts) or None,
         **_decision_fields(doc.decision),
+        "pair": decision_key(doc.decision) if doc.decision else None,
     }
     found = {name: value for name, value in fields.items() if name in schema}
     if "title" in found:
@@ -129,9 +131,8 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
         signatures.extend(section.signatures)
     # A Swedish document's words are indexed in body_sv and title_sv (document_fields).
     swedish = SWEDISH_FIELDS["body"] in fields
-    body_field = SWEDISH_FIELDS["body"] if swedish else "body"
-    title_field = SWEDISH_FIELDS["title"] if swedish else "title"
-    fields[body_field] = "".join(masked)
+    fields[SWEDISH_FIELDS["body"] if swedish else "body"] = "".join(masked)
+    has_swedish = all(name in schema for name in SWEDISH_FIELDS.values())
     fields["unit"] = FRONT
     # Only a sectioned file's units carry its id in `file`: a file without sections is one
     # unit, found by its id, and a term a document would cost a news archive a tenth of
@@ -152,8 +153,17 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
             unit_id += "+"
         seen.add(unit_id)
         heading = f"§ {section.number} {section.title}".strip()
+        text = body[section.start : section.end]
+        # A Swedish section of Finnish minutes is analysed, faceted and filtered as Swedish.
+        language = fields.get("language")
+        if language is not None:
+            language = section_language(text, language)
+        in_swedish = language == "sv" and has_swedish
+        title_field = SWEDISH_FIELDS["title"] if in_swedish else "title"
+        body_field = SWEDISH_FIELDS["body"] if in_swedish else "body"
         unit = {
             **shared,
+            "language": language,
             "id": unit_id,
             "unit": FORMAL if section.formal else SECTION,
             "title": "",
@@ -170,6 +180,7 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
             },
             "case": ",".join(case_terms(section.case)) if section.case else None,
             "number": section.number,
+            "pair": decision_key(doc.decision, section.number) if doc.decision else None,
         }
         units.append({name: value for name, value in unit.items() if _in(schema, name)})
     return units
