@@ -81,6 +81,18 @@ LAPUA_STYLE = (
                 "Kommungården",
             ),
         ),
+        # A Swedish name puts the region after the organisation, on a line of its own here.
+        (
+            "Välfärdsområdet i Östra Nyland\nProtokoll 3/2025\nOmrådesstyrelsen 5.3.2025",
+            Decision(
+                "protokoll",
+                "Välfärdsområdet i Östra Nyland",
+                "Områdesstyrelsen",
+                "3/2025",
+                datetime.date(2025, 3, 5),
+                "",
+            ),
+        ),
         (
             "Pirkanmaan hyvinvointialue\nViranhaltijapäätös\nPäättäjä Sosiaalijohtaja\n"
             "Päätöspäivä 2.5.2024\nAsia Palveluseteli",

@@ -49,7 +49,11 @@ _PAGE_OF = re.compile(r"\s*(?:sivu|sida)?\s*\d{1,4}\s*(?:\(\s*\d{1,4}\s*\)|/\s*\
 _ORGANISATION = re.compile(
     # "kunta" but not the "lautakunta" or "johtokunta" of a body.
     r"(?:[\w-]+\s){0,3}[\w-]*(?:kaupunki|(?<!lauta)(?<!johto)(?<!toimi)kunta|hyvinvointialue"
-    r"|kuntayhtymä|sairaanhoitopiiri|maakunta|stad|kommun|välfärdsområde|samkommun)(?!\w)",
+    r"|kuntayhtymä|sairaanhoitopiiri|maakunta|stad|kommun|välfärdsområde|samkommun)(?!\w)"
+    # Swedish names the region after the organisation: "Välfärdsområdet i Österbotten",
+    # "Välfärdsområdet i Östra Nyland".
+    r"|(?:välfärdsområdet|samkommunen)\s+i\s+(?-i:(?:(?:Östra|Västra|Mellersta|Egentliga)\s)?"
+    r"[A-ZÅÄÖ][\w-]+)",
     re.IGNORECASE,
 )
 # How the names of bodies end: the city board, committees, divisions, councils.
