@@ -11,9 +11,11 @@ from dataclasses import replace
 from typing import Any
 
 from indexer.search.results import Hit
+from indexer.store.per_reader import per_reader
 from indexer.store.schema import holds_swedish
 
 
+@per_reader
 def has_pairs(reader: Any) -> bool:
     """Tell whether the index may hold a decision in two languages: a unit with a decision's
     key and a unit indexed as Swedish (deleted ones count: a guess that costs a term lookup).

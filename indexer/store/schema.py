@@ -7,6 +7,7 @@ from whoosh.columns import RefBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.codec.postings import InliningCodec, VarintCharacters, VarintPositions
+from indexer.store.per_reader import per_reader
 
 # Matches in the title say more about a document than matches in its body (BM25F).
 TITLE_BOOST = 2.5
@@ -16,6 +17,7 @@ TITLE_BOOST = 2.5
 SWEDISH_FIELDS = {"title": "title_sv", "body": "body_sv"}
 
 
+@per_reader
 def holds_swedish(reader: Any) -> bool:
     """Tell whether any document of the index was indexed in the Swedish fields (deleted ones
     count). A Finnish archive's queries then skip those fields and the query's language: they

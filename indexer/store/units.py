@@ -16,6 +16,8 @@ from typing import Any
 
 from whoosh.columns import RefBytesColumn
 
+from indexer.store.per_reader import per_reader
+
 SECTION = "section"
 # A formal section of a meeting (documents/sections.py), and what of a sectioned file's text is
 # outside its sections (the first pages: attendance, signatures): the same words in every
@@ -71,6 +73,7 @@ def file_count(reader: Any) -> int:
     return sum(1 for d in reader.all_doc_ids() if not flags[d])
 
 
+@per_reader
 def has_sections(reader: Any) -> bool:
     """Tell whether any unit of the index is a section's (deleted ones count: a guess that
     costs one term lookup)."""
