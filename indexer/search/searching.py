@@ -1,26 +1,24 @@
 """Searching the live index: a query's matches collected within a time budget, ranked,
 filtered and counted, and one page of them as hits with snippets; browsing without a query."""
 
-import heapq
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import collectors, query
+from whoosh import query
 from whoosh.searching import Searcher
 
 from indexer.analysis import swedish
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
 from indexer.search import facets, snippets, spelling
-from indexer.search.decision_terms import decision_clauses
 from indexer.search.document_view import iso_date, page_at
 from indexer.search.filters import Filters, parse_sort
 from indexer.search.grouping import group_by_file
-from indexer.search.query import OPERATORS, QueryError, parse
-from indexer.search.ranking import CachedBM25F, rank_termwise, termwise_scores
+from indexer.search.matching import Found, find
+from indexer.search.query import OPERATORS, QueryError
 from indexer.search.results import Hit, SearchResult
-from indexer.search.wildcards import Expansions, expand_wildcards
+from indexer.search.wildcards import Expansions
 from indexer.store import searchers
 from indexer.store.schema import SWEDISH_FIELDS
 from indexer.store.units import has_sections
@@ -41,97 +39,119 @@ HARD_SECONDS = 0.8
 # section says more. Below 1/3 a matter that matches one word of a query outranks them.
 BOILERPLATE_WEIGHT = 0.3
 
-_WEIGHTING = CachedBM25F()
-
-
-class _PageCollector(collectors.ScoredCollector):
-    """Count every match and keep the best-scored ones, in one pass, until a deadline.
-
-    Whoosh's TopCollector skips blocks that cannot reach the top, and then needs a second
-    search to count the matches; this scores each match once and counts as it goes.
-    """
-
-    def __init__(self, limit: int, deadline: float, *, keep_all: bool = False) -> None:
-        super().__init__(replace=0)
-        self.limit = limit
-        self.deadline = deadline
-        self.total = 0
-        self.timed_out = False
-        # Every match's score by document number, for filters, facets and date order.
-        self.scores: dict[int, float] | None = {} if keep_all else None
-
-    def collect_matches(self) -> None:
-        # Called once per segment: one that starts past the deadline is not searched at all.
-        if self.timed_out or time.perf_counter() > self.deadline:
-            self.timed_out = True
-            return
-        matcher = self.matcher
-        items, limit, offset, scores = self.items, self.limit, self.offset, self.scores
-        while matcher.is_active():
-            if scores is not None:
-                scores[offset + matcher.id()] = matcher.score()
-            else:
-                # Lower document numbers first among equal scores, as Whoosh orders them.
-                entry = (matcher.score(), -(offset + matcher.id()))
-                if len(items) < limit:
-                    heapq.heappush(items, entry)
-                elif entry > items[0]:
-                    heapq.heapreplace(items, entry)
-            self.total += 1
-            matcher.next()
-            # A phrase or AND may pass many documents between two matches.
-            if time.perf_counter() > self.deadline:
-                self.timed_out = True
-                return
-            if self.total % 256 == 0:
-                # Drop the sub-matchers that have run out, as Whoosh's collectors do.
-                matcher = self.matcher = matcher.replace(0)
-
-    def ranked(self) -> list[tuple[float, int]]:
-        """Return (score, document number) of the kept matches, best first."""
-        return [(score, -neg) for score, neg in sorted(self.items, reverse=True)]
-
 
 @dataclass
-class _Found:
+class Ranked:
+    """One searcher's answer to a query before its hits are read: the ranked (score, document
+    number) of the first `keep` results, and what the page says about all of them."""
+
     q: query.Query
     total: int
-    ranked: list[tuple[float, int]]
+    mode: str
     partial: bool
-    notices: list[str] = field(default_factory=list)
-    # Every match's score, when the search was asked to keep them all.
-    scores: dict[int, float] | None = None
+    notices: list
+    ranked: list[tuple[float, int]]
+    # How many more sections of a hit's meeting the result holds, by document number.
+    more: dict[int, int]
+    counts: dict[str, list[dict]] | None
+    suggestion: str | None
 
 
-def _find(
+def prepare(searcher: Searcher, filters: Filters, sort: str, with_facets: bool) -> tuple:
+    """Return (grouped, facet columns or None) for rank(): what a searcher reads once per
+    segment for every later query, not this query's work, so outside its time limits."""
+    # Sections are grouped by their file over the whole result (grouping.py).
+    grouped = has_sections(searcher.reader())
+    keep_all = filters.active() or sort != "relevance" or with_facets or grouped
+    cols = facets.columns(searcher) if keep_all else None
+    # The Swedish dictionary that tells a query's language loads once a process.
+    if SWEDISH_FIELDS["body"] in searcher.schema:
+        swedish.dictionary()
+    return grouped, cols
+
+
+def rank(
     searcher: Searcher,
     text: str,
+    prepared: tuple,
     *,
-    any_word: bool,
     keep: int,
-    deadline: float,
-    known: Expansions,
-    keep_all: bool = False,
-) -> _Found:
-    parsed = parse(searcher.schema, text, any_word=any_word)
-    q, notices = expand_wildcards(parsed, searcher.reader(), known)
-    clauses = decision_clauses(searcher.schema, text)
-    if clauses:
-        q = query.Or([q, *clauses])
-    if keep_all:
-        scores = termwise_scores(searcher, q, _WEIGHTING)
-        if scores is not None:
-            return _Found(q, len(scores), [], False, notices, scores)
-        collector = _PageCollector(keep, deadline, keep_all=True)
-        searcher.search_with_collector(q, collector, searcher.context(weighting=_WEIGHTING))
-        return _Found(q, collector.total, [], collector.timed_out, notices, collector.scores)
-    termwise = rank_termwise(searcher, q, _WEIGHTING, keep)
-    if termwise is not None:
-        total, ranked = termwise
-        return _Found(q, total, ranked, False, notices)
-    collector = _PageCollector(keep, deadline)
-    searcher.search_with_collector(q, collector, searcher.context(weighting=_WEIGHTING))
-    return _Found(q, collector.total, collector.ranked(), collector.timed_out, notices)
+    filters: Filters,
+    sort: str,
+    with_facets: bool,
+    suggest: bool,
+    facet_values: int | None = facets.MAX_FACET_VALUES,
+) -> Ranked:
+    """Find a query's matches and rank the first `keep`, within SEARCH_SECONDS; call it inside
+    time_limit(HARD_SECONDS). facet_values=None counts every value of a facet (a shard's
+    counts, added up with the other shards' before the most common are kept)."""
+    grouped, cols = prepared
+    keep_all = cols is not None
+    counts = None
+    suggestion = None
+    more: dict[int, int] = {}
+    deadline = time.perf_counter() + SEARCH_SECONDS
+    mode = "all"
+    known: Expansions = {}
+
+    def run(any_word: bool) -> Found:
+        found = find(
+            searcher,
+            text,
+            any_word=any_word,
+            keep=keep,
+            deadline=deadline,
+            known=known,
+            keep_all=keep_all,
+        )
+        if cols is not None:
+            scores = found.scores or {}
+            matched = facets.narrow(cols, list(scores), filters)
+            found.total = len(matched)
+            if grouped and cols.file is not None:
+                boilerplate = cols.boilerplate
+                for d in matched:
+                    if boilerplate[d]:
+                        scores[d] *= BOILERPLATE_WEIGHT
+                ranked = facets.top(cols, matched, scores, sort, len(matched))
+                ranked, grouped_more = group_by_file(ranked, cols.file)
+                more.clear()
+                more.update(grouped_more)
+                found.total = len(ranked)
+                found.ranked = ranked[:keep]
+            else:
+                found.ranked = facets.top(cols, matched, scores, sort, keep)
+        return found
+
+    found = run(any_word=False)
+    if found.total == 0 and not found.partial and _is_plain_words(text):
+        found = run(any_word=True)
+        mode = "any"
+    if cols is not None and with_facets:
+        counts = facets.count(cols, list(found.scores or ()), filters, facet_values)
+    if suggest and not found.partial:
+        suggestion = spelling.suggestion(
+            searcher,
+            text,
+            found.total if mode == "all" else 0,
+            lambda corrected: _count(searcher, corrected, filters, cols, deadline),
+            filters,
+        )
+    notices = found.notices
+    if found.partial:
+        notices = [*notices, Message("The search took too long; the results are incomplete.")]
+    return Ranked(
+        found.q, found.total, mode, found.partial, notices, found.ranked, more, counts, suggestion
+    )
+
+
+def too_long() -> QueryError:
+    """Return the error of a query stopped at HARD_SECONDS."""
+    return QueryError(
+        "The query needed more than %(seconds)s s of work and was stopped. Make it more "
+        "specific: fewer very common words, or a rarer word with them.",
+        seconds=format(HARD_SECONDS, "g"),
+    )
 
 
 def search(
@@ -154,96 +174,43 @@ def search(
     counts the facets of the whole filtered result, and suggest looks for a corrected query
     that finds more.
     """
-    _check_page(page, limit)
+    check_page(page, limit)
     filters = filters or Filters()
     sort = parse_sort(sort)
     started = time.perf_counter()
     keep = page * limit
-    counts = None
-    suggestion = None
-    more: dict[int, int] = {}
     try:
         with searchers.live_searcher(index_dir) as (_, searcher):
-            # Sections are grouped by their file over the whole result (grouping.py).
-            grouped = has_sections(searcher.reader())
-            keep_all = filters.active() or sort != "relevance" or with_facets or grouped
-            # Read once per segment for every later query (facets.py): not this query's
-            # work, so outside its time limits.
-            cols = facets.columns(searcher) if keep_all else None
-            # The Swedish dictionary that tells a query's language loads once a process.
-            if SWEDISH_FIELDS["body"] in searcher.schema:
-                swedish.dictionary()
-            deadline = time.perf_counter() + SEARCH_SECONDS
+            prepared = prepare(searcher, filters, sort, with_facets)
             with time_limit(HARD_SECONDS):
-                mode = "all"
-                known: Expansions = {}
-
-                def run(any_word: bool) -> _Found:
-                    found = _find(
-                        searcher,
-                        text,
-                        any_word=any_word,
-                        keep=keep,
-                        deadline=deadline,
-                        known=known,
-                        keep_all=keep_all,
-                    )
-                    if cols is not None:
-                        scores = found.scores or {}
-                        matched = facets.narrow(cols, list(scores), filters)
-                        found.total = len(matched)
-                        if grouped and cols.file is not None:
-                            boilerplate = cols.boilerplate
-                            for d in matched:
-                                if boilerplate[d]:
-                                    scores[d] *= BOILERPLATE_WEIGHT
-                            ranked = facets.top(cols, matched, scores, sort, len(matched))
-                            ranked, grouped_more = group_by_file(ranked, cols.file)
-                            more.clear()
-                            more.update(grouped_more)
-                            found.total = len(ranked)
-                            found.ranked = ranked[:keep]
-                        else:
-                            found.ranked = facets.top(cols, matched, scores, sort, keep)
-                    return found
-
-                found = run(any_word=False)
-                if found.total == 0 and not found.partial and _is_plain_words(text):
-                    found = run(any_word=True)
-                    mode = "any"
-                if cols is not None and with_facets:
-                    counts = facets.count(cols, list(found.scores or ()), filters)
-                if suggest and not found.partial:
-                    suggestion = spelling.suggestion(
-                        searcher,
-                        text,
-                        found.total if mode == "all" else 0,
-                        lambda corrected: _count(searcher, corrected, filters, cols, deadline),
-                        filters,
-                    )
-                hits = _hits(searcher, found.q, found.ranked[(page - 1) * limit : keep], more)
+                found = rank(
+                    searcher,
+                    text,
+                    prepared,
+                    keep=keep,
+                    filters=filters,
+                    sort=sort,
+                    with_facets=with_facets,
+                    suggest=suggest,
+                )
+                hits = hits_of(
+                    searcher, found.q, found.ranked[(page - 1) * limit : keep], found.more
+                )
     except OutOfTime:
-        raise QueryError(
-            "The query needed more than %(seconds)s s of work and was stopped. Make it more "
-            "specific: fewer very common words, or a rarer word with them.",
-            seconds=format(HARD_SECONDS, "g"),
-        ) from None
+        raise too_long() from None
     took_ms = round((time.perf_counter() - started) * 1000, 2)
-    notices = found.notices
-    if found.partial:
-        notices = [*notices, Message("The search took too long; the results are incomplete.")]
     return SearchResult(
         text,
         found.total,
         page,
-        mode,
+        found.mode,
         took_ms,
         found.partial,
-        notices,
+        found.notices,
         hits,
         limit,
-        counts,
-        suggestion,
+        found.counts,
+        found.suggestion,
         sort,
     )
 
@@ -258,7 +225,7 @@ def browse(
 ) -> SearchResult:
     """Return one page of every document that passes the filters, newest first unless asked
     otherwise, with the facets of all of them: what a search page shows before a query."""
-    _check_page(page, limit)
+    check_page(page, limit)
     filters = filters or Filters()
     sort = parse_sort(sort)
     started = time.perf_counter()
@@ -272,14 +239,14 @@ def browse(
         order = "newest" if sort == "relevance" else sort
         ranked = facets.top(cols, matched, {}, order, keep)
         counts = facets.count(cols, files, filters)
-        hits = _hits(searcher, None, ranked[(page - 1) * limit :])
+        hits = hits_of(searcher, None, ranked[(page - 1) * limit :])
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     return SearchResult(
         "", len(matched), page, "browse", took_ms, False, [], hits, limit, counts, None, sort
     )
 
 
-def _check_page(page: int, limit: int) -> None:
+def check_page(page: int, limit: int) -> None:
     if page < 1:
         raise QueryError("The page number must be 1 or more.")
     if not 1 <= limit <= MAX_LIMIT:
@@ -295,7 +262,7 @@ def _count(
 ) -> int:
     """Return how many documents a query finds with the filters; 0 for a failing query."""
     try:
-        found = _find(
+        found = find(
             searcher, text, any_word=False, keep=1, deadline=deadline, known={}, keep_all=True
         )
     except QueryError:
@@ -325,7 +292,7 @@ def file_fields(searcher: Searcher, section: dict, known: dict[str, dict]) -> di
     return known[file_id]
 
 
-def _hits(
+def hits_of(
     searcher: Searcher,
     q: query.Query | None,
     ranked: list[tuple[float, int]],
