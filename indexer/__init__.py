@@ -14,6 +14,8 @@ The library is in layers, a subpackage each; a layer imports only the ones below
     store      the index on disk: generations, the writer's lock, the schema, open searchers
     writing    builds and updates: documents in, segments out
     search     queries, ranking, snippets, facets, suggestions, the document view
+    cluster    shards and replicas on a Ray cluster: sharded builds, whole-corpus statistics,
+               shard searchers and the coordinator that merges their answers
     service    what runs around them: logged runs, admin jobs, the watcher, metrics, serving
 
 The names are looked up when first used, not when the package is imported: worker processes
@@ -42,7 +44,12 @@ LAYERS: dict[str, frozenset[str]] = {
     "store": frozenset({"common", "codec"}),
     "writing": frozenset({"common", "analysis", "codec", "documents", "store"}),
     "search": frozenset({"common", "analysis", "codec", "store"}),
-    "service": frozenset({"common", "analysis", "documents", "store", "writing", "search"}),
+    "cluster": frozenset(
+        {"common", "analysis", "codec", "documents", "store", "writing", "search"}
+    ),
+    "service": frozenset(
+        {"common", "analysis", "documents", "store", "writing", "search", "cluster"}
+    ),
 }
 
 # Public name -> (module, name there).
@@ -53,10 +60,10 @@ _PUBLIC = {
     "BuildReport": ("writing.build", "BuildReport"),
     "watch_folder": ("service.watch", "watch"),
     # Searching and reading.
-    "search_index": ("search.searching", "search"),
-    "browse": ("search.searching", "browse"),
-    "get_document": ("search.document_view", "get_document"),
-    "case_history": ("search.case_history", "case_history"),
+    "search_index": ("cluster.dispatch", "search"),
+    "browse": ("cluster.dispatch", "browse"),
+    "get_document": ("cluster.dispatch", "get_document"),
+    "case_history": ("cluster.dispatch", "case_history"),
     "original_file": ("service.originals", "original_file"),
     "SearchResult": ("search.results", "SearchResult"),
     "MAX_LIMIT": ("search.searching", "MAX_LIMIT"),
@@ -65,12 +72,12 @@ _PUBLIC = {
     "Filters": ("search.filters", "Filters"),
     "parse_filters": ("search.filters", "parse_filters"),
     "parse_sort": ("search.filters", "parse_sort"),
-    "similar_documents": ("search.similar", "similar_documents"),
-    "suggestions": ("search.suggestions", "suggest"),
+    "similar_documents": ("cluster.dispatch", "similar_documents"),
+    "suggestions": ("cluster.dispatch", "suggestions"),
     "MAX_SUGGESTIONS": ("search.suggestions", "MAX_SUGGESTIONS"),
     "MAX_PREFIX_CHARS": ("search.suggestions", "MAX_PREFIX_CHARS"),
-    "warm_suggestions": ("search.suggestions", "warm"),
-    "example_queries": ("search.suggestions", "examples"),
+    "warm_suggestions": ("cluster.dispatch", "warm_suggestions"),
+    "example_queries": ("cluster.dispatch", "example_queries"),
     # What the index holds.
     "index_stats": ("service.stats", "index_stats"),
     "live_meta": ("store.generations", "live_meta"),
@@ -85,6 +92,8 @@ _PUBLIC = {
     "NothingIndexed": ("writing.build", "NothingIndexed"),
     "WriterBusy": ("store.lock", "WriterBusy"),
     "WorkerFailed": ("writing.workers", "WorkerFailed"),
+    "ShardFailed": ("cluster.building", "ShardFailed"),
+    "ClusterUnavailable": ("cluster.connect", "ClusterUnavailable"),
     "Message": ("common.messages", "Message"),
     "reason_kind": ("documents.skip_reasons", "reason_kind"),
     # What a caller does to text before it shows it or writes it into XML.

@@ -18,10 +18,12 @@ from indexer import (
     DEFAULT_LIMIT,
     AnalysisUnavailable,
     BuildReport,
+    ClusterUnavailable,
     IndexMissing,
     IndexUnreadable,
     NothingIndexed,
     QueryError,
+    ShardFailed,
     WorkerFailed,
     WriterBusy,
     index_stats,
@@ -78,10 +80,23 @@ def cli() -> None:
 @cli.command()
 @_seeds_option
 @_index_option
-def build(seeds: Path, index_dir: Path) -> None:
+@click.option(
+    "--cluster",
+    "cluster",
+    default=lambda: settings.cluster(),
+    help="Build shards as tasks on the Ray cluster at this address [$SOTEHAKU_CLUSTER].",
+)
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many shards a cluster build makes [$SOTEHAKU_SHARDS, 4].",
+)
+def build(seeds: Path, index_dir: Path, cluster: str | None, shards: int | None) -> None:
     """Rebuild the whole index from the seeds folder, then switch to it.
 
-    Searches keep being served from the old index until the new one is complete.
+    Searches keep being served from the old index until the new one is complete. With
+    --cluster, the documents are split into shards built on a Ray cluster (docs/cluster.md).
 
     Example: sotehaku build --seeds seeds --index index
     """
@@ -105,9 +120,11 @@ def build(seeds: Path, index_dir: Path) -> None:
             click.echo("Writing the index ...", err=True)
 
     try:
+        cluster_options = {"cluster": cluster, "shards": shards} if cluster else {}
         report = run_build(
             seeds,
             index_dir,
+            **cluster_options,
             max_bytes=settings.max_file_bytes(),
             max_seconds=settings.max_file_seconds(),
             progress=progress if sys.stderr.isatty() else None,
@@ -118,7 +135,13 @@ def build(seeds: Path, index_dir: Path) -> None:
     except NothingIndexed as e:
         _print_build(e.report)
         raise click.ClickException(str(e)) from None
-    except (FileNotFoundError, WorkerFailed, settings.SettingError) as e:
+    except (
+        FileNotFoundError,
+        WorkerFailed,
+        ShardFailed,
+        ClusterUnavailable,
+        settings.SettingError,
+    ) as e:
         raise click.ClickException(_shown(str(e))) from None
     except OSError as e:
         # The new generation is written beside the live one, which only the last step replaces.

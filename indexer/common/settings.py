@@ -43,6 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("METRICS", "loopback"),
     Setting("LOG_QUERIES", "false"),
     Setting("TIMEZONE", "Europe/Helsinki"),
+    Setting("CLUSTER", ""),
+    Setting("SHARDS", "4"),
+    Setting("REPLICAS", "2"),
     # What the pages call the service and offer to search, in each page language.
     *(Setting(f"SITE_NAME_{lang}", "Sotehaku") for lang in ("FI", "SV", "EN")),
     *(Setting(f"TAGLINE_{lang}", "") for lang in ("FI", "SV", "EN")),
@@ -163,3 +166,18 @@ def public_url() -> str | None:
             f" not {value!r}."
         )
     return value
+
+
+def cluster() -> str | None:
+    """Return the Ray cluster's address (host:port, or "auto"), None for one machine."""
+    return get("CLUSTER").strip() or None
+
+
+def shards() -> int:
+    """Return how many shards a cluster build splits the documents into."""
+    return _whole_number("SHARDS")
+
+
+def replicas() -> int:
+    """Return how many searchers of each shard a cluster keeps, each on a node of its own."""
+    return _whole_number("REPLICAS")

@@ -75,6 +75,19 @@ class Found:
     scores: dict[int, float] | None = None
 
 
+def query_of(
+    searcher: Searcher, text: str, *, any_word: bool, known: Expansions | None = None
+) -> tuple[query.Query, list]:
+    """Return the query a text stands for in this searcher's index (its wildcards expanded to
+    the index's words), and what was left out of it, in words for a user."""
+    parsed = parse(searcher.schema, text, any_word=any_word)
+    q, notices = expand_wildcards(parsed, searcher.reader(), {} if known is None else known)
+    clauses = decision_clauses(searcher.schema, text)
+    if clauses:
+        q = query.Or([q, *clauses])
+    return q, notices
+
+
 def find(
     searcher: Searcher,
     text: str,
@@ -85,11 +98,7 @@ def find(
     known: Expansions,
     keep_all: bool = False,
 ) -> Found:
-    parsed = parse(searcher.schema, text, any_word=any_word)
-    q, notices = expand_wildcards(parsed, searcher.reader(), known)
-    clauses = decision_clauses(searcher.schema, text)
-    if clauses:
-        q = query.Or([q, *clauses])
+    q, notices = query_of(searcher, text, any_word=any_word, known=known)
     if keep_all:
         scores = termwise_scores(searcher, q, _WEIGHTING)
         if scores is not None:

@@ -81,10 +81,14 @@ def rank(
     with_facets: bool,
     suggest: bool,
     facet_values: int | None = facets.MAX_FACET_VALUES,
+    any_word: bool = False,
+    fallback: bool = True,
 ) -> Ranked:
     """Find a query's matches and rank the first `keep`, within SEARCH_SECONDS; call it inside
     time_limit(HARD_SECONDS). facet_values=None counts every value of a facet (a shard's
-    counts, added up with the other shards' before the most common are kept)."""
+    counts, added up with the other shards' before the most common are kept); any_word asks
+    for any of the words from the start, fallback=False never falls back to them (a shard
+    does what the whole corpus's counts decide)."""
     grouped, cols = prepared
     keep_all = cols is not None
     counts = None
@@ -123,8 +127,10 @@ def rank(
                 found.ranked = facets.top(cols, matched, scores, sort, keep)
         return found
 
-    found = run(any_word=False)
-    if found.total == 0 and not found.partial and _is_plain_words(text):
+    found = run(any_word=any_word)
+    if any_word:
+        mode = "any"
+    elif fallback and found.total == 0 and not found.partial and is_plain_words(text):
         found = run(any_word=True)
         mode = "any"
     if cols is not None and with_facets:
@@ -274,7 +280,7 @@ def _count(
     return len(facets.narrow(cols, list(found.scores or ()), filters))
 
 
-def _is_plain_words(text: str) -> bool:
+def is_plain_words(text: str) -> bool:
     """Tell whether a query is just several words, with no operator or group to respect."""
     words = text.split()
     return (

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indexer.cluster.building import ShardFailed, build_cluster
+from indexer.common import settings
 from indexer.documents.document import Skipped
 from indexer.documents.skip_reasons import count_kinds
 from indexer.service import logs
@@ -29,7 +31,14 @@ ACTIONS = ("build", "update")
 # the list of files is cut here.
 MAX_LOGGED_SKIPS = 100
 # What a run can meet that is the world's doing, not a bug: logged without a traceback.
-_EXPECTED = (NothingIndexed, WorkerFailed, generations.IndexMissing, OSError, ValueError)
+_EXPECTED = (
+    NothingIndexed,
+    WorkerFailed,
+    ShardFailed,
+    generations.IndexMissing,
+    OSError,
+    ValueError,
+)
 
 
 @dataclass(frozen=True)
@@ -43,11 +52,29 @@ class LastRun:
     error: str | None = None
 
 
-def build(seeds_dir: Path, index_dir: Path, **options: Any) -> BuildReport:
-    """Run build_index (same arguments), log it and record its outcome."""
+def build(
+    seeds_dir: Path,
+    index_dir: Path,
+    *,
+    cluster: str | None = None,
+    shards: int | None = None,
+    **options: Any,
+) -> BuildReport:
+    """Run build_index (same arguments), or with a cluster's address build `shards` shards on
+    it (cluster.building), log it and record its outcome."""
     started = time.perf_counter()
     try:
-        report = build_index(seeds_dir, index_dir, **options)
+        if cluster is None:
+            report = build_index(seeds_dir, index_dir, **options)
+        else:
+            options.pop("progress", None)
+            report = build_cluster(
+                seeds_dir,
+                index_dir,
+                address=cluster,
+                shards_count=shards or settings.shards(),
+                **options,
+            )
     except BaseException as e:
         _failed("build", index_dir, started, e, _report_fields(e))
         raise

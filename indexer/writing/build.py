@@ -114,12 +114,14 @@ def build_index(
     progress: Progress | None = None,
     workers: int | None = None,
     memory_mb: int | None = None,
+    only: Callable[[str], bool] | None = None,
 ) -> BuildReport:
     """Rebuild the index from scratch beside the live one, check it, then switch to it.
 
     workers: processes that read and index a share of the files each (see worker_count;
     default $SOTEHAKU_BUILD_WORKERS); memory_mb: memory for postings kept before spilling
-    to disk, shared by the workers (default $SOTEHAKU_BUILD_MEMORY_MB).
+    to disk, shared by the workers (default $SOTEHAKU_BUILD_MEMORY_MB); only: which document
+    ids to index (a shard's), every one by default.
 
     Raises WriterBusy when another build or update runs, NothingIndexed when no file could
     be indexed, WorkerFailed when a worker process fails. Whatever happens, the live
@@ -132,6 +134,9 @@ def build_index(
     with writer_lock(index_dir):
         generations.remove_stale(index_dir)
         ids, unlisted = list_files(seeds_dir)
+        if only is not None:
+            ids = [i for i in ids if only(i)]
+            unlisted = [s for s in unlisted if only(s.id)]
         count = min(worker_count(sum(map(work, ids)), workers), max(1, len(ids)))
         build_dir = generations.new_build_dir(index_dir)
         try:

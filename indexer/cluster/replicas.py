@@ -1,0 +1,186 @@
+"""A shard's searcher as a Ray actor: one search at a time on one replica of one shard.
+
+The actor keeps a searcher open on each generation it was asked about, at most two: the one
+being served and the one being rolled out beside it (rolling.py), so no query of the old
+generation fails while the new one opens. A restarted actor (its node died) opens them again
+on its first call.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer.cluster import shards, statistics
+from indexer.common.deadline import OutOfTime, time_limit
+from indexer.search import facets
+from indexer.search.case_history import case_history
+from indexer.search.document_view import get_document
+from indexer.search.filters import Filters
+from indexer.search.matching import query_of
+from indexer.search.query import QueryError
+from indexer.search.results import Hit
+from indexer.search.searching import HARD_SECONDS, hits_of, prepare, rank, too_long
+from indexer.search.similar import similar_documents
+from indexer.search.suggestions import examples, suggest, warm
+
+# Generations a replica keeps open: the live one and the one rolled out beside it.
+OPEN_GENERATIONS = 2
+# What a replica runs for the coordinator on its shard's index folder, by name: the
+# single-machine functions, which read a shard folder as a whole index.
+READERS = {
+    "get_document": get_document,
+    "case_history": case_history,
+    "similar_documents": similar_documents,
+    "suggestions": suggest,
+    "examples": examples,
+    "warm": warm,
+}
+
+
+@dataclass
+class Refused:
+    """A query the shard refused, as its message's template and values: an exception pickled
+    across Ray would lose them, and the web layer translates the template."""
+
+    template: str
+    params: dict[str, Any]
+
+
+@dataclass
+class ShardAnswer:
+    """One shard's ranked entries of a query (or of browsing) before their hits are read."""
+
+    generation: str
+    total: int
+    mode: str
+    partial: bool
+    notices: list
+    # (score, document number, day ordinal for date order) of the shard's first `keep`.
+    entries: list[tuple[float, int, int]]
+    more: dict[int, int]
+    counts: dict[str, list[dict]] | None
+    suggestion: str | None
+
+
+class ShardSearcher:
+    """The searcher of one replica of one shard (a Ray actor's class; max_concurrency=1,
+    since a Whoosh searcher is not safe for two threads)."""
+
+    def __init__(self, index_dir: str, shard: int) -> None:
+        self.index_dir = Path(index_dir)
+        self.shard = shard
+        self._open: OrderedDict[str, Any] = OrderedDict()
+
+    def _searcher(self, generation: str) -> Any:
+        searcher = self._open.get(generation)
+        if searcher is None:
+            gen = self.index_dir / generation
+            stats = statistics.load(gen)
+            searcher = statistics.open_corpus_searcher(shards.shard_dir(gen, self.shard), stats)
+            self._open[generation] = searcher
+            while len(self._open) > OPEN_GENERATIONS:
+                _, old = self._open.popitem(last=False)
+                old.close()
+        self._open.move_to_end(generation)
+        return searcher
+
+    def open(self, generation: str) -> int:
+        """Open a generation beside the one served; return its shard's document count."""
+        return self._searcher(generation).doc_count()
+
+    def node(self) -> str:
+        """Return the Ray node this replica runs on."""
+        import ray
+
+        return ray.get_runtime_context().get_node_id()
+
+    def rank(
+        self,
+        generation: str,
+        text: str,
+        keep: int,
+        filters: Filters,
+        sort: str,
+        with_facets: bool,
+        suggest: bool,
+        any_word: bool,
+    ) -> ShardAnswer | Refused:
+        """Rank a query's first `keep` matches in this shard with the corpus's statistics."""
+        searcher = self._searcher(generation)
+        try:
+            prepared = prepare(searcher, filters, sort, with_facets)
+            with time_limit(HARD_SECONDS):
+                found = rank(
+                    searcher,
+                    text,
+                    prepared,
+                    keep=keep,
+                    filters=filters,
+                    sort=sort,
+                    with_facets=with_facets,
+                    suggest=suggest,
+                    facet_values=None,
+                    any_word=any_word,
+                    fallback=False,
+                )
+        except QueryError as e:
+            return Refused(e.message.template, e.message.params)
+        except OutOfTime:
+            # Stopped anywhere in Whoosh: the searcher is not used again.
+            self._drop(generation)
+            error = too_long()
+            return Refused(error.message.template, error.message.params)
+        cols = prepared[1]
+        days = cols.day if cols is not None else None
+        entries = [(score, d, days[d] if days else 0) for score, d in found.ranked]
+        return ShardAnswer(
+            generation,
+            found.total,
+            found.mode,
+            found.partial,
+            found.notices,
+            entries,
+            {d: n for d, n in found.more.items() if n},
+            found.counts,
+            found.suggestion,
+        )
+
+    def browse(self, generation: str, keep: int, filters: Filters, order: str) -> ShardAnswer:
+        """Return the shard's first `keep` documents in date order, with every facet count."""
+        searcher = self._searcher(generation)
+        cols = facets.columns(searcher)
+        files = [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
+        matched = facets.narrow(cols, files, filters)
+        ranked = facets.top(cols, matched, {}, order, keep)
+        counts = facets.count(cols, files, filters, None)
+        entries = [(score, d, cols.day[d]) for score, d in ranked]
+        return ShardAnswer(generation, len(matched), "browse", False, [], entries, {}, counts, None)
+
+    def hits(
+        self,
+        generation: str,
+        text: str | None,
+        mode: str,
+        entries: list[tuple[float, int]],
+        more: dict[int, int],
+    ) -> list[Hit]:
+        """Return the hits of some of this shard's entries, with their snippets."""
+        searcher = self._searcher(generation)
+        q = None
+        if text is not None:
+            q, _ = query_of(searcher, text, any_word=mode == "any")
+        return hits_of(searcher, q, entries, more)
+
+    def read(self, generation: str, reader: str, *args: Any) -> Any:
+        """Run one of READERS on this shard's index folder of a generation."""
+        folder = shards.shard_dir(self.index_dir / generation, self.shard)
+        try:
+            return READERS[reader](folder, *args)
+        except QueryError as e:
+            return Refused(e.message.template, e.message.params)
+
+    def _drop(self, generation: str) -> None:
+        searcher = self._open.pop(generation, None)
+        if searcher is not None:
+            searcher.close()
