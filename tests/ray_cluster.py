@@ -45,7 +45,7 @@ def node_args() -> dict[str, Any]:
     }
 
 
-def _descendants(pid: int) -> set[int]:
+def _descendants(roots: set[int]) -> set[int]:
     children: dict[int, set[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -56,7 +56,7 @@ def _descendants(pid: int) -> set[int]:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(parent, set()).add(int(entry))
-    found, todo = set(), [pid]
+    found, todo = set(roots), list(roots)
     while todo:
         for child in children.get(todo.pop(), ()):
             if child not in found:
@@ -79,9 +79,9 @@ def alive(pids: set[int]) -> set[int]:
 
 
 def session_processes(temp_dir: str) -> set[int]:
-    """Return the processes whose command line names the cluster's folder, or that descend
-    from this process: Ray's daemons, workers and agents."""
-    found = _descendants(os.getpid())
+    """Return Ray's processes of a cluster: its daemons, whose command lines name the
+    cluster's folder, and every process they started (workers, agents)."""
+    roots = set()
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -89,8 +89,8 @@ def session_processes(temp_dir: str) -> set[int]:
             except OSError:
                 continue
             if temp_dir.encode() in cmdline:
-                found.add(int(entry))
-    return found
+                roots.add(int(entry))
+    return _descendants(roots)
 
 
 @contextmanager
@@ -117,6 +117,8 @@ def local_cluster() -> Iterator[Any]:
         yield cluster
     finally:
         started = session_processes(temp_dir)
+        # Found by the folder in their command lines: a change of Ray's would find none.
+        assert started, f"No Ray process names {temp_dir}"
         ray.shutdown()
         cluster.shutdown()
         deadline = time.monotonic() + 15

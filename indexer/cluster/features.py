@@ -1,6 +1,7 @@
 """Searching, browsing and reading a cluster's index through the coordinator: what the
 single-machine functions of the same names do, with the same arguments and answers."""
 
+import contextlib
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -17,6 +18,7 @@ from indexer.search.results import Hit, SearchResult
 from indexer.search.searching import check_page, is_plain_words
 from indexer.search.similar import Similar
 from indexer.search.suggestions import Suggestion
+from indexer.store.generations import IndexMissing
 
 
 def search(
@@ -170,8 +172,10 @@ def suggestions(index_dir: Path, prefix: str, limit: int = 10) -> list[Suggestio
 
 
 def warm(index_dir: Path) -> None:
-    """Start every shard reading its suggestion lists."""
-    _read(index_dir, "warm", ())
+    """Start every shard reading its suggestion lists; a web worker starting before the
+    cluster or the index is ready reads them on its first suggestion instead."""
+    with contextlib.suppress(IndexMissing):
+        _read(index_dir, "warm", ())
 
 
 def examples(index_dir: Path, count: int = 3) -> list[str]:

