@@ -19,8 +19,9 @@ from indexer.common import settings
 from indexer.search.query import QueryError
 from indexer.store import generations
 
-# A replica that has not answered in this long is given up for the other replica.
-ATTEMPT_SECONDS = 2.0
+# A replica that has not answered in this long is given up for the other replica: a search
+# stops itself sooner (searching.HARD_SECONDS of CPU), unless the replica or its node hangs.
+ATTEMPT_SECONDS = 4.0
 # Opening a new generation: every replica opens its shard's searcher and statistics.
 OPEN_SECONDS = 120.0
 

@@ -2,12 +2,14 @@
 single-machine functions of the same names do, with the same arguments and answers."""
 
 import contextlib
+import itertools
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from indexer.cluster import merging
+from indexer.cluster import similar as cluster_similar
 from indexer.cluster.coordinator import Coordinator, coordinator
 from indexer.cluster.replicas import ShardAnswer
 from indexer.cluster.shards import shard_of
@@ -151,10 +153,16 @@ def case_history(index_dir: Path, case: str) -> list[CaseSection]:
 
 
 def similar_documents(index_dir: Path, doc_id: str, limit: int = 5) -> list[Similar]:
-    """Return documents like one: its key terms are its own shard's, the documents like it
-    come from the shard that holds it (similar.similar_documents)."""
-    shard = _shard_of(index_dir, doc_id)
-    return _read(index_dir, "similar_documents", (doc_id, limit), shard)[0]
+    """Return documents like one from every shard (similar.similar_documents)."""
+    coord = coordinator(index_dir)
+    gen = coord.live()
+    shard = shard_of(doc_id, len(coord.replicas))
+    found = coord.call(gen, "key_terms", {shard: (doc_id,)})[0]
+    if found is None:
+        return []
+    field, terms = found
+    answers = coord.call_all(gen, "similar", (field, terms, doc_id, limit))
+    return cluster_similar.best(answers, doc_id, limit)
 
 
 def suggestions(index_dir: Path, prefix: str, limit: int = 10) -> list[Suggestion] | None:
@@ -179,5 +187,9 @@ def warm(index_dir: Path) -> None:
 
 
 def examples(index_dir: Path, count: int = 3) -> list[str]:
-    """Return example queries from the first shard's documents."""
-    return _read(index_dir, "examples", (count,), 0)[0]
+    """Return example queries: the shards' frequent words in turn, each once (each shard's
+    by its own counts; none from a shard still reading its lists)."""
+    found: dict[str, None] = {}
+    for words in itertools.zip_longest(*_read(index_dir, "examples", (count,))):
+        found.update((word, None) for word in words if word)
+    return list(found)[:count]

@@ -16,16 +16,16 @@ _UNDATED = 0
 def best(answers: list[ShardAnswer], sort: str, keep: int) -> list[tuple[int, float, int]]:
     """Return (shard, score, document number) of the first `keep` entries of all shards.
 
-    Equal scores (or dates) go by shard, then by document number: the same order on every
-    call, whichever replica answered.
+    Equal scores (or dates) go by file id, then by document number in the file's shard: the
+    order of one index's document numbers, and the same whichever replica answered.
     """
     sign = -1 if sort == "newest" else 1
 
-    def key(item: tuple[int, tuple[float, int, int]]) -> tuple:
-        shard, (score, docnum, day) = item
+    def key(item: tuple[int, tuple[float, int, int, str]]) -> tuple:
+        shard, (score, docnum, day, file_id) = item
         if sort == "relevance":
-            return (-score, shard, docnum)
-        return (day == _UNDATED, sign * day, -score, shard, docnum)
+            return (-score, file_id, docnum)
+        return (day == _UNDATED, sign * day, -score, file_id, docnum)
 
     entries = ((shard, e) for shard, answer in enumerate(answers) for e in answer.entries)
     return [(shard, e[0], e[1]) for shard, e in heapq.nsmallest(keep, entries, key=key)]

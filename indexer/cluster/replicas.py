@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.cluster import shards, statistics
+from indexer.cluster import shards, similar, statistics
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.search import facets
 from indexer.search.case_history import case_history
@@ -21,7 +21,6 @@ from indexer.search.matching import query_of
 from indexer.search.query import QueryError
 from indexer.search.results import Hit
 from indexer.search.searching import HARD_SECONDS, hits_of, prepare, rank, too_long
-from indexer.search.similar import similar_documents
 from indexer.search.suggestions import examples, suggest, warm
 
 # Generations a replica keeps open: the live one and the one rolled out beside it.
@@ -31,7 +30,6 @@ OPEN_GENERATIONS = 2
 READERS = {
     "get_document": get_document,
     "case_history": case_history,
-    "similar_documents": similar_documents,
     "suggestions": suggest,
     "examples": examples,
     "warm": warm,
@@ -56,8 +54,10 @@ class ShardAnswer:
     mode: str
     partial: bool
     notices: list
-    # (score, document number, day ordinal for date order) of the shard's first `keep`.
-    entries: list[tuple[float, int, int]]
+    # (score, document number, day ordinal for date order, file id) of the shard's first
+    # `keep`: one index orders equal scores by document number, which is the order of the
+    # files' ids (a build indexes them sorted), and a file's units follow it.
+    entries: list[tuple[float, int, int, str]]
     more: dict[int, int]
     counts: dict[str, list[dict]] | None
     suggestion: str | None
@@ -133,7 +133,9 @@ class ShardSearcher:
             return Refused(error.message.template, error.message.params)
         cols = prepared[1]
         days = cols.day if cols is not None else None
-        entries = [(score, d, days[d] if days else 0) for score, d in found.ranked]
+        entries = [
+            (score, d, days[d] if days else 0, _file_id(searcher, d)) for score, d in found.ranked
+        ]
         return ShardAnswer(
             generation,
             found.total,
@@ -154,7 +156,7 @@ class ShardSearcher:
         matched = facets.narrow(cols, files, filters)
         ranked = facets.top(cols, matched, {}, order, keep)
         counts = facets.count(cols, files, filters, None)
-        entries = [(score, d, cols.day[d]) for score, d in ranked]
+        entries = [(score, d, cols.day[d], _file_id(searcher, d)) for score, d in ranked]
         return ShardAnswer(generation, len(matched), "browse", False, [], entries, {}, counts, None)
 
     def hits(
@@ -172,6 +174,16 @@ class ShardSearcher:
             q, _ = query_of(searcher, text, any_word=mode == "any")
         return hits_of(searcher, q, entries, more)
 
+    def key_terms(self, generation: str, doc_id: str) -> Any:
+        """Return a document's field and key terms, None when this shard does not hold it."""
+        return similar.key_terms(self._searcher(generation), doc_id)
+
+    def similar(
+        self, generation: str, field: str, terms: list, doc_id: str, limit: int
+    ) -> list[similar.Found]:
+        """Return this shard's documents most like the key terms of another."""
+        return similar.matches(self._searcher(generation), field, terms, doc_id, limit)
+
     def read(self, generation: str, reader: str, *args: Any) -> Any:
         """Run one of READERS on this shard's index folder of a generation."""
         folder = shards.shard_dir(self.index_dir / generation, self.shard)
@@ -184,3 +196,9 @@ class ShardSearcher:
         searcher = self._open.pop(generation, None)
         if searcher is not None:
             searcher.close()
+
+
+def _file_id(searcher: Any, docnum: int) -> str:
+    """Return the id of a unit's file (a section's unit is its file's)."""
+    fields = searcher.stored_fields(docnum)
+    return (fields.get("section") or {}).get("file") or fields["id"]
