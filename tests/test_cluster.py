@@ -225,4 +225,5 @@ def unstable(page: str) -> str:
     page = re.sub(r"\([0-9]+ ms\)", "", page)
     page = re.sub(r"<updated>[^<]*</updated>", "", page)
     page = re.sub(r'<p class="examples">.*?</p>', "", page, flags=re.S)
-    return re.sub(r'placeholder="[^"]*"', "", page).replace("placeholder=", "")
+    page = re.sub(r'placeholder="[^"]*"', "", page).replace("placeholder=", "")
+    return "\n".join(line for line in page.splitlines() if line.strip())
