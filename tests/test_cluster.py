@@ -4,12 +4,14 @@ the web app; a node lost, a shard's build failing and a rebuild under load do no
 searches."""
 
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from indexer.cluster import features, merging, placement, shards, statistics
-from indexer.cluster.building import build_cluster
+from indexer.cluster.building import ShardFailed, build_cluster
 from indexer.cluster.coordinator import coordinator
 from indexer.common.deadline import time_limit
 from indexer.search.filters import Filters
@@ -18,7 +20,7 @@ from indexer.store import generations, searchers
 from indexer.writing.build import build_index
 from tests import sample_documents as sd
 from tests.conftest import write_files
-from tests.ray_cluster import REPLICAS, SHARDS
+from tests.ray_cluster import REPLICAS, SHARDS, node_args
 
 SOURCES = ("etela-pohjanmaa", "pirkanmaa", "vantaa-kerava")
 QUERIES = [
@@ -227,3 +229,98 @@ def unstable(page: str) -> str:
     page = re.sub(r'<p class="examples">.*?</p>', "", page, flags=re.S)
     page = re.sub(r'placeholder="[^"]*"', "", page).replace("placeholder=", "")
     return "\n".join(line for line in page.splitlines() if line.strip())
+
+
+def test_a_failed_shard_fails_the_build_and_leaves_the_live_generation(
+    ray_cluster, tmp_path: Path
+) -> None:
+    seeds = corpus(tmp_path / "seeds")
+    index_dir = tmp_path / "index"
+    build_cluster(seeds, index_dir, address=ray_cluster.address, shards_count=SHARDS)
+    live = generations.require_generation(index_dir)
+    # Every file of shard 1 over the size limit: its task finds nothing to index and fails.
+    for path in seeds.rglob("*.txt"):
+        if shards.shard_of(path.relative_to(seeds).as_posix(), SHARDS) == 1:
+            path.write_text("kotihoito " * 500, encoding="utf-8")
+    with pytest.raises(ShardFailed, match="Shard 1 could not be built"):
+        build_cluster(
+            seeds, index_dir, address=ray_cluster.address, shards_count=SHARDS, max_bytes=4000
+        )
+    assert generations.require_generation(index_dir) == live
+    assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [live.name]
+
+
+class Searching(threading.Thread):
+    """Search the cluster without pause until stopped; keep each total and each error."""
+
+    def __init__(self, index_dir: Path, text: str) -> None:
+        super().__init__(daemon=True)
+        self.index_dir, self.text = index_dir, text
+        self.totals: list[int] = []
+        self.errors: list[Exception] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.totals.append(features.search(self.index_dir, self.text).total)
+            except Exception as e:
+                self.errors.append(e)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(30)
+
+
+def test_a_rebuild_under_load_fails_no_search_and_mixes_no_generations(
+    ray_cluster, sharded: Path, seeds: Path
+) -> None:
+    before = features.search(sharded, "hyvinvointialueen").total
+    corpus(seeds, extra=3)
+    searching = Searching(sharded, "hyvinvointialueen")
+    searching.start()
+    try:
+        build_cluster(seeds, sharded, address=ray_cluster.address, shards_count=SHARDS)
+        deadline = time.monotonic() + 60
+        while not searching.totals or searching.totals[-1] == before:
+            assert time.monotonic() < deadline, "the coordinator never switched"
+            time.sleep(0.1)
+    finally:
+        searching.stop()
+    assert searching.errors == []
+    # Every answer is the old generation's or the new one's, never some shards of each.
+    assert set(searching.totals) == {before, before + 3}
+
+
+def test_a_lost_node_fails_no_search_and_its_replicas_come_back(ray_cluster, sharded) -> None:
+    import ray
+
+    coord = coordinator(sharded)
+    coord.live()
+    handles = [handle for replicas in coord.replicas for handle in replicas]
+    where = ray.get([handle.node.remote() for handle in handles])
+    lost = next(node for node in ray_cluster.worker_nodes if node.node_id in where)
+    searching = Searching(sharded, "kotihoito")
+    searching.start()
+    try:
+        time.sleep(0.5)
+        ray_cluster.remove_node(lost, allow_graceful=False)
+        killed = time.monotonic()
+        # Every replica answers again, on the nodes left (an actor's process outlives its
+        # node's raylet for a moment).
+        while True:
+            assert time.monotonic() - killed < 60, "the replicas did not come back"
+            try:
+                where = ray.get([handle.node.remote() for handle in handles], timeout=5)
+            except ray.exceptions.RayError:
+                continue
+            if lost.node_id not in where:
+                break
+            time.sleep(0.2)
+        time.sleep(0.5)
+    finally:
+        searching.stop()
+        ray_cluster.add_node(**node_args())
+    assert lost.node_id not in where
+    assert searching.errors == []
+    assert len(set(searching.totals)) == 1 and len(searching.totals) > 5
