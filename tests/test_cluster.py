@@ -231,6 +231,14 @@ def unstable(page: str) -> str:
     return "\n".join(line for line in page.splitlines() if line.strip())
 
 
+def test_the_health_check_counts_every_shard(clients) -> None:
+    one, cluster = clients
+    expected = on_one_machine(one, "/healthz").get_json()
+    found = cluster.get("/healthz").get_json()
+    assert found["status"] == "ok"
+    assert found["documents"] == expected["documents"] > 60
+
+
 def test_a_failed_shard_fails_the_build_and_leaves_the_live_generation(
     ray_cluster, tmp_path: Path
 ) -> None:
