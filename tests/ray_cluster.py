@@ -34,14 +34,15 @@ def ray_or_skip() -> Any:
     )
 
 
-def node_args() -> dict[str, Any]:
+def node_args(shards: int = SHARDS) -> dict[str, Any]:
+    """Return a node's settings: one core, loopback, and every shard's resource."""
     return {
         "num_cpus": 1,
         # Without it Ray binds and advertises the machine's address, not loopback.
         "node_ip_address": "127.0.0.1",
         "include_dashboard": False,
         "object_store_memory": OBJECT_STORE_BYTES,
-        "resources": {shard_resource(k): 1 for k in range(SHARDS)},
+        "resources": {shard_resource(k): 1 for k in range(shards)},
     }
 
 
@@ -94,8 +95,8 @@ def session_processes(temp_dir: str) -> set[int]:
 
 
 @contextmanager
-def local_cluster() -> Iterator[Any]:
-    """Start a head and NODES - 1 workers, attach this process; stop all on exit and fail if
+def local_cluster(nodes: int = NODES, shards: int = SHARDS) -> Iterator[Any]:
+    """Start a head and nodes - 1 workers, attach this process; stop all on exit and fail if
     a process of theirs is still running 15 s later."""
     ray = ray_or_skip()
     from ray.cluster_utils import Cluster
@@ -104,10 +105,10 @@ def local_cluster() -> Iterator[Any]:
     temp_dir = tempfile.mkdtemp(prefix="ray-", dir="/tmp")
     # Ray's sessions and its address file go below it, not in the machine's /tmp/ray.
     os.environ["RAY_TMPDIR"] = temp_dir
-    cluster = Cluster(initialize_head=True, head_node_args=node_args())
+    cluster = Cluster(initialize_head=True, head_node_args=node_args(shards))
     try:
-        for _ in range(NODES - 1):
-            cluster.add_node(**node_args())
+        for _ in range(nodes - 1):
+            cluster.add_node(**node_args(shards))
         ray.init(
             address=cluster.address,
             namespace=NAMESPACE,

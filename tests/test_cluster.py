@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.cluster import features, merging, placement, shards, statistics
+from bench.cluster_benchmark import cluster_top, ordered, single_top
+from indexer.cluster import features, placement, shards, statistics
 from indexer.cluster.building import ShardFailed, build_cluster
 from indexer.cluster.coordinator import coordinator
-from indexer.common.deadline import time_limit
-from indexer.search.filters import Filters
-from indexer.search.searching import HARD_SECONDS, prepare, rank
 from indexer.store import generations, searchers
 from indexer.writing.build import build_index
 from tests import sample_documents as sd
@@ -33,6 +31,7 @@ QUERIES = [
     "koti*",
     "ensihoito päivystys kotihoito",
     "valtuusto",
+    "kotihoito sanatonsana",
 ]
 MINUTES = (
     "Lapuan kaupunki Pöytäkirja 20/2024\nKaupunginhallitus 2.12.2024\n"
@@ -83,43 +82,6 @@ def sharded(ray_cluster, seeds: Path):
 
     placement.stop(ray, index_dir.absolute(), SHARDS, REPLICAS)
     mp.undo()
-
-
-def single_top(index_dir: Path, text: str, keep: int) -> list[tuple[str, float]]:
-    """Return (id, unrounded score) of one index's first `keep` hits."""
-    with searchers.live_searcher(index_dir) as (_, searcher):
-        filters = Filters()
-        prepared = prepare(searcher, filters, "relevance", False)
-        with time_limit(HARD_SECONDS):
-            found = rank(
-                searcher,
-                text,
-                prepared,
-                keep=keep,
-                filters=filters,
-                sort="relevance",
-                with_facets=False,
-                suggest=False,
-            )
-        units = [(searcher.stored_fields(d), score) for score, d in found.ranked]
-    # A section's hit is its file's.
-    return [((f.get("section") or {}).get("file", f["id"]), score) for f, score in units]
-
-
-def cluster_top(index_dir: Path, text: str, keep: int) -> list[tuple[str, float]]:
-    """Return (id, unrounded score) of a cluster's first `keep` hits."""
-    coord = coordinator(index_dir)
-    gen = coord.live()
-    args = (text, keep, Filters(), "relevance", False, False, False)
-    answers = coord.call_all(gen, "rank", args)
-    chosen = merging.best(answers, "relevance", keep)
-    hits = features._hits(coord, gen, answers, text, "all", chosen)
-    return [(hit.id, score) for hit, (_, score, _) in zip(hits, chosen, strict=True)]
-
-
-def ordered(top: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    # Equal scores may come in another order: by id among them.
-    return sorted(top, key=lambda item: (-round(item[1], 9), item[0]))
 
 
 def test_a_sharded_build_holds_every_document_once_in_its_shard(single, sharded) -> None:

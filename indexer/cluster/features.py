@@ -42,22 +42,10 @@ def search(
     keep = page * limit
     coord = coordinator(index_dir)
     gen = coord.live()
-
-    def ranked(any_word: bool) -> list[ShardAnswer]:
-        args = (text, keep, filters, sort, with_facets, suggest, any_word)
-        return coord.call_all(gen, "rank", args)
-
-    answers = ranked(False)
-    # Any of the words only when the whole corpus has none with all of them, as one index.
-    if (
-        sum(a.total for a in answers) == 0
-        and not any(a.partial for a in answers)
-        and is_plain_words(text)
-    ):
-        answers = ranked(True)
+    answers = rank_all(coord, gen, text, (keep, filters, sort, with_facets, suggest))
     mode = answers[0].mode
     chosen = merging.best(answers, sort, keep)[(page - 1) * limit :]
-    hits = _hits(coord, gen, answers, text, mode, chosen)
+    hits = hits_of(coord, gen, answers, text, mode, chosen)
     return SearchResult(
         text,
         sum(a.total for a in answers),
@@ -72,6 +60,24 @@ def search(
         merging.suggestion(answers) if suggest else None,
         sort,
     )
+
+
+def rank_all(coord: Coordinator, gen: str, text: str, options: tuple) -> list[ShardAnswer]:
+    """Return every shard's ranked entries of a query; options are ShardSearcher.rank's
+    (keep, filters, sort, with_facets, suggest). Any of the words only when the whole corpus
+    has none with all of them, as one index does."""
+
+    def ranked(any_word: bool) -> list[ShardAnswer]:
+        return coord.call_all(gen, "rank", (text, *options, any_word))
+
+    answers = ranked(False)
+    if (
+        sum(a.total for a in answers) == 0
+        and not any(a.partial for a in answers)
+        and is_plain_words(text)
+    ):
+        answers = ranked(True)
+    return answers
 
 
 def browse(
@@ -93,7 +99,7 @@ def browse(
     gen = coord.live()
     answers = coord.call_all(gen, "browse", (keep, filters, order))
     chosen = merging.best(answers, order, keep)[(page - 1) * limit :]
-    hits = _hits(coord, gen, answers, None, "browse", chosen)
+    hits = hits_of(coord, gen, answers, None, "browse", chosen)
     took_ms = round((time.perf_counter() - started) * 1000, 2)
     counts = merging.facet_counts(answers, filters)
     total = sum(a.total for a in answers)
@@ -102,7 +108,7 @@ def browse(
     )
 
 
-def _hits(
+def hits_of(
     coord: Coordinator,
     gen: str,
     answers: list[ShardAnswer],
