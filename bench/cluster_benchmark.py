@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.cluster import features, merging, placement
+from indexer.cluster import statistics as statistics_file
 from indexer.cluster.building import build_cluster
 from indexer.cluster.coordinator import coordinator
 from indexer.common.deadline import time_limit
@@ -136,6 +137,7 @@ def cluster_benchmark(
             coordinator(index_dir).live()
             print(f"replicas started and opened in {time.perf_counter() - started:.1f} s")
             figures = _compare(work / "single", index_dir, QUERIES, rounds)
+            _sizes(work / "single", index_dir, shards)
             figures.update(_kill(cluster, index_dir, QUERIES, node_args(shards)))
             figures.update(_rebuild(corpus, seeds, index_dir, cluster.address, written, shards))
             import ray
@@ -171,6 +173,22 @@ def _compare(
         "p50_ms": _ms(many, 50),
         "single_p50_ms": _ms(one, 50),
     }
+
+
+def _sizes(single: Path, index_dir: Path, shards: int) -> None:
+    """Print the memory of each replica after the queries, and the sizes on disk."""
+    import ray
+
+    coord = coordinator(index_dir)
+    memory = ray.get([h.memory_mb.remote() for replicas in coord.replicas for h in replicas])
+    gen = generations.require_generation(index_dir)
+    stats = statistics_file.load(gen)
+    print(
+        f"replica memory {min(memory)}-{max(memory)} MB; index on disk: one"
+        f" {generations.folder_bytes(generations.require_generation(single)) / 2**20:.0f} MB,"
+        f" shards {generations.folder_bytes(gen) / 2**20:.0f} MB; whole-corpus statistics"
+        f" {stats.terms()} terms, {(gen / statistics_file.FILE).stat().st_size / 2**20:.1f} MB"
+    )
 
 
 def _kill(cluster: Any, index_dir: Path, queries: tuple[str, ...], args: dict) -> dict[str, Any]:

@@ -19,10 +19,48 @@ class ShardFailed(Exception):
     """A shard's build task failed or was killed; the live generation was left as it was."""
 
 
+class Abbreviations:
+    """The abbreviations every shard's documents define, handed to each shard's build once all
+    have read their files (a Ray actor's class): one index learns them from all documents, and
+    they change how words are analysed, so each shard must know them all."""
+
+    def __init__(self, shards: int) -> None:
+        import asyncio
+
+        self.parts: dict[int, dict[str, str]] = {}
+        self.shards = shards
+        self.complete = asyncio.Event()
+
+    async def union(self, shard: int, found: dict[str, str]) -> dict[str, str]:
+        """Add a shard's abbreviations; return all shards' once every shard has added its."""
+        self.parts[shard] = found
+        if len(self.parts) == self.shards:
+            self.complete.set()
+        await self.complete.wait()
+        merged: dict[str, str] = {}
+        # In shard order, the same for every shard.
+        for k in sorted(self.parts):
+            merged.update(self.parts[k])
+        return merged
+
+
 def build_shard(
-    seeds_dir: str, shard_dir: str, shard: int, count: int, max_bytes: int, max_seconds: float
+    seeds_dir: str,
+    shard_dir: str,
+    shard: int,
+    count: int,
+    max_bytes: int,
+    max_seconds: float,
+    abbreviations: Any,
 ) -> tuple[BuildReport, statistics.Statistics]:
     """Build one shard's index folder (a Ray task's body) and return its report and counts."""
+    import ray
+
+    def shared(found: dict[str, str]) -> dict[str, str]:
+        # Waiting in ray.get gives the task's CPU back, so the other shards' tasks can run
+        # on a cluster of fewer cores than shards.
+        return ray.get(abbreviations.union.remote(shard, found))
+
     folder = Path(shard_dir)
     report = build_index(
         Path(seeds_dir),
@@ -32,6 +70,7 @@ def build_shard(
         # The task has one CPU of the node: worker processes would take the others'.
         workers=1,
         only=shards.Selector(shard, count),
+        shared_abbreviations=shared,
     )
     return report, statistics.of_index(folder)
 
@@ -61,6 +100,9 @@ def build_cluster(
         generations.remove_stale(index_dir)
         build_dir = generations.new_build_dir(index_dir).absolute()
         refs = []
+        # Waiting shards hold one of its calls each.
+        exchange = ray.remote(Abbreviations).options(num_cpus=0, max_concurrency=shards_count + 1)
+        abbreviations = exchange.remote(shards_count)
         try:
             refs = [
                 task.remote(
@@ -70,21 +112,38 @@ def build_cluster(
                     shards_count,
                     max_bytes,
                     max_seconds,
+                    abbreviations,
                 )
                 for k in range(shards_count)
             ]
-            results = [_result(ray, k, ref) for k, ref in enumerate(refs)]
+            results = _results(ray, refs)
             report = _joined([r for r, _ in results], time.perf_counter() - started)
             statistics.save(build_dir, statistics.merged([s for _, s in results]))
             generations.write_meta(build_dir, _meta(report, seeds_dir, shards_count))
             gen = generations.publish(index_dir, build_dir, remove_old=False)
         except BaseException:
+            # Shards waiting for a failed one's abbreviations fail with it.
+            ray.kill(abbreviations)
             for ref in refs:
                 ray.cancel(ref, force=True)
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
+        ray.kill(abbreviations)
     report.generation = gen.name
     return report
+
+
+def _results(ray: Any, refs: list[Any]) -> list[tuple[BuildReport, statistics.Statistics]]:
+    """Return every shard's result, raising ShardFailed as soon as any shard fails (the
+    others may be waiting for it)."""
+    pending = {ref: k for k, ref in enumerate(refs)}
+    results = {}
+    while pending:
+        ready, _ = ray.wait(list(pending), num_returns=1)
+        for ref in ready:
+            k = pending.pop(ref)
+            results[k] = _result(ray, k, ref)
+    return [results[k] for k in range(len(refs))]
 
 
 def _result(ray: Any, shard: int, ref: Any) -> tuple[BuildReport, statistics.Statistics]:

@@ -6,6 +6,7 @@ generation fails while the new one opens. A restarted actor (its node died) open
 on its first call.
 """
 
+import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,8 +87,20 @@ class ShardSearcher:
         return searcher
 
     def open(self, generation: str) -> int:
-        """Open a generation beside the one served; return its shard's document count."""
-        return self._searcher(generation).doc_count()
+        """Open a generation beside the one served; return its shard's document count.
+
+        Also reads what the first search would (the facet columns, the Swedish dictionary):
+        seconds on a busy node, which a query's attempt must not wait for.
+        """
+        searcher = self._searcher(generation)
+        prepare(searcher, Filters(), "newest", True)
+        return searcher.doc_count()
+
+    def memory_mb(self) -> float:
+        """Return this replica's resident memory in MB (Linux), for the benchmark."""
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[1])
+        return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
 
     def node(self) -> str:
         """Return the Ray node this replica runs on."""

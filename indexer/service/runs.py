@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indexer.cluster import shards
 from indexer.cluster.building import ShardFailed, build_cluster
 from indexer.common import settings
 from indexer.documents.document import Skipped
@@ -91,10 +92,21 @@ def build(
     return report
 
 
+def _refuse_cluster_update(index_dir: Path) -> None:
+    """Refuse to update a cluster's generation in place: its shards are rebuilt together."""
+    gen = generations.current_generation(index_dir)
+    if gen is not None and shards.shard_count(gen):
+        raise generations.IndexUnreadable(
+            f"The index in {index_dir} is a cluster's shards, which are not updated one by "
+            "one yet: rebuild it with 'sotehaku build --cluster ADDRESS'."
+        )
+
+
 def update(seeds_dir: Path, index_dir: Path, **options: Any) -> UpdateReport:
     """Run update_index (same arguments), log it and record its outcome."""
     started = time.perf_counter()
     try:
+        _refuse_cluster_update(index_dir)
         report = update_index(seeds_dir, index_dir, **options)
     except BaseException as e:
         _failed("update", index_dir, started, e, {})

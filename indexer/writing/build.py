@@ -115,13 +115,16 @@ def build_index(
     workers: int | None = None,
     memory_mb: int | None = None,
     only: Callable[[str], bool] | None = None,
+    shared_abbreviations: Callable[[dict[str, str]], dict[str, str]] | None = None,
 ) -> BuildReport:
     """Rebuild the index from scratch beside the live one, check it, then switch to it.
 
     workers: processes that read and index a share of the files each (see worker_count;
     default $SOTEHAKU_BUILD_WORKERS); memory_mb: memory for postings kept before spilling
     to disk, shared by the workers (default $SOTEHAKU_BUILD_MEMORY_MB); only: which document
-    ids to index (a shard's), every one by default.
+    ids to index (a shard's), every one by default; shared_abbreviations: given the
+    abbreviations this build's documents define, returns those the analyzer is to know (a
+    shard's build learns the other shards' too).
 
     Raises WriterBusy when another build or update runs, NothingIndexed when no file could
     be indexed, WorkerFailed when a worker process fails. Whatever happens, the live
@@ -154,6 +157,8 @@ def build_index(
                 if analyzer is None:
                     for share in found:
                         abbreviations.update(share.abbreviations)
+                    if shared_abbreviations is not None:
+                        abbreviations = shared_abbreviations(abbreviations)
                     analyzer = finnish_analyzer(abbreviations=abbreviations)
                 report = BuildReport(
                     indexed=sum(share.documents for share in found),
