@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bench.cluster_benchmark import cluster_top, ordered, single_top
+from indexer.cli import cli
 from indexer.cluster import features, placement, shards, statistics
 from indexer.cluster.building import ShardFailed, build_cluster
 from indexer.cluster.coordinator import coordinator
@@ -32,6 +34,9 @@ QUERIES = [
     "ensihoito päivystys kotihoito",
     "valtuusto",
     "kotihoito sanatonsana",
+    # An abbreviation defined in one document: every shard's analysis knows it.
+    "KPK",
+    "palvelukeskus",
 ]
 MINUTES = (
     "Lapuan kaupunki Pöytäkirja 20/2024\nKaupunginhallitus 2.12.2024\n"
@@ -48,8 +53,13 @@ def corpus(folder: Path, extra: int = 0) -> Path:
         source = SOURCES[i % len(SOURCES)]
         day = f"{1 + i % 28}.{1 + i % 12}.{2021 + i % 4}"
         title = f"Tiedote {i}: hyvinvointialueen palvelut {day}"
-        files[f"{source}/tiedote-{i:03d}.txt"] = f"{title}\n\n{sd.made_up_text(150, seed=i)}"
+        used = " KPK vastaa kotihoidosta." if i % 7 == 0 else ""
+        text = f"{title}\n\n{sd.made_up_text(150, seed=i)}{used}"
+        files[f"{source}/tiedote-{i:03d}.txt"] = text
     files["etela-pohjanmaa/kaupunginhallitus.txt"] = MINUTES
+    files["pirkanmaa/lyhenne.txt"] = (
+        "Uusi yksikkö 5.5.2024\n\nKotihoidon palvelukeskus (KPK) aloittaa toimintansa."
+    )
     files["vantaa-kerava/meddelande.txt"] = (
         "Välfärdsområdet informerar 4.4.2024\n\nVälfärdsområdet ordnar hemvård och "
         "socialvård. Hemvården utvidgas i kommunen."
@@ -218,6 +228,11 @@ def test_a_failed_shard_fails_the_build_and_leaves_the_live_generation(
         )
     assert generations.require_generation(index_dir) == live
     assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [live.name]
+    # Its shards are not updated one by one: the command says so and changes nothing.
+    updated = CliRunner().invoke(cli, ["update", "--seeds", str(seeds), "--index", str(index_dir)])
+    assert updated.exit_code == 1
+    assert "not updated one by one yet" in updated.output
+    assert generations.require_generation(index_dir) == live
 
 
 class Searching(threading.Thread):

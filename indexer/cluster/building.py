@@ -19,6 +19,13 @@ class ShardFailed(Exception):
     """A shard's build task failed or was killed; the live generation was left as it was."""
 
 
+class ClusterNotUpdated(Exception):
+    """An update asked of a cluster's index: its shards are rebuilt together, not updated.
+
+    Not a kind of IndexMissing, which the folder watcher mends with a single-machine build.
+    """
+
+
 class Abbreviations:
     """The abbreviations every shard's documents define, handed to each shard's build once all
     have read their files (a Ray actor's class): one index learns them from all documents, and

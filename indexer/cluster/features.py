@@ -42,10 +42,15 @@ def search(
     keep = page * limit
     coord = coordinator(index_dir)
     gen = coord.live()
-    answers = rank_all(coord, gen, text, (keep, filters, sort, with_facets, suggest))
+    # A first page's hits come with the ranking; a later page's are read after it.
+    hits_for = keep if page == 1 else 0
+    answers = rank_all(coord, gen, text, (keep, filters, sort, with_facets, suggest), hits_for)
     mode = answers[0].mode
     chosen = merging.best(answers, sort, keep)[(page - 1) * limit :]
-    hits = hits_of(coord, gen, answers, text, mode, chosen)
+    if hits_for:
+        hits = merging.hits(answers, chosen)
+    else:
+        hits = hits_of(coord, gen, answers, text, mode, chosen)
     return SearchResult(
         text,
         sum(a.total for a in answers),
@@ -62,13 +67,15 @@ def search(
     )
 
 
-def rank_all(coord: Coordinator, gen: str, text: str, options: tuple) -> list[ShardAnswer]:
+def rank_all(
+    coord: Coordinator, gen: str, text: str, options: tuple, hits_for: int = 0
+) -> list[ShardAnswer]:
     """Return every shard's ranked entries of a query; options are ShardSearcher.rank's
     (keep, filters, sort, with_facets, suggest). Any of the words only when the whole corpus
     has none with all of them, as one index does."""
 
     def ranked(any_word: bool) -> list[ShardAnswer]:
-        return coord.call_all(gen, "rank", (text, *options, any_word))
+        return coord.call_all(gen, "rank", (text, *options, any_word, hits_for))
 
     answers = ranked(False)
     if (

@@ -8,6 +8,7 @@ from typing import Any
 from indexer.cluster.replicas import ShardAnswer
 from indexer.search import facets
 from indexer.search.filters import Filters
+from indexer.search.results import Hit
 
 # An undated document's day (facets._UNDATED): after every dated one in either date order.
 _UNDATED = 0
@@ -29,6 +30,16 @@ def best(answers: list[ShardAnswer], sort: str, keep: int) -> list[tuple[int, fl
 
     entries = ((shard, e) for shard, answer in enumerate(answers) for e in answer.entries)
     return [(shard, e[0], e[1]) for shard, e in heapq.nsmallest(keep, entries, key=key)]
+
+
+def hits(answers: list[ShardAnswer], chosen: list[tuple[int, float, int]]) -> list[Hit]:
+    """Return the chosen entries' hits from those the shards sent with their rankings."""
+    by_entry = {
+        (shard, docnum): hit
+        for shard, answer in enumerate(answers)
+        for (_, docnum, _, _), hit in zip(answer.entries, answer.hits or (), strict=False)
+    }
+    return [by_entry[(shard, docnum)] for shard, _, docnum in chosen]
 
 
 def facet_counts(

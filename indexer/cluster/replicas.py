@@ -62,6 +62,8 @@ class ShardAnswer:
     more: dict[int, int]
     counts: dict[str, list[dict]] | None
     suggestion: str | None
+    # The hits of the first entries, when asked for with the ranking (a first page).
+    hits: list[Hit] | None = None
 
 
 class ShardSearcher:
@@ -118,8 +120,11 @@ class ShardSearcher:
         with_facets: bool,
         suggest: bool,
         any_word: bool,
+        hits_for: int = 0,
     ) -> ShardAnswer | Refused:
-        """Rank a query's first `keep` matches in this shard with the corpus's statistics."""
+        """Rank a query's first `keep` matches in this shard with the corpus's statistics;
+        read the hits of the first `hits_for` of them too (a first page's hits are among
+        them: a second call to the shards would cost more than the snippets)."""
         searcher = self._searcher(generation)
         try:
             prepared = prepare(searcher, filters, sort, with_facets)
@@ -137,6 +142,9 @@ class ShardSearcher:
                     any_word=any_word,
                     fallback=False,
                 )
+                hits = None
+                if hits_for:
+                    hits = hits_of(searcher, found.q, found.ranked[:hits_for], found.more)
         except QueryError as e:
             return Refused(e.message.template, e.message.params)
         except OutOfTime:
@@ -159,6 +167,7 @@ class ShardSearcher:
             {d: n for d, n in found.more.items() if n},
             found.counts,
             found.suggestion,
+            hits,
         )
 
     def browse(self, generation: str, keep: int, filters: Filters, order: str) -> ShardAnswer:

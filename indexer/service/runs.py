@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.cluster import shards
-from indexer.cluster.building import ShardFailed, build_cluster
+from indexer.cluster.building import ClusterNotUpdated, ShardFailed, build_cluster
 from indexer.common import settings
 from indexer.documents.document import Skipped
 from indexer.documents.skip_reasons import count_kinds
@@ -36,6 +36,7 @@ _EXPECTED = (
     NothingIndexed,
     WorkerFailed,
     ShardFailed,
+    ClusterNotUpdated,
     generations.IndexMissing,
     OSError,
     ValueError,
@@ -96,7 +97,7 @@ def _refuse_cluster_update(index_dir: Path) -> None:
     """Refuse to update a cluster's generation in place: its shards are rebuilt together."""
     gen = generations.current_generation(index_dir)
     if gen is not None and shards.shard_count(gen):
-        raise generations.IndexUnreadable(
+        raise ClusterNotUpdated(
             f"The index in {index_dir} is a cluster's shards, which are not updated one by "
             "one yet: rebuild it with 'sotehaku build --cluster ADDRESS'."
         )
