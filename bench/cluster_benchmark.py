@@ -138,6 +138,7 @@ def cluster_benchmark(
             print(f"replicas started and opened in {time.perf_counter() - started:.1f} s")
             figures = _compare(work / "single", index_dir, QUERIES, rounds)
             _sizes(work / "single", index_dir, shards)
+            figures.update(_http(work / "single", index_dir, seeds))
             figures.update(_kill(cluster, index_dir, QUERIES, node_args(shards)))
             figures.update(_rebuild(corpus, seeds, index_dir, cluster.address, written, shards))
             import ray
@@ -173,6 +174,29 @@ def _compare(
         "p50_ms": _ms(many, 50),
         "single_p50_ms": _ms(one, 50),
     }
+
+
+def _http(single: Path, index_dir: Path, seeds: Path) -> dict[str, Any]:
+    """Serve each index with gunicorn (2 workers, each a coordinator attached after its fork)
+    and search it over HTTP from 2 clients for 10 s."""
+    from bench.benchmark import _http_load_apart
+    from tests.server import gunicorn
+
+    figures: dict[str, Any] = {}
+    # An empty address is one machine's: the server of the single index runs without Ray.
+    for name, folder, address in (
+        ("single", single, ""),
+        ("cluster", index_dir, os.environ["SOTEHAKU_CLUSTER"]),
+    ):
+        with gunicorn(folder, seeds, extra_env={"SOTEHAKU_CLUSTER": address}) as url:
+            _http_load_apart(url, 1, 2.0)
+            answers, latencies, errors, seconds = _http_load_apart(url, 2, 10.0)
+        print(
+            f"HTTP {name}: {answers / seconds:.0f} answers/s, p50 {_ms(latencies, 50)} ms,"
+            f" p95 {_ms(latencies, 95)} ms, {len(errors)} errors"
+        )
+        figures[f"http_{name}_p95_ms"] = _ms(latencies, 95)
+    return figures
 
 
 def _sizes(single: Path, index_dir: Path, shards: int) -> None:

@@ -3,6 +3,7 @@ documents: ids, ranking and scores, facets, filters, paging, suggestions and doc
 the web app; a node lost, a shard's build failing and a rebuild under load do not fail
 searches."""
 
+import json
 import re
 import threading
 import time
@@ -19,8 +20,9 @@ from indexer.cluster.coordinator import coordinator
 from indexer.store import generations, searchers
 from indexer.writing.build import build_index
 from tests import sample_documents as sd
-from tests.conftest import write_files
+from tests.conftest import http_request, write_files
 from tests.ray_cluster import REPLICAS, SHARDS, node_args
+from tests.server import gunicorn
 
 SOURCES = ("etela-pohjanmaa", "pirkanmaa", "vantaa-kerava")
 QUERIES = [
@@ -209,6 +211,23 @@ def test_the_health_check_counts_every_shard(clients) -> None:
     found = cluster.get("/healthz").get_json()
     assert found["status"] == "ok"
     assert found["documents"] == expected["documents"] > 60
+
+
+def test_gunicorn_workers_attach_to_the_cluster_after_their_fork(
+    clients, sharded: Path, seeds: Path
+) -> None:
+    one, _ = clients
+    target = "/api/search?q=kotihoito&limit=20"
+    expected = on_one_machine(one, target).get_json()
+    del expected["took_ms"]
+    with gunicorn(sharded, seeds, workers=2) as url:
+        # Enough requests that both workers answer some.
+        answers = [http_request(url, target) for _ in range(6)]
+    for status, _, body in answers:
+        assert status == 200
+        found = json.loads(body)
+        del found["took_ms"]
+        assert found == expected
 
 
 def test_a_failed_shard_fails_the_build_and_leaves_the_live_generation(
