@@ -75,6 +75,7 @@ test: os-packages test-os-packages $(VENV)/.installed lint
 # a text without a translation.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k Message -k QueryError -k FilterError -k BadParameter \
+		-k SubscriptionError -k TooManyRequests \
 		-k lazy_gettext --no-location --sort-output --omit-header \
 		-o webui/translations/messages.pot .
 	$(BIN)/pybabel update -i webui/translations/messages.pot -d webui/translations \

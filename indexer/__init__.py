@@ -16,7 +16,8 @@ The library is in layers, a subpackage each; a layer imports only the ones below
     search     queries, ranking, snippets, facets, suggestions, the document view
     cluster    shards and replicas on a Ray cluster: sharded builds, whole-corpus statistics,
                shard searchers and the coordinator that merges their answers
-    service    what runs around them: logged runs, admin jobs, the watcher, metrics, serving
+    service    what runs around them: logged runs, admin jobs, the watcher, metrics, serving,
+               e-mail alerts
 
 The names are looked up when first used, not when the package is imported: worker processes
 and the unpickling of an index import single modules, and importing everything here would cost
@@ -78,6 +79,14 @@ _PUBLIC = {
     "MAX_PREFIX_CHARS": ("search.suggestions", "MAX_PREFIX_CHARS"),
     "warm_suggestions": ("cluster.dispatch", "warm_suggestions"),
     "example_queries": ("cluster.dispatch", "example_queries"),
+    # Following a search by e-mail: subscribing with double opt-in, and the alerts' runs.
+    "SavedSearch": ("service.saved_searches", "SavedSearch"),
+    "subscribe": ("service.subscribing", "subscribe"),
+    "pending_subscription": ("service.subscribing", "pending"),
+    "confirm_subscription": ("service.subscribing", "confirm"),
+    "followed_search": ("service.subscribing", "following"),
+    "unsubscribe": ("service.subscribing", "unsubscribe"),
+    "send_alerts": ("service.alerts", "send_alerts"),
     # What the index holds.
     "index_stats": ("service.stats", "index_stats"),
     "live_meta": ("store.generations", "live_meta"),
@@ -94,6 +103,11 @@ _PUBLIC = {
     "WorkerFailed": ("writing.workers", "WorkerFailed"),
     "ShardFailed": ("cluster.building", "ShardFailed"),
     "ClusterUnavailable": ("cluster.connect", "ClusterUnavailable"),
+    "SubscriptionError": ("service.subscribing", "SubscriptionError"),
+    "TooManyRequests": ("service.subscribing", "TooManyRequests"),
+    "MailUnavailable": ("service.mail", "MailUnavailable"),
+    "AlertStoreUnavailable": ("service.alert_store", "AlertStoreUnavailable"),
+    "AlertsBusy": ("service.alerts", "AlertsBusy"),
     "Message": ("common.messages", "Message"),
     "reason_kind": ("documents.skip_reasons", "reason_kind"),
     # What a caller does to text before it shows it or writes it into XML.

@@ -16,14 +16,15 @@ import click
 
 from indexer import (
     DEFAULT_LIMIT,
+    AlertsBusy,
+    AlertStoreUnavailable,
     AnalysisUnavailable,
     BuildReport,
-    ClusterUnavailable,
     IndexMissing,
     IndexUnreadable,
+    MailUnavailable,
     NothingIndexed,
     QueryError,
-    ShardFailed,
     WorkerFailed,
     WriterBusy,
     index_stats,
@@ -31,6 +32,7 @@ from indexer import (
     run_build,
     run_update,
     search_index,
+    send_alerts,
     serve,
     settings,
     watch_folder,
@@ -80,23 +82,13 @@ def cli() -> None:
 @cli.command()
 @_seeds_option
 @_index_option
-@click.option(
-    "--cluster",
-    "cluster",
-    default=lambda: settings.cluster(),
-    help="Build shards as tasks on the Ray cluster at this address [$SOTEHAKU_CLUSTER].",
-)
-@click.option(
-    "--shards",
-    type=click.IntRange(min=1),
-    default=None,
-    help="How many shards a cluster build makes [$SOTEHAKU_SHARDS, 4].",
-)
+@click.option("--cluster", default=settings.cluster, help="Build shards on this Ray cluster.")
+@click.option("--shards", type=click.IntRange(min=1), help="Shards of a cluster build.")
 def build(seeds: Path, index_dir: Path, cluster: str | None, shards: int | None) -> None:
     """Rebuild the whole index from the seeds folder, then switch to it.
 
-    Searches keep being served from the old index until the new one is complete. With
-    --cluster, the documents are split into shards built on a Ray cluster (docs/cluster.md).
+    Searches keep being served from the old index until the new one is complete; --cluster
+    builds shards on a Ray cluster (docs/cluster.md).
 
     Example: sotehaku build --seeds seeds --index index
     """
@@ -120,11 +112,10 @@ def build(seeds: Path, index_dir: Path, cluster: str | None, shards: int | None)
             click.echo("Writing the index ...", err=True)
 
     try:
-        cluster_options = {"cluster": cluster, "shards": shards} if cluster else {}
         report = run_build(
             seeds,
             index_dir,
-            **cluster_options,
+            **({"cluster": cluster, "shards": shards} if cluster else {}),
             max_bytes=settings.max_file_bytes(),
             max_seconds=settings.max_file_seconds(),
             progress=progress if sys.stderr.isatty() else None,
@@ -135,13 +126,7 @@ def build(seeds: Path, index_dir: Path, cluster: str | None, shards: int | None)
     except NothingIndexed as e:
         _print_build(e.report)
         raise click.ClickException(str(e)) from None
-    except (
-        FileNotFoundError,
-        WorkerFailed,
-        ShardFailed,
-        ClusterUnavailable,
-        settings.SettingError,
-    ) as e:
+    except (FileNotFoundError, WorkerFailed, settings.SettingError) as e:
         raise click.ClickException(_shown(str(e))) from None
     except OSError as e:
         # The new generation is written beside the live one, which only the last step replaces.
@@ -297,6 +282,43 @@ def watch(seeds: Path, index_dir: Path) -> None:
         )
     except (FileNotFoundError, settings.SettingError) as e:
         raise click.ClickException(_shown(str(e))) from None
+
+
+@cli.command("alerts")
+@_index_option
+def alerts_command(index_dir: Path) -> None:
+    """Send each e-mail alert's subscriber the documents new for its search since the last.
+
+    Sends nothing to a subscription with nothing new, nor to one not yet confirmed. Needs
+    $SOTEHAKU_SMTP_HOST, $SOTEHAKU_MAIL_FROM and $SOTEHAKU_PUBLIC_URL; run it from a timer.
+    Exit 1 when the mail server fails (what was sent before is recorded, the rest is sent
+    next time), 2 when another run is sending.
+
+    Example: sotehaku alerts --index index
+    """
+    try:
+        mail = settings.mail()
+    except settings.SettingError as e:
+        raise click.ClickException(_shown(str(e))) from None
+    if mail is None:
+        raise click.ClickException(
+            "E-mail alerts are off: set SOTEHAKU_SMTP_HOST (see docs/settings.md)."
+        )
+    failure = None
+    with _reading(index_dir):
+        try:
+            report = send_alerts(index_dir, mail)
+        except AlertsBusy as e:
+            click.echo(str(e), err=True)
+            sys.exit(EXIT_BUSY)
+        except (MailUnavailable, AlertStoreUnavailable) as e:
+            # Said after _reading, which would take the message for a damaged index.
+            failure = str(e)
+    if failure is not None:
+        raise click.ClickException(_shown(failure))
+    for problem in report.problems:
+        click.echo(_shown(problem), err=True)
+    click.echo(f"Sent {report.sent} alerts; {report.nothing_new} subscriptions had nothing new.")
 
 
 @cli.command("serve")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from indexer.writing.build import build_index
-from tests.server import gunicorn
+from tests.server import free_port, gunicorn
 from tests.test_facets import ARCHIVE, write_archive
 
 CHROMIUM = shutil.which("chromium")
@@ -34,8 +34,15 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("browser")
     seeds = write_archive(root / "seeds", ARCHIVE)
     build_index(seeds, root / "index")
+    # E-mail alerts on, so that the pages show their form; nothing here sends mail.
+    alerts = {
+        "SOTEHAKU_SMTP_HOST": "127.0.0.1",
+        "SOTEHAKU_SMTP_PORT": str(free_port()),
+        "SOTEHAKU_MAIL_FROM": "haku@example.fi",
+        "SOTEHAKU_PUBLIC_URL": "https://haku.example.fi",
+    }
     with gunicorn(
-        root / "index", seeds, workers=1, extra_env={"SOTEHAKU_ADMIN_TOKEN": TOKEN}
+        root / "index", seeds, workers=1, extra_env={"SOTEHAKU_ADMIN_TOKEN": TOKEN, **alerts}
     ) as url:
         yield url
 
@@ -88,6 +95,8 @@ def violations(browser, skip: list[str] = ()) -> list[str]:
         "/?q=sote&lang=sv",
         "/?q=sote&lang=en",
         "/nowhere",
+        "/alerts/confirm?t=used",
+        "/alerts/unsubscribe?t=ended",
     ],
 )
 def test_pages_pass_wcag_21_aa(browser, site: str, path: str) -> None:
@@ -285,7 +294,7 @@ return [el.outerHTML.slice(0, 80), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0
 @pytest.mark.parametrize(
     "path",
     ["/?q=rahoitusmalli&source=keski-suomi", "/", "/doc/keski-suomi/muistio.txt?q=kunnat",
-     "/help", "/admin/login", "/nowhere"],
+     "/help", "/admin/login", "/nowhere", "/alerts/confirm?t=used"],
 )  # fmt: skip
 def test_every_focus_outline_has_3_to_1_contrast(browser, site: str, path: str, width: int):
     from selenium.webdriver.common.by import By
@@ -306,3 +315,22 @@ def test_every_focus_outline_has_3_to_1_contrast(browser, site: str, path: str, 
         assert violations(browser) == []
     finally:
         browser.set_window_size(1200, 900)
+
+
+def test_the_feed_and_the_alert_form_are_reached_from_the_keyboard(browser, site: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(site + "/?q=rahoitusmalli&source=keski-suomi&lang=fi")
+    seen = focus_order(browser, ".subscribe summary")
+    feed = seen.index("Seuraa tätä hakua (Atom-syöte)")
+    assert seen[feed + 1] == "Uudet asiakirjat sähköpostiin"
+    link = browser.find_element(By.CSS_SELECTOR, "a.feed").get_attribute("href")
+    assert link.endswith("/feed.atom?q=rahoitusmalli&source=keski-suomi")
+    # Enter opens the form without JavaScript's help (a <details>), and Tab reaches its field.
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("id") == "alert-email"
+    element, contrast = browser.execute_script(FOCUS_CONTRAST)
+    assert contrast >= 3, element
+    assert violations(browser) == []

@@ -32,6 +32,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # machine, and apart from the 127.0.0.1 of the other tests, since nginx's limits count per
 # address.
 ADMIN_ADDRESS, FLOOD_ADDRESS, SLOW_ADDRESS = "127.0.0.2", "127.0.0.3", "127.0.0.4"
+ALERTS_ADDRESS = "127.0.0.5"
 
 needs_nginx = pytest.mark.skipif(
     not (Path(NGINX).exists() and shutil.which("openssl")),
@@ -343,6 +344,18 @@ def test_a_flood_from_one_address_gets_429(deployment: Deployment) -> None:
     assert deployment.request("/nowhere")[0] == 404
 
 
+@needs_nginx
+def test_the_alert_form_is_held_to_a_few_requests_a_minute(deployment: Deployment) -> None:
+    with contextlib.closing(deployment.https(ALERTS_ADDRESS)) as conn:
+        statuses = [
+            deployment.request("/alerts/subscribe", "POST", body=b"", connection=conn)[0]
+            for _ in range(8)
+        ]
+    # Past nginx to the app (alerts are off there: 404), a burst of 5 beyond the first.
+    assert statuses == [404] * 6 + [429] * 2
+    assert deployment.request("/nowhere", source=ALERTS_ADDRESS)[0] == 404
+
+
 def test_the_templates_refuse_a_missing_or_unknown_value(tmp_path: Path) -> None:
     script = [
         sys.executable,
@@ -371,6 +384,7 @@ def rendered_units(folder: Path) -> dict[str, str]:
             "systemd/sotehaku.service.in", **values, BIND="127.0.0.1:8000", WORKERS="2"
         ),
         "sotehaku-watch.service": render("systemd/sotehaku-watch.service.in", **values),
+        "sotehaku-alerts.service": render("systemd/sotehaku-alerts.service.in", **values),
     }
 
 
@@ -384,6 +398,9 @@ def test_the_units_run_sandboxed_as_sotehaku_writing_the_index_only(tmp_path: Pa
     watcher = unit_settings(rendered_units(tmp_path)["sotehaku-watch.service"])
     assert watcher["ExecStart"] == [f"{Path(sys.executable).parent}/sotehaku watch"]
     assert watcher["PrivateNetwork"] == ["true"]
+    alerts = unit_settings(rendered_units(tmp_path)["sotehaku-alerts.service"])
+    assert alerts["ExecStart"] == [f"{Path(sys.executable).parent}/sotehaku alerts"]
+    assert alerts["Type"] == ["oneshot"]
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd is not installed")
@@ -391,12 +408,15 @@ def test_the_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     (tmp_path / "sotehaku.env").write_text((DEPLOY / "sotehaku.env.example").read_text())
     for name, unit in rendered_units(tmp_path).items():
         (tmp_path / name).write_text(unit)
+    # The timer as shipped: it has nothing to fill in, and starts the service of its name.
+    shutil.copy(DEPLOY / "systemd/sotehaku-alerts.timer", tmp_path)
     done = subprocess.run(
         [
             "systemd-analyze",
             "verify",
             "--man=no",
             *sorted(str(p) for p in tmp_path.glob("*.service")),
+            str(tmp_path / "sotehaku-alerts.timer"),
         ],
         capture_output=True,
         text=True,

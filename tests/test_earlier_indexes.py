@@ -136,3 +136,15 @@ def test_a_build_over_an_earlier_index_writes_todays_class_paths(tmp_path: Path)
     build_index(seeds, index_dir)
     assert _class_paths(index_dir) == {b"indexer"}
     assert [h.id for h in search(index_dir, "päivystys").hits] == ["tiedote.html"]
+
+
+def test_stats_say_what_a_rebuild_of_an_earlier_index_would_give(tmp_path: Path) -> None:
+    from indexer import index_stats
+
+    seeds, index_dir = _earlier_index(tmp_path)
+    said = " ".join(index_stats(index_dir).warnings)
+    assert "built before Swedish analysis" in said
+    assert "built before decision documents" in said
+    build_index(seeds, index_dir)
+    said = " ".join(index_stats(index_dir).warnings)
+    assert "built before" not in said

@@ -22,7 +22,15 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The texts of the code and templates now, extracted as `make translations` does."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    keywords = ["Message", "QueryError", "FilterError", "BadParameter", "lazy_gettext"]
+    keywords = [
+        "Message",
+        "QueryError",
+        "FilterError",
+        "BadParameter",
+        "SubscriptionError",
+        "TooManyRequests",
+        "lazy_gettext",
+    ]
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
          *[arg for k in keywords for arg in ("-k", k)], "-o", str(pot), "."],

@@ -44,7 +44,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.finalize = _shown
     _check_timezone(app.config["TIMEZONE"])
 
-    from webui import admin, api, errors, headers, i18n, limits, metrics, pages, request_log, site
+    from webui import (
+        admin,
+        alerts,
+        api,
+        errors,
+        headers,
+        i18n,
+        limits,
+        metrics,
+        pages,
+        request_log,
+        site,
+    )
 
     # First, so that their clocks start before any other hook runs.
     metrics.init_app(app)
@@ -57,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     admin.init_app(app)
+    alerts.init_app(app)
     # Each worker reads the suggestions' word lists as it starts, before anyone types.
     warm_suggestions(app.config["INDEX_DIR"])
     return app

@@ -24,6 +24,10 @@ PLACE_WORDS = frozenset(
         "puisto", "linna", "kartano", "kirkko", "asema",
     }
 )  # fmt: skip
+# How a place word's forms start ("mäen", "mäkeä" of mäki): an ending that starts otherwise
+# cannot be one of them (guess_place_name asks that of its base form), and Voikko is not asked
+# about it. That was four in five of the guesser's look-ups, a tenth of a news build's Voikko.
+_STARTS = frozenset(base[:2] for base in PLACE_WORDS)
 # The unknown part is at least this long: a shorter one is more often an inflection or
 # a misspelling than a name's own part.
 MIN_MODIFIER = 3
@@ -41,6 +45,8 @@ def guess_place_name(word: str) -> tuple[str, str] | None:
     lower = word.lower()
     for cut in range(MIN_MODIFIER, len(lower) - 1):
         ending = lower[cut:]
+        if ending[:2] not in _STARTS:
+            continue
         for base, structure in voikko.baseforms(ending):
             # One part: "onkimäen" as onki + mäki is not the place word itself. The ending
             # starts as the base form does: a plural ("tweeteillä": teillä, of tie) is more

@@ -13,10 +13,12 @@ from indexer.documents.folder import require_seeds
 from indexer.store import generations
 from indexer.store.lock import writer_lock
 from indexer.writing.build import BuildReport, build_index
+from indexer.writing.workers import WorkerFailed
 
 
-class ShardFailed(Exception):
-    """A shard's build task failed or was killed; the live generation was left as it was."""
+class ShardFailed(WorkerFailed):
+    """A shard's build task failed or was killed; the live generation was left as it was. A
+    kind of WorkerFailed: a worker of the build, on another machine."""
 
 
 class ClusterNotUpdated(Exception):

@@ -106,6 +106,11 @@ class CorpusSearcher(Searcher):
             value = cache[term] = math.log(stats.doc_count_all / (df + 1)) + 1
         return value
 
+    def field_length(self, fieldname: str) -> int:
+        # Whether the corpus holds Swedish documents (store.schema.holds_swedish) decides
+        # how every shard parses a query: the corpus's answer, not the shard's.
+        return self.statistics.field_lengths.get(fieldname, 0)
+
     def avg_field_length(self, fieldname: str, default: float | None = None) -> float | None:
         if not self.schema[fieldname].scorable:
             return default

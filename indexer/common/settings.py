@@ -2,7 +2,7 @@
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_PREFIX = "SOTEHAKU_"
@@ -46,6 +46,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CLUSTER", ""),
     Setting("SHARDS", "4"),
     Setting("REPLICAS", "2"),
+    # E-mail alerts (service/alerts.py): off while SMTP_HOST is empty.
+    Setting("SMTP_HOST", ""),
+    Setting("SMTP_PORT", "587"),
+    Setting("SMTP_SECURITY", "starttls"),
+    Setting("SMTP_USER", ""),
+    Setting("SMTP_PASSWORD", ""),
+    Setting("MAIL_FROM", ""),
     # What the pages call the service and offer to search, in each page language.
     *(Setting(f"SITE_NAME_{lang}", "Sotehaku") for lang in ("FI", "SV", "EN")),
     *(Setting(f"TAGLINE_{lang}", "") for lang in ("FI", "SV", "EN")),
@@ -181,3 +188,56 @@ def shards() -> int:
 def replicas() -> int:
     """Return how many searchers of each shard a cluster keeps, each on a node of its own."""
     return _whole_number("REPLICAS")
+
+
+SMTP_SECURITY_CHOICES = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where alert e-mails are sent from and how, and the site's address their links use."""
+
+    host: str
+    port: int
+    security: str
+    user: str
+    password: str = field(repr=False)
+    sender: str
+    public_url: str
+
+
+def mail() -> MailSettings | None:
+    """Return the SMTP settings of e-mail alerts, or None when SMTP_HOST is unset (no alerts).
+
+    Alerts link to the site, so they need PUBLIC_URL as well, and a sender address.
+    """
+    host = get("SMTP_HOST").strip()
+    if not host:
+        return None
+    security = get("SMTP_SECURITY").strip().lower()
+    if security not in SMTP_SECURITY_CHOICES:
+        raise SettingError(
+            f"{_BY_NAME['SMTP_SECURITY'].env_name} must be one of"
+            f" {', '.join(SMTP_SECURITY_CHOICES)}, not {security!r}."
+        )
+    port = _whole_number("SMTP_PORT")
+    sender = get("MAIL_FROM").strip()
+    if sender.count("@") != 1 or any(c in sender for c in '\r\n<>"') or " " in sender:
+        raise SettingError(
+            f"{_BY_NAME['MAIL_FROM'].env_name} must be the sender's e-mail address"
+            f" (haku@example.fi) when {_BY_NAME['SMTP_HOST'].env_name} is set, not {sender!r}."
+        )
+    user, password = get("SMTP_USER"), get("SMTP_PASSWORD")
+    if not (user + password).isascii():
+        # smtplib sends the login as ASCII and fails on anything else.
+        raise SettingError(
+            f"{_BY_NAME['SMTP_USER'].env_name} and {_BY_NAME['SMTP_PASSWORD'].env_name}"
+            " must be ASCII characters only."
+        )
+    url = public_url()
+    if url is None:
+        raise SettingError(
+            f"{_BY_NAME['PUBLIC_URL'].env_name} must be set when"
+            f" {_BY_NAME['SMTP_HOST'].env_name} is: the links in alert e-mails need it."
+        )
+    return MailSettings(host, port, security, user, password, sender, url)

@@ -14,6 +14,7 @@ from indexer.search import snippets
 from indexer.search.query import QueryError, parse
 from indexer.search.wildcards import expand_wildcards
 from indexer.store import searchers
+from indexer.store.schema import holds_swedish
 from indexer.store.units import is_sectioned
 
 # The document page shows a long document in parts of this many characters.
@@ -83,7 +84,13 @@ def get_document(
         if text.strip():
             try:
                 q, _ = expand_wildcards(
-                    parse(searcher.schema, text, any_word=True), searcher.reader()
+                    parse(
+                        searcher.schema,
+                        text,
+                        any_word=True,
+                        swedish=holds_swedish(searcher.reader()),
+                    ),
+                    searcher.reader(),
                 )
             except QueryError:
                 q = None

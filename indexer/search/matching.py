@@ -12,6 +12,7 @@ from indexer.search.decision_terms import decision_clauses
 from indexer.search.query import parse
 from indexer.search.ranking import CachedBM25F, rank_termwise, termwise_scores
 from indexer.search.wildcards import Expansions, expand_wildcards
+from indexer.store.schema import holds_swedish
 
 _WEIGHTING = CachedBM25F()
 
@@ -80,7 +81,7 @@ def query_of(
 ) -> tuple[query.Query, list]:
     """Return the query a text stands for in this searcher's index (its wildcards expanded to
     the index's words), and what was left out of it, in words for a user."""
-    parsed = parse(searcher.schema, text, any_word=any_word)
+    parsed = parse(searcher.schema, text, any_word=any_word, swedish=holds_swedish(searcher))
     q, notices = expand_wildcards(parsed, searcher.reader(), {} if known is None else known)
     clauses = decision_clauses(searcher.schema, text)
     if clauses:

@@ -58,9 +58,11 @@ def _written_forms(analyzer: Analyzer, text: str) -> list[dict[str, float]]:
     return [by_pos[pos] for pos in sorted(by_pos)]
 
 
-def search_fields(schema: Any) -> tuple[str, ...]:
+def search_fields(schema: Any, *, swedish: bool = True) -> tuple[str, ...]:
     """Return the fields a query searches: title and body, and the Swedish title_sv and
-    body_sv where the index has them."""
+    body_sv where the schema has them and `swedish` says the index holds Swedish text."""
+    if not swedish:
+        return FIELDS
     return FIELDS + tuple(name for name in SWEDISH_FIELDS.values() if name in schema)
 
 
@@ -102,13 +104,14 @@ class FinnishQueryParser(QueryParser):
         any_word: bool = False,
         function_words: bool = True,
         language: str = "fi",
+        swedish: bool = True,
     ) -> None:
         super().__init__(None, schema, group=OrGroup if any_word else AndGroup)
         self.function_words = function_words
         # A query that reads as Swedish is analysed as Swedish in the Swedish fields; one that
         # reads as Finnish meets them only with its words as written.
         self.language = language
-        self.add_plugin(plugins.MultifieldPlugin(search_fields(schema)))
+        self.add_plugin(plugins.MultifieldPlugin(search_fields(schema, swedish=swedish)))
         # Field names would turn "STM:n" into a search of a field called STM; ranges, fuzzy
         # terms and match-everything are off.
         self.remove_plugin_class(plugins.FieldsPlugin)
@@ -236,8 +239,11 @@ def without_question_marks(text: str) -> str:
     return _QUESTION_END.sub("", text)
 
 
-def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
-    """Parse a user's query, or raise QueryError with a message for them."""
+def parse(schema: Any, text: str, *, any_word: bool = False, swedish: bool = True) -> query.Query:
+    """Parse a user's query, or raise QueryError with a message for them.
+
+    With `swedish` false (the index holds no Swedish text: store.schema.holds_swedish) the
+    query searches only the Finnish fields and its language is not asked."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
             "The query is too long: at most %(count)s characters.", count=MAX_QUERY_CHARS
@@ -249,21 +255,24 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
         raise QueryError("The query has no words that can be searched for.")
     if len(re.findall(r"\w+", text)) > MAX_QUERY_WORDS:
         raise QueryError("The query has too many words: at most %(count)s.", count=MAX_QUERY_WORDS)
-    language = query_language(text) if SWEDISH_FIELDS["body"] in schema else "fi"
+    fields = search_fields(schema, swedish=swedish)
+    language = query_language(text) if SWEDISH_FIELDS["body"] in fields else "fi"
     try:
         q = None
         if any_word:
             # Ranked on any of its words, a query leaves its function words out, unless
             # it has nothing else.
             q = FinnishQueryParser(
-                schema, any_word=True, function_words=False, language=language
+                schema, any_word=True, function_words=False, language=language, swedish=swedish
             ).parse(text)
             # Judged on the Finnish fields: the Swedish ones keep a Finnish query's words as
             # written, function words among them.
             if not _has_words(q) or not _has_words_in(q, FIELDS):
                 q = None
         if q is None:
-            q = FinnishQueryParser(schema, any_word=any_word, language=language).parse(text)
+            q = FinnishQueryParser(
+                schema, any_word=any_word, language=language, swedish=swedish
+            ).parse(text)
     except QueryError:
         raise
     except _PARSER_FAILURES:
@@ -276,7 +285,7 @@ def parse(schema: Any, text: str, *, any_word: bool = False) -> query.Query:
     leaves = list(q.leaves())
     # Each wildcard is a leaf per field.
     wildcards = sum(isinstance(leaf, query.Prefix | query.Wildcard) for leaf in leaves)
-    if wildcards > MAX_WILDCARDS * len(search_fields(schema)):
+    if wildcards > MAX_WILDCARDS * len(fields):
         raise QueryError(
             "The query has too many wildcards: at most %(count)s.", count=MAX_WILDCARDS
         )

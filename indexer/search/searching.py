@@ -20,7 +20,7 @@ from indexer.search.query import OPERATORS, QueryError
 from indexer.search.results import Hit, SearchResult
 from indexer.search.wildcards import Expansions
 from indexer.store import searchers
-from indexer.store.schema import SWEDISH_FIELDS
+from indexer.store.schema import holds_swedish
 from indexer.store.units import has_sections
 
 MAX_LIMIT = 100
@@ -65,7 +65,7 @@ def prepare(searcher: Searcher, filters: Filters, sort: str, with_facets: bool) 
     keep_all = filters.active() or sort != "relevance" or with_facets or grouped
     cols = facets.columns(searcher) if keep_all else None
     # The Swedish dictionary that tells a query's language loads once a process.
-    if SWEDISH_FIELDS["body"] in searcher.schema:
+    if holds_swedish(searcher):
         swedish.dictionary()
     return grouped, cols
 

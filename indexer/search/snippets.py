@@ -23,6 +23,9 @@ SNIPPET_FRAGMENTS = 3
 _SURROUND = 80
 _WHITESPACE = re.compile(r"\s+")
 _SENTENCE_ENDS = (". ", "! ", "? ", ".\n", "\n\n")
+# How far from its matched words a fragment's sentence is looked for: a "sentence" longer than
+# this is a table or a list, and an unbounded find read a 50-page text to its end per fragment.
+_SENTENCE_REACH = 600
 
 
 class MarkFormatter(highlight.HtmlFormatter):
@@ -168,9 +171,13 @@ def _unrepeated(text: str, fragments: list[highlight.Fragment]) -> list[highligh
     unique = []
     for f in fragments:
         first, last = f.matches[0].startchar, f.matches[-1].endchar
-        start = max(max(text.rfind(end, 0, first) + len(end), 0) for end in _SENTENCE_ENDS)
-        stops = [i for i in (text.find(end, last) for end in _SENTENCE_ENDS) if i >= 0]
-        sentences = " ".join(text[start : min(stops, default=len(text))].lower().split())
+        before, after = max(first - _SENTENCE_REACH, 0), last + _SENTENCE_REACH
+        ends = [(text.rfind(end, before, first), len(end)) for end in _SENTENCE_ENDS]
+        start = max([i + size for i, size in ends if i >= 0], default=before)
+        stops = [i for i in (text.find(end, last, after) for end in _SENTENCE_ENDS) if i >= 0]
+        sentences = " ".join(
+            text[start : min(stops, default=min(after, len(text)))].lower().split()
+        )
         if sentences not in seen:
             seen.add(sentences)
             unique.append(f)

@@ -12,6 +12,25 @@ from indexer.store.units import file_count
 # Fields the facets need beyond the date (indexer/search/facets.py).
 FACET_FIELDS = ("source", "format")
 
+# What later code indexes that an older index lacks, by the fields it needs, and what a
+# rebuild would give: such an index opens, searches and updates as it was built.
+LATER_FIELDS = (
+    (
+        ("language", "title_sv", "body_sv"),
+        Message(
+            "The index was built before Swedish analysis: rebuild it so that Swedish "
+            "documents are found by their word forms and can be narrowed by language."
+        ),
+    ),
+    (
+        ("unit", "decision_maker", "organisation", "kind"),
+        Message(
+            "The index was built before decision documents: rebuild it to search minutes by "
+            "section, decision maker and case."
+        ),
+    ),
+)
+
 
 @dataclass(frozen=True)
 class IndexStats:
@@ -28,6 +47,8 @@ class IndexStats:
     notes: list[dict[str, str]] = field(default_factory=list)
     # Whether documents carry their source and format (indexes built before them do not).
     facets: bool = True
+    # LATER_FIELDS' messages for what the index was built without.
+    built_without: list[Message] = field(default_factory=list)
 
     @property
     def warning(self) -> Message | None:
@@ -53,6 +74,7 @@ class IndexStats:
                     "rebuild it to narrow searches by them."
                 )
             )
+        found.extend(self.built_without)
         return found
 
 
@@ -84,6 +106,11 @@ def index_stats(index_dir: Path) -> IndexStats:
         with searchers.live_searcher(index_dir, fresh=True) as (gen, searcher):
             documents = file_count(searcher.reader())
             has_facets = all(name in searcher.schema for name in FACET_FIELDS)
+            built_without = [
+                text
+                for names, text in LATER_FIELDS
+                if not all(name in searcher.schema for name in names)
+            ]
             meta = generations.read_meta(gen)
             size_bytes = generations.folder_bytes(gen)
         if gen.is_dir():
@@ -99,4 +126,5 @@ def index_stats(index_dir: Path) -> IndexStats:
         skipped=meta.get("skipped", []),
         notes=meta.get("notes", []),
         facets=has_facets,
+        built_without=built_without,
     )

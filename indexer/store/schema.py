@@ -1,5 +1,7 @@
 """The Whoosh schema: which document fields are indexed, stored and boosted."""
 
+from typing import Any
+
 from whoosh.analysis import Analyzer
 from whoosh.columns import RefBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
@@ -12,6 +14,16 @@ TITLE_BOOST = 2.5
 
 # The fields a Swedish document's title and body are indexed in, with the Swedish analyzer.
 SWEDISH_FIELDS = {"title": "title_sv", "body": "body_sv"}
+
+
+def holds_swedish(reader: Any) -> bool:
+    """Tell whether any document of the index was indexed in the Swedish fields (deleted ones
+    count). A Finnish archive's queries then skip those fields and the query's language: they
+    were a third of a plain query's time there, for fields with no terms. A reader or a
+    searcher: a cluster's shard searcher answers for the whole corpus."""
+    return any(
+        name in reader.schema and reader.field_length(name) > 0 for name in SWEDISH_FIELDS.values()
+    )
 
 
 def make_schema(analyzer: Analyzer, swedish: Analyzer | None = None) -> Schema:
