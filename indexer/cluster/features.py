@@ -136,27 +136,22 @@ def hits_of(
     return [next(taken[shard]) for shard, _, _ in chosen]
 
 
-def _read(index_dir: Path, reader: str, args: tuple, shard: int | None = None) -> list[Any]:
-    """Run a reader on one shard, or on all when shard is None; return the answers."""
+def _read(index_dir: Path, reader: str, args: tuple, doc_id: str | None = None) -> list[Any]:
+    """Run a reader on the shard holding a document, or on every shard when doc_id is None;
+    return the answers."""
     coord = coordinator(index_dir)
     gen = coord.live()
-    if shard is None:
+    if doc_id is None:
         return coord.call_all(gen, "read", (reader, *args))
+    shard = shard_of(doc_id, len(coord.replicas))
     return coord.call(gen, "read", {shard: (reader, *args)})
-
-
-def _shard_of(coord_index: Path, doc_id: str) -> int:
-    coord = coordinator(coord_index)
-    coord.live()
-    return shard_of(doc_id, len(coord.replicas))
 
 
 def get_document(
     index_dir: Path, doc_id: str, text: str = "", part: int = 1, page: int | None = None
 ) -> DocumentView | None:
     """Return a stored document from the shard that holds it (document_view.get_document)."""
-    shard = _shard_of(index_dir, doc_id)
-    return _read(index_dir, "get_document", (doc_id, text, part, page), shard)[0]
+    return _read(index_dir, "get_document", (doc_id, text, part, page), doc_id)[0]
 
 
 def case_history(index_dir: Path, case: str) -> list[CaseSection]:
