@@ -17,8 +17,10 @@ from indexer.cli import cli
 from indexer.cluster import features, placement, shards, statistics
 from indexer.cluster.building import ShardFailed, build_cluster
 from indexer.cluster.coordinator import coordinator
+from indexer.search.searching import search
 from indexer.store import generations, searchers
 from indexer.writing.build import build_index
+from indexer.writing.update import update_index
 from tests import sample_documents as sd
 from tests.conftest import http_request, write_files
 from tests.ray_cluster import REPLICAS, SHARDS, node_args
@@ -247,10 +249,13 @@ def test_a_failed_shard_fails_the_build_and_leaves_the_live_generation(
         )
     assert generations.require_generation(index_dir) == live
     assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [live.name]
-    # Its shards are not updated one by one: the command says so and changes nothing.
-    updated = CliRunner().invoke(cli, ["update", "--seeds", str(seeds), "--index", str(index_dir)])
+    # Its shards are updated on the cluster only: without its address the command says so.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOTEHAKU_CLUSTER", raising=False)
+        args = ["update", "--seeds", str(seeds), "--index", str(index_dir)]
+        updated = CliRunner().invoke(cli, args)
     assert updated.exit_code == 1
-    assert "not updated one by one yet" in updated.output
+    assert "set SOTEHAKU_CLUSTER" in updated.output
     assert generations.require_generation(index_dir) == live
 
 
@@ -294,6 +299,29 @@ def test_a_rebuild_under_load_fails_no_search_and_mixes_no_generations(
     assert searching.errors == []
     # Every answer is the old generation's or the new one's, never some shards of each.
     assert set(searching.totals) == {before, before + 3}
+
+
+def test_an_update_changes_every_shard_as_one_index(
+    single: Path, sharded: Path, seeds: Path
+) -> None:
+    # The rebuild above added files to the seeds: one index catches up with them first.
+    update_index(seeds, single)
+    changed = seeds / "pirkanmaa" / "tiedote-001.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + " Erikoissana.", encoding="utf-8")
+    (seeds / "vantaa-kerava" / "tiedote-002.txt").unlink()
+    write_files(seeds, {"etela-pohjanmaa/uusi.txt": "Uusi tiedote 6.6.2025\n\nErikoissana."})
+    live = generations.require_generation(sharded)
+    args = ["update", "--seeds", str(seeds), "--index", str(sharded)]
+    updated = CliRunner().invoke(cli, args)
+    assert updated.exit_code == 0, updated.output
+    assert "Added 1, changed 1, removed 1" in updated.output
+    assert generations.require_generation(sharded) != live
+    update_index(seeds, single)
+    for text in ("erikoissana", "hyvinvointialueen", "kotihoito"):
+        expected = [h.id for h in search(single, text, limit=100).hits]
+        found = [h.id for h in features.search(sharded, text, limit=100).hits]
+        assert sorted(found) == sorted(expected), text
+    assert features.get_document(sharded, "vantaa-kerava/tiedote-002.txt") is None
 
 
 def test_a_lost_node_fails_no_search_and_its_replicas_come_back(ray_cluster, sharded) -> None:

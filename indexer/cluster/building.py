@@ -22,7 +22,7 @@ class ShardFailed(WorkerFailed):
 
 
 class ClusterNotUpdated(Exception):
-    """An update asked of a cluster's index: its shards are rebuilt together, not updated.
+    """An update asked of a cluster's index without the cluster's address.
 
     Not a kind of IndexMissing, which the folder watcher mends with a single-machine build.
     """

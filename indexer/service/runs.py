@@ -17,6 +17,7 @@ from typing import Any
 
 from indexer.cluster import shards
 from indexer.cluster.building import ClusterNotUpdated, ShardFailed, build_cluster
+from indexer.cluster.updating import update_cluster
 from indexer.common import settings
 from indexer.documents.document import Skipped
 from indexer.documents.skip_reasons import count_kinds
@@ -93,22 +94,25 @@ def build(
     return report
 
 
-def _refuse_cluster_update(index_dir: Path) -> None:
-    """Refuse to update a cluster's generation in place: its shards are rebuilt together."""
+def _update(seeds_dir: Path, index_dir: Path, options: dict[str, Any]) -> UpdateReport:
+    """Run update_index, or on a cluster's index update every shard on the cluster."""
     gen = generations.current_generation(index_dir)
-    if gen is not None and shards.shard_count(gen):
+    if gen is None or not shards.shard_count(gen):
+        return update_index(seeds_dir, index_dir, **options)
+    address = settings.cluster()
+    if address is None:
         raise ClusterNotUpdated(
-            f"The index in {index_dir} is a cluster's shards, which are not updated one by "
-            "one yet: rebuild it with 'sotehaku build --cluster ADDRESS'."
+            f"The index in {index_dir} is a cluster's shards: set SOTEHAKU_CLUSTER to the"
+            " cluster's address to update them."
         )
+    return update_cluster(seeds_dir, index_dir, address=address, **options)
 
 
 def update(seeds_dir: Path, index_dir: Path, **options: Any) -> UpdateReport:
     """Run update_index (same arguments), log it and record its outcome."""
     started = time.perf_counter()
     try:
-        _refuse_cluster_update(index_dir)
-        report = update_index(seeds_dir, index_dir, **options)
+        report = _update(seeds_dir, index_dir, options)
     except BaseException as e:
         _failed("update", index_dir, started, e, {})
         raise
