@@ -184,6 +184,12 @@ def test_the_api_answers_as_one_index(clients, args: str) -> None:
         "/api/search?q=%22kotihoito",
         "/api/search?q=kotihoito&year=20x1",
         "/asia/ei-asianumero",
+        # The limits of hostile input hold on every shard, and say so as one index does.
+        "/api/search?q=" + "koti* " * 6,
+        "/api/search?q=" + "kotihoito " * 200,
+        "/api/search?q=kotihoito&page=0",
+        "/api/search?q=kotihoito&limit=1000",
+        "/?q=%22%22%22((",
     ],
 )
 def test_pages_answer_as_one_index(clients, target: str) -> None:
