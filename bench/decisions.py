@@ -13,7 +13,9 @@ Builds an index of the folder in a temporary folder (or uses --index) and prints
 - decision maker and meeting date right: the share of the topical queries' top-10 hits whose
   file the queries file describes and whose decision maker and date are that file's;
 - appeal snippets: the share of the topical queries' top-10 snippets that are taken from appeal
-  instructions.
+  instructions;
+- signature snippets: the same for signature blocks ("Vakuudeksi", "Pöytäkirjanpitäjä",
+  "Justerat").
 
 The queries file is JSON: {"topical": [{"q": ..., "sections": [[file id, "140"], ...]}],
 "cases": [{"q": ..., "sections": [[file id, "140"], ...]}], "meetings": {file id:
@@ -52,24 +54,35 @@ _APPEAL = re.compile(
     re.IGNORECASE,
 )
 
+# Labels of signature blocks: a topical snippet with them shows who signed, not the matter.
+_SIGNATURE = re.compile(
+    r"vakuudeksi|pöytäkirjanpitäjä|allekirjoitukset|oikeaksi todistaa|protokollförare"
+    r"|justerat|underskrifter",
+    re.IGNORECASE,
+)
 
-def _unit(hit: Any) -> tuple[str, str | None]:
-    return hit.id, getattr(hit, "section", None)
+
+def _units(hit: Any) -> set[tuple[str, str | None]]:
+    """Return the sections a hit shows: its own, and the agenda's same section it links
+    (`also`: the minutes' section stands for both)."""
+    section = getattr(hit, "section", None)
+    return {(hit.id, section), *((also["id"], section) for also in getattr(hit, "also", ()))}
 
 
 def measure(index_dir: Path, queries: dict[str, Any]) -> dict[str, float]:
     """Return the figures for one index and queries file."""
-    section_rr, file_rr, right, described, appeal, snippets = [], [], 0, 0, 0, 0
+    section_rr, file_rr, right, described, appeal, signature, snippets = [], [], 0, 0, 0, 0, 0
     meetings = queries.get("meetings", {})
     for item in queries.get("topical", []):
         wanted = {(f, s) for f, s in item["sections"]}
         files = {f for f, _ in wanted}
         hits = search(index_dir, item["q"], limit=TOP).hits
-        section_rr.append(_reciprocal([_unit(h) in wanted for h in hits]))
-        file_rr.append(_reciprocal([h.id in files for h in hits]))
+        section_rr.append(_reciprocal([bool(_units(h) & wanted) for h in hits]))
+        file_rr.append(_reciprocal([bool({f for f, _ in _units(h)} & files) for h in hits]))
         for hit in hits:
             snippets += 1
             appeal += bool(_APPEAL.search(hit.snippet))
+            signature += bool(_SIGNATURE.search(hit.snippet))
             meeting = meetings.get(hit.id)
             if meeting is None:
                 continue
@@ -80,7 +93,7 @@ def measure(index_dir: Path, queries: dict[str, Any]) -> dict[str, float]:
     for item in queries.get("cases", []):
         wanted = {(f, s) for f, s in item["sections"]}
         hits = search(index_dir, item["q"], limit=CASE_TOP).hits
-        found += len(wanted & {_unit(h) for h in hits})
+        found += len(wanted & {unit for h in hits for unit in _units(h)})
         expected += len(wanted)
     return {
         "section MRR@10": _mean(section_rr),
@@ -88,6 +101,7 @@ def measure(index_dir: Path, queries: dict[str, Any]) -> dict[str, float]:
         "case recall": found / expected if expected else 0.0,
         "decision maker and date right": right / described if described else 0.0,
         "appeal snippets": appeal / snippets if snippets else 0.0,
+        "signature snippets": signature / snippets if snippets else 0.0,
     }
 
 
@@ -108,7 +122,7 @@ def scale(seeds: Path, queries: dict[str, Any], copies: int, work: Path) -> dict
     seconds = time.perf_counter() - started
     generation = index_dir / (index_dir / "CURRENT").read_text().strip()
     size = sum(p.stat().st_size for p in generation.rglob("*") if p.is_file())
-    pages = _pages(index_dir)
+    pages, units = _pages(index_dir)
     times = []
     for _ in range(3):
         for item in queries.get("topical", []):
@@ -120,23 +134,26 @@ def scale(seeds: Path, queries: dict[str, Any], copies: int, work: Path) -> dict
         "pages": pages,
         "build s": seconds,
         "pages/s": pages / seconds,
+        "units": units,
         "index MB": size / 2**20,
         "query p50 ms": statistics.median(times),
         "query p95 ms": statistics.quantiles(times, n=20)[-1],
     }
 
 
-def _pages(index_dir: Path) -> int:
-    """Return how many PDF pages the index's files have (each file's unit counted once)."""
+def _pages(index_dir: Path) -> tuple[int, int]:
+    """Return how many PDF pages the index's files have (each file's unit counted once) and
+    how many units of search (files and sections) it has."""
     from whoosh import index
 
     ix = index.open_dir(str(index_dir / (index_dir / "CURRENT").read_text().strip()))
     with ix.searcher() as searcher:
-        return sum(
+        pages = sum(
             len(fields.get("pages") or ())
             for fields in searcher.all_stored_fields()
             if "hash" in fields
         )
+        return pages, searcher.doc_count()
 
 
 def _reciprocal(relevant: list[bool]) -> float:

@@ -1,13 +1,16 @@
 """Measure the Finnish analyzer against the Snowball-only baseline, and the Swedish one.
 
     python -m bench.evaluate [--conllu F] [--paraphrases F] [--seeds DIR] [--queries F]
-                             [--sv-conllu F] [--skip PART ...]
+                             [--sv-conllu F] [--sv-seeds DIR] [--sv-queries F]
+                             [--skip PART ...]
                              [--squad [--squad-dir DIR] [--sample N] [--seed N]]
 
 Prints one table with a column per analyzer: morphology on a CoNLL-U treebank (gold lemmas),
 retrieval of paraphrases, the seed queries, and the same queries over the seeds typeset as
-PDFs (with the share whose results are the .txt ones); with --squad, question -> paragraph
-retrieval on Finnish SQuAD 2.0 against plain BM25 (bench/squad.py). A second table measures
+PDFs (with the share whose results are the .txt ones), and Swedish queries of the same kind
+over Swedish documents, with Snowball Swedish as their baseline; with --squad, question ->
+paragraph retrieval on Finnish SQuAD 2.0 against plain BM25 (bench/squad.py). A second table
+measures
 Swedish morphology on a Swedish treebank: the Finnish analyzer, Snowball Swedish and the
 Swedish analyzer. The time to analyse and to index news titles and leads is
 `python -m bench.benchmark analyse`.
@@ -42,6 +45,9 @@ SHARED = ROOT.parent / "shared"
 # The project's own seeds and its development queries over them (tests/data/README.md).
 SEEDS = ROOT / "seeds"
 SEED_QUERIES = ROOT / "tests" / "data" / "seed-queries.json"
+# Swedish documents and queries in the seeds' style, made up for this (tests/data/README.md).
+SWEDISH_SEEDS = ROOT / "tests" / "data" / "swedish-seeds"
+SWEDISH_QUERIES = ROOT / "tests" / "data" / "swedish-queries.json"
 SQUAD = SHARED / "eval" / "squad2-fi"
 CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
 _ALPHABETIC = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -249,10 +255,51 @@ class SwedishSnowballFilter(Filter):
     def __init__(self) -> None:
         self._stemmer = Stemmer.Stemmer("swedish")
 
+    # Pickled with an index's schema: the native stemmer is made again on load.
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self._stemmer = Stemmer.Stemmer("swedish")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
     def __call__(self, tokens: Iterable[Token]) -> Iterable[Token]:
         for t in tokens:
             t.text = self._stemmer.stemWord(t.text)
             yield t
+
+
+def swedish_seed_scores(
+    seeds: Path, queries: Path, finnish: Analyzer, swedish: Analyzer, *, k: int = 10
+) -> Scores:
+    """Build the real index of Swedish documents, with an analyzer for each language, and run
+    queries in the seed queries' form through search; return MRR@k, recall@k, precision@k
+    and top-1."""
+    reciprocal, recalls, precisions, tops = [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        build_index(seeds, Path(tmp), analyzer=finnish, swedish=swedish)
+        for case in json.loads(queries.read_text(encoding="utf-8")):
+            ids = [hit.id for hit in search(Path(tmp), case["q"], limit=k).hits]
+            relevant = [i for i in ids if any(i.startswith(p) for p in case["rel"])]
+            rank = next((n for n, i in enumerate(ids, 1) if i in relevant), 0)
+            reciprocal.append(1 / rank if rank else 0.0)
+            recalls.append(len(relevant) / len(case["rel"]))
+            precisions.append(len(relevant) / len(ids) if ids else 0.0)
+            if "top" in case:
+                tops.append(bool(ids) and ids[0].startswith(case["top"]))
+    return {
+        "MRR@10": _mean(reciprocal),
+        "recall@10": _mean(recalls),
+        "precision@10": _mean(precisions),
+        "top-1": _mean(tops),
+    }
+
+
+def snowball_swedish() -> Analyzer:
+    """Return the Swedish baseline analyzer: tokens, lowercase, Snowball Swedish stem."""
+    return RegexTokenizer() | LowercaseFilter() | SwedishSnowballFilter()
 
 
 def swedish_table(path: Path) -> str:
@@ -261,7 +308,7 @@ def swedish_table(path: Path) -> str:
     forms = read_conllu(path)
     analyzers = {
         analyzer_name(finnish_analyzer()): finnish_analyzer(),
-        "snowball-sv": RegexTokenizer() | LowercaseFilter() | SwedishSnowballFilter(),
+        "snowball-sv": snowball_swedish(),
         "simplemma": analyzer("sv"),
     }
     score = functools.partial(morphology_scores, forms, edge_compounds=True)
@@ -319,6 +366,17 @@ def evaluate(args: argparse.Namespace) -> str:
     for title, run in runs:
         results = [run(a) for a in analyzers]
         sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
+    if "seeds" not in args.skip and "swedish-seeds" not in args.skip:
+        # The Swedish documents' fields get Snowball Swedish in the baseline's column and the
+        # Swedish analyzer in the other, beside that column's Finnish analyzer.
+        swedish = [snowball_swedish(), analyzer("sv")]
+        results = [
+            swedish_seed_scores(args.sv_seeds, args.sv_queries, a, sv)
+            for a, sv in zip(analyzers, swedish, strict=True)
+        ]
+        cases = len(json.loads(args.sv_queries.read_text(encoding="utf-8")))
+        title = f"Swedish seed queries ({cases}; baseline Snowball Swedish)"
+        sections.append(Section(title, {m: [r[m] for r in results] for m in results[0]}))
     if args.squad:
         # Its first column is plain Whoosh BM25F over Snowball stems, not Sotehaku's search.
         count, results = squad.squad_scores(args.squad_dir, args.sample, args.seed)
@@ -343,6 +401,8 @@ def main(argv: list[str] | None = None) -> None:
         "--paraphrases", type=Path, default=SHARED / "eval/turku-paraphrase-dev.json"
     )
     parser.add_argument("--seeds", type=Path, default=SEEDS)
+    parser.add_argument("--sv-seeds", type=Path, default=SWEDISH_SEEDS)
+    parser.add_argument("--sv-queries", type=Path, default=SWEDISH_QUERIES)
     parser.add_argument("--queries", type=Path, default=SEED_QUERIES)
     parser.add_argument(
         "--sv-conllu", type=Path, default=SHARED / "eval/sv_talbanken-ud-dev.conllu"
@@ -351,8 +411,8 @@ def main(argv: list[str] | None = None) -> None:
         "--skip",
         action="append",
         default=[],
-        choices=["morphology", "paraphrases", "seeds", "pdf", "swedish"],
-        help="leave a part out (seeds: the PDF seeds too)",
+        choices=["morphology", "paraphrases", "seeds", "pdf", "swedish", "swedish-seeds"],
+        help="leave a part out (seeds: the PDF and the Swedish seeds too)",
     )
     parser.add_argument(
         "--squad",

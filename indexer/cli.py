@@ -84,17 +84,15 @@ def cli() -> None:
 @_index_option
 @click.option("--cluster", default=settings.cluster, help="Build shards on this Ray cluster.")
 @click.option("--shards", type=click.IntRange(min=1), help="Shards of a cluster build.")
-def build(seeds: Path, index_dir: Path, cluster: str | None, shards: int | None) -> None:
+def build(seeds: Path, index_dir: Path, **cluster: Any) -> None:
     """Rebuild the whole index from the seeds folder, then switch to it.
 
-    Searches keep being served from the old index until the new one is complete; --cluster
-    builds shards on a Ray cluster (docs/cluster.md).
+    Searches keep being served from the old index until the new one is complete.
 
     Example: sotehaku build --seeds seeds --index index
     """
-    bar: Any = None
+    bar = shown = None
     stages = {"read": "Reading files", "index": "Indexing documents"}
-    shown = None
 
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal bar, shown
@@ -115,7 +113,7 @@ def build(seeds: Path, index_dir: Path, cluster: str | None, shards: int | None)
         report = run_build(
             seeds,
             index_dir,
-            **({"cluster": cluster, "shards": shards} if cluster else {}),
+            **cluster,
             max_bytes=settings.max_file_bytes(),
             max_seconds=settings.max_file_seconds(),
             progress=progress if sys.stderr.isatty() else None,
@@ -218,6 +216,8 @@ def search_command(query: str, limit: int, page: int, as_json: bool, index_dir: 
             case = f" · {hit.case}" if hit.case else ""
             click.echo(f"   {_shown(f'{who} · {meeting}{case}')}")
         click.echo(f"   {_terminal_snippet(hit.snippet)}")
+        for also in hit.also:
+            click.echo(f"   also in the {also['relation']}: {_shown(str(also['id']))}")
         if hit.more_in_meeting:
             click.echo(f"   ({hit.more_in_meeting} more in this meeting)")
 

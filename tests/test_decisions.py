@@ -81,6 +81,18 @@ LAPUA_STYLE = (
                 "Kommungården",
             ),
         ),
+        # A Swedish name puts the region after the organisation, on a line of its own here.
+        (
+            "Välfärdsområdet i Östra Nyland\nProtokoll 3/2025\nOmrådesstyrelsen 5.3.2025",
+            Decision(
+                "protokoll",
+                "Välfärdsområdet i Östra Nyland",
+                "Områdesstyrelsen",
+                "3/2025",
+                datetime.date(2025, 3, 5),
+                "",
+            ),
+        ),
         (
             "Pirkanmaan hyvinvointialue\nViranhaltijapäätös\nPäättäjä Sosiaalijohtaja\n"
             "Päätöspäivä 2.5.2024\nAsia Palveluseteli",
@@ -620,6 +632,7 @@ def test_the_decisions_benchmark_measures_sections_cases_and_meetings(archive: P
         "case recall": 0.5,
         "decision maker and date right": 4 / 5,
         "appeal snippets": 0.0,
+        "signature snippets": 0.0,
     }
 
 

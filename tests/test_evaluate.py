@@ -163,3 +163,16 @@ def test_swedish_table(tmp_path, capsys):
         ["precision", "0.000", "1.000", "0.750"],
         ["precision,", "compounds", "0.000", "1.000", "1.000"],
     ]
+
+
+def test_swedish_seed_queries_are_a_row_with_snowball_swedish_as_baseline(capsys):
+    main(["--skip", "morphology", "--skip", "paraphrases", "--skip", "swedish", "--skip", "pdf"])
+    lines = capsys.readouterr().out.splitlines()
+    title = lines.index("Swedish seed queries (25; baseline Snowball Swedish)")
+    rows = {line.split()[0]: [float(v) for v in line.split()[1:]] for line in lines[title + 1 :]}
+    assert list(rows) == ["MRR@10", "recall@10", "precision@10", "top-1"]
+    # The Swedish analyzer meets inflected forms and compounds that Snowball's stems do not
+    # ("ledamot" and "ledamöter", "äldreomsorg" in "äldreomsorgsplanen").
+    baseline, swedish = zip(*rows.values(), strict=True)
+    assert all(s >= b for s, b in zip(swedish, baseline, strict=True))
+    assert rows["recall@10"][1] > rows["recall@10"][0]

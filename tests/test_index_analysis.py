@@ -8,6 +8,7 @@ from whoosh.formats import Characters, Positions
 
 from indexer.analysis.analyzers import finnish_analyzer, snowball_analyzer
 from indexer.analysis.index_mode import index_analysis
+from indexer.analysis.swedish import swedish_analyzer
 from indexer.codec.postings import VarintCharacters, VarintPositions
 from indexer.documents.document import Document
 from indexer.documents.folder import list_files
@@ -72,6 +73,7 @@ def test_the_loop_gives_the_chains_postings_for_any_words(words: list[str], gap:
 
 def test_other_analyzers_and_modes_keep_the_chain() -> None:
     assert index_analysis(snowball_analyzer()) is None
+    assert index_analysis(swedish_analyzer() | StandardAnalyzer().items[-1]) is None
     assert index_analysis(StandardAnalyzer()) is None
     assert index_analysis(finnish_analyzer() | StandardAnalyzer().items[-1]) is None
     analyzer = finnish_analyzer()
@@ -82,3 +84,25 @@ def test_other_analyzers_and_modes_keep_the_chain() -> None:
     assert list(fmt.word_values(text, analyzer, mode="query")) == list(
         Characters.word_values(fmt, text, analyzer, mode="query")
     )
+
+
+# Made up: Swedish with compounds and their linking -s-, acronyms with endings, participles,
+# irregular plurals, numbers and words the dictionary does not know.
+SWEDISH_TEXT = (
+    "Välfärdsområdets äldreomsorgsplan godkändes. THL:s och FPA:s bedömning av "
+    "närståendevården 2025: välfärdsnämnden beslöt att budgeten för hälso- och sjukvård "
+    "ökar. Ledamöterna, städernas bränder, xqzv-lorem ipsum- Österbotten 1.7.2025 kl. 10:30."
+)
+
+
+def test_the_loop_gives_the_swedish_chains_postings() -> None:
+    analyzer = swedish_analyzer()
+    assert index_analysis(analyzer) is index_analysis(analyzer)
+    texts = [SWEDISH_TEXT, SWEDISH_TEXT.upper(), "", "   ", "-", "och"]
+    texts += [made_up_text(200, seed=n) for n in range(5)]
+    for text in texts:
+        pairs = chain_and_loop(analyzer, text)
+        # Something to compare: a text with words has postings.
+        assert bool(pairs[0][0]) == bool(text.strip(" -"))
+        for chain, loop in pairs:
+            assert loop == chain, text[:80]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.analysis.languages import detect_language
+from indexer.analysis.languages import detect_language, section_language
 from indexer.writing.build import build_index
 from tests.conftest import write_files
 
@@ -46,6 +46,26 @@ BILINGUAL = {
 )
 def test_detect_language(text, expected):
     assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "document", "expected"),
+    [
+        # A Swedish section of Finnish minutes, and a Finnish one of Swedish minutes.
+        ("§ 15 Utlåtande\nNämnden anser att vården ska stärkas och att den är viktig.", "fi", "sv"),
+        (
+            "§ 4 Talousarvio\nHallitus esittää, että talousarvio hyväksytään ja se on valmis.",
+            "sv",
+            "fi",
+        ),
+        # Nothing to go by: the document's, not the letters' ("öppnande" has a double p).
+        ("§ 1 Mötets öppnande", "sv", "sv"),
+        ("§ 1 Kokouksen avaus", "fi", "fi"),
+        ("§ 7 POHDno-2025-7", "sv", "sv"),
+    ],
+)
+def test_section_language(text, document, expected):
+    assert section_language(text, document) == expected
 
 
 @pytest.fixture(scope="module")

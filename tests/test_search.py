@@ -156,6 +156,8 @@ def test_to_json_has_the_api_schema(seed_index: Path) -> None:
         "anchor",
         "case",
         "more_in_meeting",
+        "also",
+        "other_language",
     ]
 
 

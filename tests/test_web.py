@@ -128,6 +128,8 @@ def test_api_search_schema(client) -> None:
         "anchor",
         "case",
         "more_in_meeting",
+        "also",
+        "other_language",
     ]
     assert (hit["id"], hit["date"]) == (S0, "2021-04-29")
     assert isinstance(hit["score"], float)

@@ -10,6 +10,7 @@ from flask import (
     current_app,
     render_template,
     request,
+    url_for,
 )
 from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import PathConverter
@@ -172,20 +173,31 @@ def feed():
         return render_template("error.html", status=400, message=translate(e.message)), 400
     index_dir = current_app.config["INDEX_DIR"]
     sort = "newest" if args.sort == "relevance" else args.sort
+    # Following a decision maker or a case is following its decisions: sections, not files.
+    case = request.args.get("case", "").strip()
+    sections = bool(case or args.filters.decision_maker)
     try:
         if args.q.strip():
             result = search_index(
                 index_dir, args.q, limit=FEED_ENTRIES, filters=args.filters, sort=sort
             )
         else:
-            result = browse(index_dir, limit=FEED_ENTRIES, filters=args.filters, sort=sort)
+            result = browse(
+                index_dir,
+                limit=FEED_ENTRIES,
+                filters=args.filters,
+                sort=sort,
+                sections=sections,
+                case=case,
+            )
     except QueryError as e:
         return render_template("error.html", status=400, message=translate(e.message)), 400
     xml = render_template(
         "feed.xml",
         result=result,
         args=args,
-        page_url=args.url("/", sort=None, limit=None),
+        followed=case or ", ".join(sorted(args.filters.decision_maker)),
+        page_url=url_for("pages.case", case=case) if case else args.url("/", sort=None, limit=None),
         self_url=request.full_path.rstrip("?"),
         updated=_index_time(index_dir),
     )

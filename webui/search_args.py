@@ -20,6 +20,7 @@ from indexer import (
     parse_sort,
     search_index,
 )
+from webui.i18n import language
 from webui.params import MAX_PAGE, BadParameter, int_arg
 
 # Hits per page the page offers; the API takes any limit up to MAX_LIMIT.
@@ -147,7 +148,8 @@ def plain(q: str) -> SearchArgs:
 
 def run(index_dir: Path, args: SearchArgs) -> SearchResult:
     """Search as the page and the API both do: the filters and order asked for, with facets
-    and a did-you-mean."""
+    and a did-you-mean, and a decision in both languages shown in the page's language (the
+    API's `lang`)."""
     return search_index(
         index_dir,
         args.q,
@@ -157,4 +159,5 @@ def run(index_dir: Path, args: SearchArgs) -> SearchResult:
         sort=args.sort,
         with_facets=True,
         suggest=True,
+        language=language(),
     )

@@ -63,22 +63,10 @@ def detect_language(text: str) -> str:
     >>> detect_language("Hans Välimäki kertoo, miten kauan kananmunaa keitetään")
     'fi'
     """
-    # Words of the text's beginning, lower-cased; a Swedish function word's own spelling is
-    # looked at only where one is found, which is rare in Finnish text.
-    head = text[:_DETECT_CHARS]
-    words = _WORD.findall(head.lower())[:DETECT_WORDS]
-    finnish = [w for w in words if w in _FI]
-    swedish = []
-    if not _SV.isdisjoint(words):
-        for match in islice(_WORD.finditer(head), DETECT_WORDS):
-            word = match.group()
-            lowered = word.lower()
-            if lowered in _SV and (word == lowered or _starts_sentence(head, match.start())):
-                swedish.append(lowered)
-    if len(swedish) != len(finnish):
-        winner = swedish if len(swedish) > len(finnish) else finnish
-        if len(set(winner)) >= 2:
-            return "sv" if winner is swedish else "fi"
+    words, swedish, finnish = _function_words(text)
+    decided = _by_function_words(swedish, finnish)
+    if decided:
+        return decided
     joined = " ".join(words)
     by_letters = len(_SV_LETTERS.findall(joined)) - len(_FI_LETTERS.findall(joined))
     if by_letters:
@@ -105,6 +93,51 @@ def _vocabulary_language(words: list[str]) -> str:
         return "fi"
     swedish = sum(is_known(w) for w, spelt in zip(words, known, strict=True) if not spelt)
     return "sv" if swedish > finnish else "fi"
+
+
+def section_language(text: str, document_language: str) -> str:
+    """Return the language of a section of a document: its function words decide as
+    detect_language's do, and when they do not, it is in its document's language. Not the
+    letters nor the vocabulary: a section without function words is a heading, a case number
+    and names ("§ 1 Mötets öppnande", "§ 7 POHDno-2025-7"), which its document's language
+    tells better.
+
+    >>> section_language("§ 5 Äldreomsorgsplan. Nämnden godkände planen för år 2025 och "
+    ...     "den är klar.", "fi")
+    'sv'
+    >>> section_language("§ 1 Mötets öppnande", "sv"), section_language("§ 1 Mötets öppnande", "fi")
+    ('sv', 'fi')
+    """
+    _, swedish, finnish = _function_words(text)
+    return _by_function_words(swedish, finnish) or document_language
+
+
+def _function_words(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Return the words of a text's beginning, lower-cased, and the Swedish and the Finnish
+    function words among them."""
+    # A Swedish function word's own spelling is looked at only where one is found, which is
+    # rare in Finnish text.
+    head = text[:_DETECT_CHARS]
+    words = _WORD.findall(head.lower())[:DETECT_WORDS]
+    finnish = [w for w in words if w in _FI]
+    swedish = []
+    if not _SV.isdisjoint(words):
+        for match in islice(_WORD.finditer(head), DETECT_WORDS):
+            word = match.group()
+            lowered = word.lower()
+            if lowered in _SV and (word == lowered or _starts_sentence(head, match.start())):
+                swedish.append(lowered)
+    return words, swedish, finnish
+
+
+def _by_function_words(swedish: list[str], finnish: list[str]) -> str | None:
+    """Return the language whose function words outnumber the other's, two different ones at
+    least; None when they do not tell."""
+    if len(swedish) != len(finnish):
+        winner = swedish if len(swedish) > len(finnish) else finnish
+        if len(set(winner)) >= 2:
+            return "sv" if winner is swedish else "fi"
+    return None
 
 
 def query_language(text: str) -> str:

@@ -13,6 +13,7 @@ from indexer.cluster import similar as cluster_similar
 from indexer.cluster.coordinator import Coordinator, coordinator
 from indexer.cluster.replicas import ShardAnswer
 from indexer.cluster.shards import shard_of
+from indexer.search.agenda_minutes import collapse_agenda_minutes
 from indexer.search.case_history import CaseSection
 from indexer.search.document_view import DocumentView
 from indexer.search.filters import Filters, parse_sort
@@ -33,8 +34,11 @@ def search(
     sort: str = "relevance",
     with_facets: bool = False,
     suggest: bool = False,
+    language: str | None = None,
 ) -> SearchResult:
-    """Run a query on every shard and return one page of the merged hits (searching.search)."""
+    """Run a query on every shard and return one page of the merged hits (searching.search).
+
+    A decision in both languages whose versions are in two shards is not made one hit."""
     check_page(page, limit)
     filters = filters or Filters()
     sort = parse_sort(sort)
@@ -44,13 +48,16 @@ def search(
     gen = coord.live()
     # A first page's hits come with the ranking; a later page's are read after it.
     hits_for = keep if page == 1 else 0
-    answers = rank_all(coord, gen, text, (keep, filters, sort, with_facets, suggest), hits_for)
+    options = (keep, filters, sort, with_facets, suggest)
+    answers = rank_all(coord, gen, text, options, hits_for, language)
     mode = answers[0].mode
     chosen = merging.best(answers, sort, keep)[(page - 1) * limit :]
     if hits_for:
         hits = merging.hits(answers, chosen)
     else:
         hits = hits_of(coord, gen, answers, text, mode, chosen)
+    # An agenda's and the minutes' same section may be in two shards: made one on the page.
+    hits = collapse_agenda_minutes(hits)
     return SearchResult(
         text,
         sum(a.total for a in answers),
@@ -68,14 +75,19 @@ def search(
 
 
 def rank_all(
-    coord: Coordinator, gen: str, text: str, options: tuple, hits_for: int = 0
+    coord: Coordinator,
+    gen: str,
+    text: str,
+    options: tuple,
+    hits_for: int = 0,
+    language: str | None = None,
 ) -> list[ShardAnswer]:
     """Return every shard's ranked entries of a query; options are ShardSearcher.rank's
     (keep, filters, sort, with_facets, suggest). Any of the words only when the whole corpus
     has none with all of them, as one index does."""
 
     def ranked(any_word: bool) -> list[ShardAnswer]:
-        return coord.call_all(gen, "rank", (text, *options, any_word, hits_for))
+        return coord.call_all(gen, "rank", (text, *options, any_word, hits_for, language))
 
     answers = ranked(False)
     if (
@@ -94,6 +106,8 @@ def browse(
     limit: int = 10,
     filters: Filters | None = None,
     sort: str = "newest",
+    sections: bool = False,
+    case: str = "",
 ) -> SearchResult:
     """Return one page of every document that passes the filters (searching.browse)."""
     check_page(page, limit)
@@ -104,7 +118,7 @@ def browse(
     order = "newest" if sort == "relevance" else sort
     coord = coordinator(index_dir)
     gen = coord.live()
-    answers = coord.call_all(gen, "browse", (keep, filters, order))
+    answers = coord.call_all(gen, "browse", (keep, filters, order, sections, case))
     chosen = merging.best(answers, order, keep)[(page - 1) * limit :]
     hits = hits_of(coord, gen, answers, None, "browse", chosen)
     took_ms = round((time.perf_counter() - started) * 1000, 2)

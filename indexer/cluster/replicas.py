@@ -18,10 +18,11 @@ from indexer.search import facets
 from indexer.search.case_history import case_history
 from indexer.search.document_view import get_document
 from indexer.search.filters import Filters
+from indexer.search.hits import hits_of
 from indexer.search.matching import query_of
 from indexer.search.query import QueryError
 from indexer.search.results import Hit
-from indexer.search.searching import HARD_SECONDS, hits_of, prepare, rank, too_long
+from indexer.search.searching import HARD_SECONDS, browsed, prepare, rank, too_long
 from indexer.search.suggestions import examples, suggest, warm
 
 # Generations a replica keeps open: the live one and the one rolled out beside it.
@@ -121,6 +122,7 @@ class ShardSearcher:
         suggest: bool,
         any_word: bool,
         hits_for: int = 0,
+        language: str | None = None,
     ) -> ShardAnswer | Refused:
         """Rank a query's first `keep` matches in this shard with the corpus's statistics;
         read the hits of the first `hits_for` of them too (a first page's hits are among
@@ -141,6 +143,7 @@ class ShardSearcher:
                     facet_values=None,
                     any_word=any_word,
                     fallback=False,
+                    language=language,
                 )
                 hits = None
                 if hits_for:
@@ -152,7 +155,7 @@ class ShardSearcher:
             self._drop(generation)
             error = too_long()
             return Refused(error.message.template, error.message.params)
-        cols = prepared[1]
+        cols = prepared[2]
         days = cols.day if cols is not None else None
         entries = [
             (score, d, days[d] if days else 0, _file_id(searcher, d)) for score, d in found.ranked
@@ -170,11 +173,22 @@ class ShardSearcher:
             hits,
         )
 
-    def browse(self, generation: str, keep: int, filters: Filters, order: str) -> ShardAnswer:
+    def browse(
+        self,
+        generation: str,
+        keep: int,
+        filters: Filters,
+        order: str,
+        sections: bool = False,
+        case: str = "",
+    ) -> ShardAnswer | Refused:
         """Return the shard's first `keep` documents in date order, with every facet count."""
         searcher = self._searcher(generation)
         cols = facets.columns(searcher)
-        files = [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
+        try:
+            files = browsed(searcher, cols, sections, case)
+        except QueryError as e:
+            return Refused(e.message.template, e.message.params)
         matched = facets.narrow(cols, files, filters)
         ranked = facets.top(cols, matched, {}, order, keep)
         counts = facets.count(cols, files, filters, None)

@@ -47,8 +47,13 @@ _NUMBER = re.compile(r"\s*(?:nro\s*|nr\s*)?(\d{1,3}/\d{4})(?!\d)", re.IGNORECASE
 # "1 (8)", "Sivu 1 / 8" at the end of a header line.
 _PAGE_OF = re.compile(r"\s*(?:sivu|sida)?\s*\d{1,4}\s*(?:\(\s*\d{1,4}\s*\)|/\s*\d{1,4})\s*$", re.I)
 _ORGANISATION = re.compile(
-    r"(?:[\w-]+\s){0,3}[\w-]*(?:kaupunki|kunta|hyvinvointialue|kuntayhtymä|sairaanhoitopiiri"
-    r"|maakunta|stad|kommun|välfärdsområde|samkommun)",
+    # "kunta" but not the "lautakunta" or "johtokunta" of a body.
+    r"(?:[\w-]+\s){0,3}[\w-]*(?:kaupunki|(?<!lauta)(?<!johto)(?<!toimi)kunta|hyvinvointialue"
+    r"|kuntayhtymä|sairaanhoitopiiri|maakunta|stad|kommun|välfärdsområde|samkommun)(?!\w)"
+    # Swedish names the region after the organisation: "Välfärdsområdet i Österbotten",
+    # "Välfärdsområdet i Östra Nyland".
+    r"|(?:välfärdsområdet|samkommunen)\s+i\s+(?-i:(?:(?:Östra|Västra|Mellersta|Egentliga)\s)?"
+    r"[A-ZÅÄÖ][\w-]+)",
     re.IGNORECASE,
 )
 # How the names of bodies end: the city board, committees, divisions, councils.
@@ -64,6 +69,14 @@ _WHEN = re.compile(
 )
 _WHERE = re.compile(r"(?:paikka|kokouspaikka|plats|mötesplats)\s*:?\s+(.+)", re.IGNORECASE)
 _DATE_AT_END = re.compile(r"\s+\d{1,2}\.\d{1,2}\.\d{4}\s*$")
+# An official's decision numbers itself after its date: "Hyvinvointialueen johtaja 12.3.2024
+# § 166".
+_SECTION_AT_END = re.compile(r"\s+(?:§\s*\d{1,4}|\d{1,4}\s*§)\s*$")
+_NAVIGATION = re.compile(r"\S \| \S")
+_DATE_NEXT = re.compile(r"\s*\d{1,2}\.\d{1,2}\.\d{4}")
+_DATE_ALONE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
+# Kinds that are one decision of one official, not a meeting's.
+OFFICIALS_KINDS = frozenset({"viranhaltijapäätös", "tjänstemannabeslut"})
 
 
 @dataclass(frozen=True)
@@ -97,7 +110,9 @@ def read_decision(front: str) -> Decision | None:
     'Tarkastuslautakunta 11.12.2024, pöytäkirja 11/2024'
     """
     lines = [" ".join(line.split()) for line in front.splitlines()]
-    lines = [line for line in lines if line][:_FRONT_LINES]
+    # A web page's navigation ("Toimielimet | Kaupunginhallitus | Pöytäkirja 08.05.2017")
+    # names the kind too, but the page's own heading says what it is.
+    lines = [line for line in lines if line and not _NAVIGATION.search(line)][:_FRONT_LINES]
     head = lines[:_HEAD_LINES]
     kind_line = next((line for line in head if _KIND.search(line) and len(line) < 100), None)
     if kind_line is None:
@@ -106,19 +121,49 @@ def read_decision(front: str) -> Decision | None:
     assert found is not None
     number = _NUMBER.match(kind_line, found.end())
     organisation = _organisation(kind_line[: found.start()].strip(), head)
+    kind = _KINDS[found[1].lower()]
     maker, maker_date = _decision_maker(head, kind_line)
+    # "Pöytäkirja 08.05.2017 Pykälä 127": the day printed after the kind that begins its
+    # line, as a page of one section of the minutes heads itself ("Områdesstyrelsens
+    # protokoll 12.1.2023" is a news text's title).
     meeting_date = _meeting_date(lines) or maker_date
+    if meeting_date is None and found.start() == 0:
+        meeting_date = _date_after(kind_line, found.end())
+    if meeting_date is None and kind in OFFICIALS_KINDS:
+        # An official's decision prints its day on a line of its own below the title.
+        meeting_date = next(
+            (extract_date(line) for line in head if _DATE_ALONE.fullmatch(line)), None
+        )
     if meeting_date is None or not (maker or organisation):
         return None
     place = next((m[1] for line in lines if (m := _WHERE.fullmatch(line))), "")
     return Decision(
-        kind=_KINDS[found[1].lower()],
+        kind=kind,
         organisation=organisation,
         decision_maker=maker,
         meeting=number[1] if number else "",
         meeting_date=meeting_date,
         place=_PAGE_OF.sub("", place).strip(),
     )
+
+
+def _date_after(line: str, at: int) -> datetime.date | None:
+    """Return the date that follows the kind on its line, if it comes next."""
+    after = _DATE_NEXT.match(line, at)
+    return extract_date(after[0]) if after else None
+
+
+def organisation_named(text: str) -> str:
+    """Return the organisation a text is the name of ("Espoon kaupunki"), "" if it is not."""
+    text = " ".join(text.split())
+    return _capitalised(text) if _ORGANISATION.fullmatch(text) else ""
+
+
+def kind_named(line: str) -> str | None:
+    """Return the kind of decision document a line names ("VIRANHALTIJAN PÄÄTÖS" ->
+    "viranhaltijapäätös"), or None."""
+    found = _KIND.search(line)
+    return _KINDS[found[1].lower()] if found else None
 
 
 def _organisation(before_kind: str, head: list[str]) -> str:
@@ -142,9 +187,9 @@ def _decision_maker(head: list[str], kind_line: str) -> tuple[str, datetime.date
     for line in head:
         if line is kind_line or _WHEN.fullmatch(line) or _WHERE.fullmatch(line):
             continue
-        name = _DATE_AT_END.sub("", line)
+        name = _DATE_AT_END.sub("", _SECTION_AT_END.sub("", line))
         if _BODY.fullmatch(name):
-            return _capitalised(name), extract_date(line) if name != line else None
+            return _capitalised(name), extract_date(line)
     return "", None
 
 

@@ -4,7 +4,7 @@ CPython's html.parser takes quadratic time on some unclosed markup ('<a' * 10000
 minutes); libxml2's parser is linear and recovers from broken markup the way browsers do.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -29,6 +29,9 @@ class HtmlText:
     title: str  # the first <title>, "" if none
     h1: str  # the first <h1>, "" if none
     text: str  # visible text, one line per block
+    # The <meta name=... content=...> of the page's head, names in lower case: an archive's
+    # export says there what a decision's page does not print (documents/decision_meta.py).
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 def parse_html(markup: str) -> HtmlText:
@@ -52,6 +55,8 @@ def parse_html(markup: str) -> HtmlText:
         for event, element in etree.iterwalk(root, events=("start", "end")):
             if event == "start":
                 page.start(element.tag)
+                if element.tag == "meta" and page.in_head:
+                    page.add_meta(element.get("name"), element.get("content"))
                 page.data(element.text)
             else:
                 page.end(element.tag)
@@ -60,6 +65,7 @@ def parse_html(markup: str) -> HtmlText:
         title=" ".join("".join(page.title).split()),
         h1=" ".join("".join(page.h1).split()),
         text=_normalise("".join(page.text)),
+        meta=page.meta,
     )
 
 
@@ -70,6 +76,7 @@ class _Page:
         self.title: list[str] = []
         self.h1: list[str] = []
         self.text: list[str] = []
+        self.meta: dict[str, str] = {}
         self._hidden = 0
         self._svg = 0  # an <svg> has its own <title>, which is not the page's
         self._in_head = False
@@ -91,6 +98,14 @@ class _Page:
             self._in_h1 = True
         if tag in _BLOCK:
             self.text.append("\n")
+
+    @property
+    def in_head(self) -> bool:
+        return self._in_head
+
+    def add_meta(self, name: str | None, content: str | None) -> None:
+        if name and content is not None:
+            self.meta.setdefault(name.strip().lower(), " ".join(content.split()))
 
     def end(self, tag: str) -> None:
         if tag in _HIDDEN:

@@ -44,10 +44,11 @@ def extract_title(text: str) -> str:
     return ""
 
 
-# Titles that word processors and PDF printers write for a document nobody named.
+# Titles that word processors and PDF printers write for a document nobody named ("Tweb":
+# the publishing system of many towns' minutes, which titles every PDF after itself).
 _GENERIC_TITLES = re.compile(
     r"(?:untitled|document|word document|asiakirja|dokument|nimetön|otsikko|title|esitys"
-    r"|powerpoint[- ]esitys|powerpoint presentation|dia|slide)\s*\d*",
+    r"|powerpoint[- ]esitys|powerpoint presentation|dia|slide|tweb)\s*\d*",
     re.IGNORECASE,
 )
 _FILE_NAME = re.compile(r"\S+\.(?:docx?|odt|rtf|pdf|txt|xlsx?|pptx?|dotx?|html?)", re.IGNORECASE)

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from indexer.common import ids, settings
 from indexer.documents import binary
-from indexer.documents.decisions import read_decision
+from indexer.documents.decision_documents import read_decision_document
 from indexer.documents.document import Document, Skipped
 from indexer.documents.metadata import extract_date, extract_title
-from indexer.documents.sections import split_sections
 from indexer.documents.text_files import parse_text
 from indexer.documents.unreadable import Unreadable
 
@@ -66,7 +65,7 @@ def _binary_document(
     doc_id: str, extracted: binary.Extracted, size: int, mtime: float, digest: str
 ) -> Document:
     body = extracted.body
-    decision = read_decision(extracted.front)
+    decision, sections = read_decision_document(body, extracted.front)
     if decision is not None:
         title, date = decision.title, decision.meeting_date
     else:
@@ -83,7 +82,7 @@ def _binary_document(
         note=extracted.note,
         page_starts=extracted.page_starts,
         decision=decision,
-        sections=tuple(split_sections(body)) if decision else (),
+        sections=sections,
     )
 
 

@@ -24,16 +24,17 @@ the appeal instructions, which belong to no section.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indexer.analysis.cases import find_case
+from indexer.documents.signatures import is_signature_label, signature_spans
 
 # "§ 140", "140 §", "§140" as a whole line; "§ 140 Title" as the start of one.
 _ALONE = re.compile(r"(?:§\s*(\d{1,4})|(\d{1,4})\s*§)")
 _WITH_TITLE = re.compile(r"§\s*(\d{1,4})\s+(\S.*)")
 # Where the appeal instructions begin, after the last section.
 _APPEAL = re.compile(
-    r"(?:muutoksenhakuohjeet?|muutoksenhakukielto|oikaisuvaatimusohje|oikaisuvaatimus"
+    r"(?:muutoksenhaku(?:ohjeet?)?|muutoksenhakukielto|oikaisuvaatimusohje|oikaisuvaatimus"
     r"|valitusosoitus|kunnallisvalitus(?:ohje)?|hallintovalitus(?:ohje)?|besvärsanvisning"
     r"|anvisning för rättelseyrkande|rättelseyrkande|förbud att söka ändring"
     r"|kommunalbesvär|förvaltningsbesvär)(?:\s.{0,40})?",
@@ -76,6 +77,9 @@ class Section:
     # A formal section of every meeting (legality and quorum, checking the minutes, the
     # agenda approved): the same words every time, below the matters in a ranking.
     formal: bool = False
+    # Where the section's signature blocks are, (start, end) in body (documents/signatures.py):
+    # searched as the file's front is, not as the matter.
+    signatures: tuple[tuple[int, int], ...] = ()
 
 
 def split_sections(body: str) -> list[Section]:
@@ -86,33 +90,72 @@ def split_sections(body: str) -> list[Section]:
     ...     "§ 2\\nKaikukortti\\nPäätös\\nHyväksyttiin.")]
     [('1', 'Avaus'), ('2', 'Kaikukortti')]
     """
+    lines, offsets = _lines(body)
+    headings = _headings(lines)
+    sections = []
+    for n, (index, number, title, title_lines) in enumerate(headings):
+        last = headings[n + 1][0] if n + 1 < len(headings) else _appeal_start(lines, index)
+        sections.append(_section(body, lines, offsets, (index, number, title, title_lines), last))
+    return sections
+
+
+def whole_decision(
+    body: str,
+    line: int,
+    number: str,
+    title: str,
+    case: str,
+    *,
+    title_lines: int = 0,
+    end_line: int | None = None,
+) -> Section:
+    """Return a document that is one decision (an official's, or a page of one) as one
+    section: from its heading's line (followed by title_lines lines of its title) to the
+    appeal instructions or end_line, with the number and case number its front printed or
+    its record gave (the case found in the text if none)."""
+    lines, offsets = _lines(body)
+    last = _appeal_start(lines, line) if end_line is None else end_line
+    found = _section(body, lines, offsets, (line, number, title, title_lines), last)
+    return replace(found, case=case or found.case)
+
+
+def _lines(body: str) -> tuple[list[str], list[int]]:
+    """Return the lines of a text and where each starts."""
     lines = body.split("\n")
     offsets = []
     at = 0
     for line in lines:
         offsets.append(at)
         at += len(line) + 1
-    headings = _headings(lines)
-    sections = []
-    for n, (index, number, title, title_lines) in enumerate(headings):
-        last = headings[n + 1][0] if n + 1 < len(headings) else _appeal_start(lines, index)
-        text_lines = lines[index + 1 + title_lines : last]
-        start = offsets[index]
-        end = offsets[last] - 1 if last < len(lines) else len(body)
-        sections.append(
-            Section(
-                number=number,
-                title=title[:_TITLE_CHARS],
-                case=find_case("\n".join(text_lines[:6])) or "",
-                preparer=_part(text_lines, _PREPARER, 3),
-                proposal=_part(text_lines, _PROPOSAL),
-                decision=_part(text_lines, _DECISION),
-                start=start,
-                end=max(start, end),
-                formal=bool(_FORMAL.search(title)),
-            )
-        )
-    return sections
+    return lines, offsets
+
+
+def _section(
+    body: str,
+    lines: list[str],
+    offsets: list[int],
+    heading: tuple[int, str, str, int],
+    last: int,
+) -> Section:
+    """Return the section whose heading is (line index, number, title, lines the title takes
+    after the heading line) and whose text ends before line `last`."""
+    index, number, title, title_lines = heading
+    text_lines = lines[index + 1 + title_lines : last]
+    start = offsets[index]
+    end = max(start, offsets[last] - 1 if last < len(lines) else len(body))
+    after_title = min(offsets[min(index + 1 + title_lines, len(lines) - 1)], end)
+    return Section(
+        number=number,
+        title=title[:_TITLE_CHARS],
+        case=find_case("\n".join(text_lines[:6])) or "",
+        preparer=_part(text_lines, _PREPARER, 3),
+        proposal=_part(text_lines, _PROPOSAL),
+        decision=_part(text_lines, _DECISION),
+        start=start,
+        end=end,
+        formal=bool(_FORMAL.search(title)),
+        signatures=tuple(signature_spans(body, after_title, end)),
+    )
 
 
 def _headings(lines: list[str]) -> list[tuple[int, str, str, int]]:
@@ -215,6 +258,8 @@ def _part(lines: list[str], label: re.Pattern[str], most: int = 0) -> str:
 
 
 def _is_part_label(line: str) -> bool:
-    return any(p.fullmatch(line) for p in (_PROPOSAL, _DECISION)) or bool(
-        _PREPARER.fullmatch(line) and len(line.split()) <= 4
+    return (
+        any(p.fullmatch(line) for p in (_PROPOSAL, _DECISION))
+        or bool(_PREPARER.fullmatch(line) and len(line.split()) <= 4)
+        or is_signature_label(line)
     )

@@ -1,14 +1,14 @@
 """Plain text, Markdown and HTML files: bytes decoded, HTML's visible text, title and date."""
 
+import codecs
 import hashlib
 import re
 
 from indexer.common import ids
-from indexer.documents.decisions import read_decision
+from indexer.documents.decision_documents import read_decision_document
 from indexer.documents.document import Document, Skipped
 from indexer.documents.html_text import HtmlUnreadable, parse_html
 from indexer.documents.metadata import extract_date, extract_title
-from indexer.documents.sections import split_sections
 
 _HTML_SUFFIXES = (".html", ".htm")
 # Characters of a text that are its front, where a decision document says what it is.
@@ -20,20 +20,25 @@ _MAX_CONTROL_SHARE = 0.1
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Where a page declares its encoding: within its head, at the start.
+_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]{2,40})""", re.I)
+_CHARSET_BYTES = 4096
 
 
 def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
     """Turn a text file's bytes into a Document, unless they are not text."""
     if b"\x00" in raw:
         return Skipped(doc_id, "binary file (NUL bytes)")
-    text, note = _decode(raw)
+    html = ids.suffix(doc_id) in _HTML_SUFFIXES
+    text, note = _decode(raw, _declared_charset(raw) if html else None)
     if not text.strip():
         return Skipped(doc_id, "empty file")
     if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
         return Skipped(doc_id, "binary file (control characters)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
-    if ids.suffix(doc_id) in _HTML_SUFFIXES:
+    page = None
+    if html:
         try:
             page = parse_html(text)
         except HtmlUnreadable as e:
@@ -46,7 +51,13 @@ def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         body = text
         title = extract_title(body)
     date = extract_date(body)
-    decision = read_decision(body[:_FRONT])
+    decision, sections = read_decision_document(
+        body,
+        body[:_FRONT],
+        meta=page.meta if page else None,
+        heading=page.h1 if page else "",
+        page_title=page.title if page else "",
+    )
     if decision is not None:
         title, date = decision.title, decision.meeting_date
     return Document(
@@ -59,16 +70,38 @@ def parse_text(doc_id: str, raw: bytes, mtime: float) -> Document | Skipped:
         hash=hashlib.sha256(raw).hexdigest(),
         note=note,
         decision=decision,
-        sections=tuple(split_sections(body)) if decision else (),
+        sections=sections,
     )
 
 
-def _decode(raw: bytes) -> tuple[str, str | None]:
-    """Decode bytes as UTF-8, else cp1252, else latin-1; the note names any fallback."""
+def _declared_charset(raw: bytes) -> str | None:
+    """Return the encoding an HTML page declares in its first bytes (<meta charset>, the
+    http-equiv Content-Type, an XML declaration) if Python knows it, else None."""
+    found = _CHARSET.search(raw[:_CHARSET_BYTES])
+    if not found:
+        return None
+    try:
+        name = codecs.lookup(found[1].decode("ascii")).name
+    except LookupError:
+        return None
+    # A page of one-byte ASCII markup cannot be UTF-16 or -32, whatever it says.
+    return None if name.startswith(("utf-16", "utf-32")) else name
+
+
+def _decode(raw: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """Decode bytes as UTF-8, else in the encoding an HTML page declares, else cp1252, else
+    latin-1; the note names any fallback. UTF-8 first even when a page declares another
+    encoding: bytes that are valid UTF-8 with letters beyond ASCII are UTF-8 (pages saved
+    again by an editor keep their old declaration), and cp1252 bytes seldom are."""
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
+    if declared and declared != "utf-8":
+        try:
+            return raw.decode(declared), None
+        except UnicodeDecodeError:
+            pass
     repaired = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
     damaged = repaired.count("\ufffd")
     # Mostly good UTF-8 with a few broken bytes (a cut-off download): cp1252 would turn every

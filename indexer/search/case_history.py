@@ -5,12 +5,9 @@ in date order across bodies and meetings ("Sivistyslautakunta 21.11.2024 § 123"
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import query
-
-from indexer.analysis.cases import query_cases
+from indexer.search.decision_terms import case_query
 from indexer.search.document_view import iso_date, page_at
-from indexer.search.query import QueryError
-from indexer.search.searching import file_fields
+from indexer.search.hits import file_fields
 from indexer.store import searchers
 
 # No case is handled in more sections than this; a longer list is cut.
@@ -39,16 +36,10 @@ class CaseSection:
 def case_history(index_dir: Path, case: str) -> list[CaseSection]:
     """Return the sections of a case, oldest meeting first ([] when the index has none);
     raise QueryError when the text is not a case number."""
-    terms = query_cases(case)
-    if not terms:
-        raise QueryError(
-            "'%(case)s' is not a case number such as LAPDno-2024-867 or HEL 2021-002763.",
-            case=case[:100],
-        )
+    q = case_query(case)
     with searchers.live_searcher(index_dir) as (_, searcher):
         if "case" not in searcher.schema:
             return []
-        q = query.Or([query.Term("case", term) for term in terms])
         docnums = list(q.docs(searcher))[:MAX_SECTIONS]
         units = [searcher.stored_fields(d) for d in docnums]
         files: dict[str, dict] = {}

@@ -12,6 +12,7 @@ import re
 from whoosh import query
 
 from indexer.analysis.cases import query_cases
+from indexer.search.query import QueryError
 
 # How much a case or section number counts beside the query's words.
 CASE_BOOST = 5.0
@@ -29,3 +30,15 @@ def decision_clauses(schema: object, text: str) -> list[query.Query]:
         numbers = {m[1] or m[2] for m in _SECTION_NUMBER.finditer(text)}
         clauses += [query.Term("number", n, boost=NUMBER_BOOST) for n in sorted(numbers)]
     return clauses
+
+
+def case_query(text: str) -> query.Query:
+    """Return the query for the sections of the case a text names ("lapdno 2024-867"); raise
+    QueryError when it names none."""
+    terms = query_cases(text)
+    if not terms:
+        raise QueryError(
+            "'%(case)s' is not a case number such as LAPDno-2024-867 or HEL 2021-002763.",
+            case=text[:100],
+        )
+    return query.Or([query.Term("case", term) for term in terms])

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.search import snippets
+from indexer.search.language_pairs import counterpart
 from indexer.search.query import QueryError, parse
 from indexer.search.wildcards import expand_wildcards
 from indexer.store import searchers
@@ -38,9 +39,12 @@ class DocumentView:
     pages: list["PageView"] = field(default_factory=list)
     # "fi" or "sv"; None in an index built before languages were recorded.
     language: str | None = None
-    # A decision document's sections: number, title, case, anchor ("s140") and page, in
-    # order; each starts at an element with the anchor as its id.
+    # A decision document's sections: number, title, case, anchor ("s140"), page, language
+    # and version in the other language (as other_language), in order; each starts at an
+    # element with the anchor as its id.
     sections: list[dict] = field(default_factory=list)
+    # The same decision in the other language (language_pairs.counterpart), or None.
+    other_language: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ def get_document(
             }
             for s in _sections(searcher, doc_id, fields)
         ]
+        other = counterpart(searcher, fields.get("pair"), fields.get("language"))
     anchors = [(s["start"], s["anchor"]) for s in sections if start <= s["start"] < end]
     pages = _page_views(body, page_starts, start, end, spans, anchors)
     return DocumentView(
@@ -123,6 +128,7 @@ def get_document(
         pages=pages,
         language=fields.get("language"),
         sections=sections,
+        other_language=other,
     )
 
 
@@ -138,12 +144,21 @@ def _units(searcher: Any, doc_id: str) -> list[int]:
 
 
 def _sections(searcher: Any, doc_id: str, fields: dict) -> list[dict]:
-    """Return what a file's unit says of its sections, with each section unit's anchor."""
-    anchors = {
-        (s := searcher.stored_fields(d)["section"])["start"]: s["anchor"]
-        for d in _units(searcher, doc_id)
-    }
-    return [{**s, "anchor": anchors.get(s["start"])} for s in fields.get("sections") or []]
+    """Return what a file's unit says of its sections, with each section unit's anchor,
+    language and version in the other language."""
+    units = {}
+    for d in _units(searcher, doc_id):
+        unit = searcher.stored_fields(d)
+        language = unit.get("language")
+        units[unit["section"]["start"]] = {
+            "anchor": unit["section"]["anchor"],
+            "language": language,
+            "other_language": counterpart(searcher, unit.get("pair"), language),
+        }
+    return [
+        {**s, "anchor": None, "language": None, "other_language": None, **units.get(s["start"], {})}
+        for s in fields.get("sections") or []
+    ]
 
 
 def _spans(searcher: Any, docnum: int, doc_id: str, q: Any) -> list[tuple[int, int]]:

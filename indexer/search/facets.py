@@ -58,6 +58,9 @@ class Columns:
     # units; whether it is a section's unit.
     file: list[str] | None = None
     section: list[bool] = field(default_factory=list)
+    # The key of a decision in either language (documents/same_decision.py), "" for other
+    # units; None in an index from before it was recorded.
+    pair: list[str] | None = None
     # Whether it is a formal section's unit or a sectioned file's own (store/units.py).
     boilerplate: list[bool] = field(default_factory=list)
     # Document numbers that are not deleted, for browsing without a query.
@@ -96,6 +99,7 @@ def columns(searcher: Any) -> Columns:
         year=[y for p in parts for y in p.year],
         **{f: _joined([p.values(f) for p in parts]) for f in _STRING_FACETS},
         file=_joined([p.file for p in parts]),
+        pair=_joined([p.pair for p in parts]),
         section=[flag for p in parts for flag in p.section],
         boilerplate=[flag for p in parts for flag in p.boilerplate],
     )
@@ -136,6 +140,7 @@ def _segment_columns(reader: Any) -> Columns:
         year=year,
         **{f: _strings(reader, f, count) for f in _STRING_FACETS},
         file=_strings(reader, "file", count),
+        pair=_strings(reader, "pair", count),
         section=section_flags(reader),
         boilerplate=boilerplate_flags(reader),
     )

@@ -150,7 +150,15 @@ class FinnishQueryParser(QueryParser):
             return _bounded_wildcard(fieldname, text, termclass, boost)
         positions = self._alternatives(fieldname, text)
         if not self.function_words:
-            positions = [terms for terms in positions if not is_function_word(terms)]
+            # The field's language's function words, and the query's: a Swedish query's "och"
+            # is left out of the Finnish fields too.
+            own = "sv" if fieldname in SWEDISH_FIELDS.values() else "fi"
+            languages = {own, self.language}
+            positions = [
+                terms
+                for terms in positions
+                if not any(is_function_word(terms, language) for language in languages)
+            ]
         if not positions or not all(positions):
             return None
         clauses = [_position_query(fieldname, terms) for terms in positions]

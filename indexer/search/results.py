@@ -35,6 +35,12 @@ class Hit:
     case: str | None = None
     # How many more sections of this hit's meeting the result has than it shows (grouping).
     more_in_meeting: int = 0
+    # The same section elsewhere, shown through this hit: {"relation": "agenda", "id",
+    # "anchor", "page"} for the agenda of the minutes it is (search/agenda_minutes.py).
+    also: tuple[dict[str, str | int | None], ...] = ()
+    # The same decision in the other language (search/language_pairs.py): its "language",
+    # file "id", "anchor" on that file's page (None for a whole document) and "title".
+    other_language: dict[str, str | None] | None = None
 
 
 # SearchResult fields the API's JSON leaves out: the request gave them.

@@ -11,13 +11,15 @@ from whoosh.searching import Searcher
 from indexer.analysis import swedish
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
-from indexer.search import facets, snippets, spelling
-from indexer.search.document_view import iso_date, page_at
+from indexer.search import facets, language_pairs, spelling
+from indexer.search.agenda_minutes import collapse_agenda_minutes
+from indexer.search.decision_terms import case_query
 from indexer.search.filters import Filters, parse_sort
 from indexer.search.grouping import group_by_file
+from indexer.search.hits import hits_of
 from indexer.search.matching import Found, find
 from indexer.search.query import OPERATORS, QueryError
-from indexer.search.results import Hit, SearchResult
+from indexer.search.results import SearchResult
 from indexer.search.wildcards import Expansions
 from indexer.store import searchers
 from indexer.store.schema import holds_swedish
@@ -58,16 +60,18 @@ class Ranked:
 
 
 def prepare(searcher: Searcher, filters: Filters, sort: str, with_facets: bool) -> tuple:
-    """Return (grouped, facet columns or None) for rank(): what a searcher reads once per
-    segment for every later query, not this query's work, so outside its time limits."""
+    """Return (grouped, paired, facet columns or None) for rank(): what a searcher reads once
+    per segment for every later query, not this query's work, so outside its time limits."""
     # Sections are grouped by their file over the whole result (grouping.py).
     grouped = has_sections(searcher.reader())
-    keep_all = filters.active() or sort != "relevance" or with_facets or grouped
+    # A decision in both languages is shown once over the whole result, too.
+    paired = language_pairs.has_pairs(searcher.reader())
+    keep_all = filters.active() or sort != "relevance" or with_facets or grouped or paired
     cols = facets.columns(searcher) if keep_all else None
     # The Swedish dictionary that tells a query's language loads once a process.
     if holds_swedish(searcher):
         swedish.dictionary()
-    return grouped, cols
+    return grouped, paired, cols
 
 
 def rank(
@@ -83,13 +87,15 @@ def rank(
     facet_values: int | None = facets.MAX_FACET_VALUES,
     any_word: bool = False,
     fallback: bool = True,
+    language: str | None = None,
 ) -> Ranked:
     """Find a query's matches and rank the first `keep`, within SEARCH_SECONDS; call it inside
     time_limit(HARD_SECONDS). facet_values=None counts every value of a facet (a shard's
     counts, added up with the other shards' before the most common are kept); any_word asks
     for any of the words from the start, fallback=False never falls back to them (a shard
-    does what the whole corpus's counts decide)."""
-    grouped, cols = prepared
+    does what the whole corpus's counts decide); of a decision found in both languages, the
+    hit is the version in `language` (the reader's, "fi" or "sv"; language_pairs.py)."""
+    grouped, paired, cols = prepared
     keep_all = cols is not None
     counts = None
     suggestion = None
@@ -112,15 +118,23 @@ def rank(
             scores = found.scores or {}
             matched = facets.narrow(cols, list(scores), filters)
             found.total = len(matched)
-            if grouped and cols.file is not None:
-                boilerplate = cols.boilerplate
-                for d in matched:
-                    if boilerplate[d]:
-                        scores[d] *= BOILERPLATE_WEIGHT
+            sectioned = grouped and cols.file is not None
+            pairs = cols.pair if paired and cols.language is not None else None
+            if sectioned or pairs is not None:
+                if sectioned:
+                    boilerplate = cols.boilerplate
+                    for d in matched:
+                        if boilerplate[d]:
+                            scores[d] *= BOILERPLATE_WEIGHT
                 ranked = facets.top(cols, matched, scores, sort, len(matched))
-                ranked, grouped_more = group_by_file(ranked, cols.file)
-                more.clear()
-                more.update(grouped_more)
+                if pairs is not None:
+                    ranked = language_pairs.one_per_decision(
+                        ranked, pairs, cols.language or (), language
+                    )
+                if sectioned:
+                    ranked, grouped_more = group_by_file(ranked, cols.file)
+                    more.clear()
+                    more.update(grouped_more)
                 found.total = len(ranked)
                 found.ranked = ranked[:keep]
             else:
@@ -170,6 +184,7 @@ def search(
     sort: str = "relevance",
     with_facets: bool = False,
     suggest: bool = False,
+    language: str | None = None,
 ) -> SearchResult:
     """Run a query on the live index and return one page of ranked hits.
 
@@ -178,7 +193,8 @@ def search(
     budget returns what it found so far, flagged partial. Filters narrow the matches (the
     total counts what passes them), sort orders them by date instead of score, with_facets
     counts the facets of the whole filtered result, and suggest looks for a corrected query
-    that finds more.
+    that finds more. Of a decision found in both languages, the hit is the version in
+    `language` (the reader's, "fi" or "sv"; language_pairs.py).
     """
     check_page(page, limit)
     filters = filters or Filters()
@@ -198,10 +214,10 @@ def search(
                     sort=sort,
                     with_facets=with_facets,
                     suggest=suggest,
+                    language=language,
                 )
-                hits = hits_of(
-                    searcher, found.q, found.ranked[(page - 1) * limit : keep], found.more
-                )
+                page_of = found.ranked[(page - 1) * limit : keep]
+                hits = collapse_agenda_minutes(hits_of(searcher, found.q, page_of, found.more))
     except OutOfTime:
         raise too_long() from None
     took_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -228,9 +244,16 @@ def browse(
     limit: int = DEFAULT_LIMIT,
     filters: Filters | None = None,
     sort: str = "newest",
+    sections: bool = False,
+    case: str = "",
 ) -> SearchResult:
     """Return one page of every document that passes the filters, newest first unless asked
-    otherwise, with the facets of all of them: what a search page shows before a query."""
+    otherwise, with the facets of all of them: what a search page shows before a query.
+
+    sections: list the sections of decision documents instead of files, leaving out the
+    formalities of every meeting (what a feed that follows a decision maker lists); case:
+    only the sections of that case (raises QueryError when it is not a case number).
+    """
     check_page(page, limit)
     filters = filters or Filters()
     sort = parse_sort(sort)
@@ -238,8 +261,7 @@ def browse(
     keep = page * limit
     with searchers.live_searcher(index_dir) as (_, searcher):
         cols = facets.columns(searcher)
-        # Files, not their sections' units.
-        files = [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
+        files = browsed(searcher, cols, sections, case)
         matched = facets.narrow(cols, files, filters)
         # No query, so no relevance: the newest first.
         order = "newest" if sort == "relevance" else sort
@@ -250,6 +272,20 @@ def browse(
     return SearchResult(
         "", len(matched), page, "browse", took_ms, False, [], hits, limit, counts, None, sort
     )
+
+
+def browsed(searcher: Searcher, cols: facets.Columns, sections: bool, case: str) -> list[int]:
+    """Return the document numbers browsing lists before its filters: files, or the sections
+    of decision documents without their formalities, or only those of a case."""
+    if sections or case:
+        files = [d for d in cols.live if cols.section[d] and not cols.boilerplate[d]]
+        if case:
+            q = case_query(case)
+            in_case = set(q.docs(searcher)) if "case" in searcher.schema else set()
+            files = [d for d in files if d in in_case]
+        return files
+    # Files, not their sections' units.
+    return [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
 
 
 def check_page(page: int, limit: int) -> None:
@@ -286,58 +322,3 @@ def is_plain_words(text: str) -> bool:
     return (
         len(words) > 1 and not OPERATORS.intersection(words) and not any(c in text for c in '"()')
     )
-
-
-def file_fields(searcher: Searcher, section: dict, known: dict[str, dict]) -> dict:
-    """Return the stored fields of a section's file, which its unit does not store again (its
-    text, path, pages and decision), read once for all its sections in `known`."""
-    file_id = section["file"]
-    if file_id not in known:
-        docnum = searcher.document_number(id=file_id)
-        known[file_id] = searcher.stored_fields(docnum) if docnum is not None else {"body": ""}
-    return known[file_id]
-
-
-def hits_of(
-    searcher: Searcher,
-    q: query.Query | None,
-    ranked: list[tuple[float, int]],
-    more: dict[int, int] | None = None,
-) -> list[Hit]:
-    spans = snippets.query_spans(searcher.reader(), q, [d for _, d in ranked])
-    hits = []
-    files: dict[str, dict] = {}
-    for score, docnum in ranked:
-        unit = searcher.stored_fields(docnum)
-        section = unit.get("section")
-        # A section's text starts where it does in its file, whose pages it shares.
-        start = section["start"] if section else 0
-        fields, body = unit, unit["body"]
-        if section:
-            file = file_fields(searcher, section, files)
-            fields, body = {**file, **unit}, file["body"][start : section["end"]]
-        text, at = snippets.snippet_at(body, spans[docnum])
-        decision = fields.get("decision") or {}
-        hits.append(
-            Hit(
-                id=section["file"] if section else fields["id"],
-                path=fields["path"],
-                title=fields["title"],
-                date=iso_date(fields.get("date")),
-                score=round(score, 4),
-                snippet=text or snippets.lead(body),
-                # A lead is the start of the first page.
-                page=page_at(fields.get("pages") or (), start + (at or 0)),
-                language=fields.get("language"),
-                decision_maker=decision.get("decision_maker") or None,
-                organisation=decision.get("organisation") or None,
-                kind=decision.get("kind"),
-                meeting=decision.get("meeting") or None,
-                section=section["number"] if section else None,
-                section_title=section["title"] if section else None,
-                anchor=section["anchor"] if section else None,
-                case=section["case"] or None if section else None,
-                more_in_meeting=(more or {}).get(docnum, 0),
-            )
-        )
-    return hits

@@ -9,7 +9,7 @@ short one, and the snippet and the document page mark exactly the same words.
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from whoosh import highlight, query
 from whoosh.analysis import Token
@@ -22,6 +22,7 @@ SNIPPET_FRAGMENTS = 3
 # Context kept around the matched words of a fragment, in characters.
 _SURROUND = 80
 _WHITESPACE = re.compile(r"\s+")
+_BLANK = re.compile(r"[^\n]")
 _SENTENCE_ENDS = (". ", "! ", "? ", ".\n", "\n\n")
 # How far from its matched words a fragment's sentence is looked for: a "sentence" longer than
 # this is a table or a list, and an unbounded find read a 50-page text to its end per fragment.
@@ -138,9 +139,26 @@ def snippet(text: str, spans: list[tuple[int, int]]) -> str:
     return snippet_at(text, spans)[0]
 
 
-def snippet_at(text: str, spans: list[tuple[int, int]]) -> tuple[str, int | None]:
+def snippet_at(
+    text: str, spans: list[tuple[int, int]], hidden: Sequence[Sequence[int]] = ()
+) -> tuple[str, int | None]:
     """Return snippet()'s fragments and the character where the best of them has its first
-    matched word (for the page a PDF's snippet is on); ("", None) when nothing matched."""
+    matched word (for the page a PDF's snippet is on); ("", None) when nothing matched.
+
+    hidden: (start, end) ranges of boilerplate (signature blocks) that no fragment shows
+    while a word matched outside them; the snippet is theirs only when all matched there.
+    """
+    outside = [s for s in spans if not _within(s, hidden)] if hidden else spans
+    if hidden and outside:
+        # Piece by piece: a minutes file's text is long, and a list of its characters cost
+        # a millisecond a hit.
+        pieces, at = [], 0
+        for start, end in sorted(hidden):
+            start = max(start, at)
+            pieces += [text[at:start], _BLANK.sub(" ", text[start:end])]
+            at = max(at, end)
+        pieces.append(text[at:])
+        text, spans = "".join(pieces), outside
     tokens = _tokens(spans)
     if not tokens:
         return "", None
@@ -162,6 +180,10 @@ def snippet_at(text: str, spans: list[tuple[int, int]]) -> tuple[str, int | None
     # Fragments keep the text's line breaks; one line reads better in a result list.
     html = " ".join(MarkFormatter().format(best).split())
     return html, max(best, key=scorer).matches[0].startchar
+
+
+def _within(span: tuple[int, int], ranges: Sequence[Sequence[int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in ranges)
 
 
 def _unrepeated(text: str, fragments: list[highlight.Fragment]) -> list[highlight.Fragment]:

@@ -5,17 +5,26 @@ replaced by a close word that is common: one within one or two edits of it among
 base forms, or one of Voikko's spelling suggestions whose analysis is in the index. The
 candidates are tried by document frequency, and a correction is offered only when the
 corrected query itself finds documents, and many more than the query as typed.
+
+A word is corrected in Swedish, from the Swedish fields' base forms, when the rest of the
+query does not read as Finnish and the Finnish correction found nothing (or first, when the
+query reads as Swedish): the Swedish analysis's stem of the word ("välfärdsnämdens" ->
+välfärdsnämd) is looked for within one or two edits among them (välfärdsnämnd), and the word
+keeps its ending (välfärdsnämndens). A Finnish query is not corrected into Swedish: its
+candidates are those of the Finnish fields.
 """
 
 import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
+from indexer.analysis.languages import query_language
 from indexer.analysis.voikko import is_spelt_right, spelling_suggestions
 from indexer.search.suggestions import vocabulary_counts
+from indexer.store.schema import SWEDISH_FIELDS, holds_swedish
 from indexer.store.searchers import segments_key
 
 # Words in more documents than this are taken to be spelt as meant.
@@ -42,6 +51,7 @@ MAX_LOOKUPS = 2500
 BUDGET_SECONDS = 0.1
 _CHECK_EVERY = 64
 FIELDS = ("body", "title")
+SWEDISH = (SWEDISH_FIELDS["body"], SWEDISH_FIELDS["title"])
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 # A word as the query parser sees it; one followed by a wildcard or a boost is left alone.
 _WORD = re.compile(r"(?<![\w*?^-])[^\W\d_][\w-]*(?![\w*?^:])")
@@ -85,6 +95,9 @@ def _correct(searcher: Any, text: str, total: int, count: Callable[[str], int]) 
         return None
     deadline = time.perf_counter() + BUDGET_SECONDS
     analyzer = searcher.schema["body"].analyzer
+    # A Finnish archive's words are not looked for in Swedish: no load of its dictionary.
+    holds = holds_swedish(searcher.reader())
+    swedish = searcher.schema[SWEDISH[0]].analyzer if holds else None
     corrected = text
     changed = False
     # From the end, so that the spans of the words before stay right.
@@ -94,7 +107,11 @@ def _correct(searcher: Any, text: str, total: int, count: Callable[[str], int]) 
             break
         if len(word) > MAX_WORD_CHARS or _frequency(searcher, analyzer, word) > RARE_DF:
             continue
-        for candidate in _candidates(searcher, analyzer, word, deadline):
+        if swedish is not None and _frequency(searcher, swedish, word, SWEDISH) > RARE_DF:
+            continue
+        rest = text[: match.start()] + text[match.end() :]
+        candidates = _in_order(searcher, analyzer, swedish, word, rest, deadline)
+        for candidate in candidates:
             if time.perf_counter() > deadline:
                 break
             trial = corrected[: match.start()] + candidate + corrected[match.end() :]
@@ -106,13 +123,62 @@ def _correct(searcher: Any, text: str, total: int, count: Callable[[str], int]) 
     return corrected
 
 
-def _frequency(searcher: Any, analyzer: Any, word: str) -> int:
-    """Return the most documents any analysis of the word is in, in any field."""
+def _in_order(
+    searcher: Any, analyzer: Any, swedish: Any, word: str, rest: str, deadline: float
+) -> Iterator[str]:
+    """Yield a word's candidates, each language's worked out only when the ones before have
+    not done: the Swedish first when the rest of the query reads as Swedish, after the
+    Finnish for a word alone, none when the rest reads as Finnish."""
+    if swedish is None:
+        yield from _candidates(searcher, analyzer, word, deadline)
+        return
+    alone = not rest.strip()
+    in_swedish = not alone and query_language(rest) == "sv"
+    if in_swedish:
+        yield from _swedish_candidates(searcher, swedish, word, deadline)
+    yield from _candidates(searcher, analyzer, word, deadline)
+    if alone:
+        yield from _swedish_candidates(searcher, swedish, word, deadline)
+
+
+def _frequency(searcher: Any, analyzer: Any, word: str, fields: tuple[str, ...] = FIELDS) -> int:
+    """Return the most documents any analysis of the word is in, in any of the fields."""
     best = 0
     for token in analyzer(word, mode="query"):
-        for fieldname in FIELDS:
+        for fieldname in fields:
             best = max(best, searcher.doc_frequency(fieldname, token.text))
     return best
+
+
+def _swedish_candidates(searcher: Any, analyzer: Any, word: str, deadline: float) -> list[str]:
+    """Return close words from the Swedish fields' base forms, the fewest edits and then the
+    most frequent first: the word's Swedish stem corrected, with the word's ending."""
+    lower = word.lower()
+    stems = [t.text for t in analyzer(word, mode="query")]
+    if not stems or not _WORD.fullmatch(stems[0]):
+        return []
+    stem = stems[0]
+    reader = searcher.reader()
+    found: dict[str, tuple[int, int]] = {}
+    near = list(_one_edit(stem))
+    if len(stem) >= TWO_EDITS_FROM:
+        near += reader.terms_within(SWEDISH[0], stem, 2, prefix=3)
+    for looked, term in enumerate(near[:MAX_LOOKUPS]):
+        if looked % _CHECK_EVERY == 0 and time.perf_counter() > deadline:
+            break
+        df = reader.doc_frequency(SWEDISH[0], term)
+        if df and term != stem:
+            found[term] = min(found.get(term, (MAX_EDITS + 1, 0)), (distance(stem, term), -df))
+    ranked = sorted(found, key=lambda term: (*found[term], term))[:MAX_CANDIDATES]
+    # The ending typed after the stem ("ens" of "välfärdsnämdens") kept, when the word with it
+    # is still that base form's.
+    ending = lower[len(stem) :] if lower.startswith(stem) else ""
+    written = []
+    for term in ranked:
+        form = term + ending
+        first = next(iter(analyzer(form, mode="query")), None)
+        written.append(form if first is not None and first.text == term else term)
+    return written
 
 
 def _candidates(searcher: Any, analyzer: Any, word: str, deadline: float) -> list[str]:
@@ -141,10 +207,15 @@ def _candidates(searcher: Any, analyzer: Any, word: str, deadline: float) -> lis
     # when they are read), where walking the index's vocabulary within one edit reads a large
     # share of it.
     known = vocabulary_counts(searcher)
+    # The lists hold the Swedish fields' words too: a Finnish word is corrected into a word of
+    # the Finnish fields only.
+    bilingual = known is not None and holds_swedish(reader)
     for term in _one_edit(lower):
         if not in_time():
             break
         df = known.get(term, 0) if known is not None else reader.doc_frequency("body", term)
+        if df and bilingual and not any(reader.doc_frequency(f, term) for f in FIELDS):
+            df = 0
         consider(term, df)
     right = is_spelt_right(word)
     if not right:

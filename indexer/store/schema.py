@@ -71,11 +71,19 @@ def make_schema(analyzer: Analyzer, swedish: Analyzer | None = None) -> Schema:
         # document's sections (a list of dicts), on its file's unit.
         section=STORED(),
         sections=STORED(),
+        # Where a sectioned file's signature blocks are in its text ([start, end] pairs), on its
+        # file's unit: searched there, but no snippet of its is made of them when it matches
+        # elsewhere (documents/signatures.py).
+        signatures=STORED(),
         # A section's case number, its normal form and its number alone
         # (documents/cases.py), so that "lapdno 2024-867" and "2024-867" find it.
         case=KEYWORD(lowercase=True, commas=True),
         # A section's number ("140"), so that "§ 140" finds the sections numbered 140 first.
         number=ID(),
+        # The key a decision and its version in the other language share
+        # (documents/same_decision.py): looked up for the link between them, a column for
+        # showing one of them in a result, stored for the hits.
+        pair=ID(stored=True, sortable=RefBytesColumn()),
         # Stored only: the update compares them and nothing searches them; an indexed hash
         # would cost a term of its own a document.
         size=STORED(),

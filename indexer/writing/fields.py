@@ -11,11 +11,14 @@ from typing import Any
 from whoosh.fields import Schema
 
 from indexer.analysis.cases import case_terms
-from indexer.analysis.languages import detect_language
+from indexer.analysis.languages import detect_language, section_language
 from indexer.common.ids import format_of, source_of
 from indexer.documents.decisions import Decision
 from indexer.documents.document import Document
 from indexer.documents.metadata import is_heading
+from indexer.documents.same_decision import decision_key
+from indexer.documents.sections import Section
+from indexer.documents.signatures import signature_spans
 from indexer.store.schema import SWEDISH_FIELDS
 from indexer.store.units import FORMAL, FRONT, SECTION, is_sectioned
 
@@ -84,6 +87,7 @@ def document_fields(doc: Document, seeds_dir: Path, schema: Schema) -> dict[str,
         "language": language,
         "pages": list(doc.page_starts) or None,
         **_decision_fields(doc.decision),
+        "pair": decision_key(doc.decision) if doc.decision else None,
     }
     found = {name: value for name, value in fields.items() if name in schema}
     if "title" in found:
@@ -118,17 +122,24 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
     # minutes: left out of the search, so that no snippet is made of them.
     tail = doc.sections[-1].end
     masked[tail:] = _BLANK.sub(" ", body[tail:])
+    signatures = signature_spans("".join(masked))
+    for section in doc.sections:
+        # A section's signature blocks are searched with the front's attendance and
+        # signatures, ranked as boilerplate, and never make the section's snippet.
+        for start, end in section.signatures:
+            masked[start:end] = body[start:end]
+        signatures.extend(section.signatures)
     # A Swedish document's words are indexed in body_sv and title_sv (document_fields).
     swedish = SWEDISH_FIELDS["body"] in fields
-    body_field = SWEDISH_FIELDS["body"] if swedish else "body"
-    title_field = SWEDISH_FIELDS["title"] if swedish else "title"
-    fields[body_field] = "".join(masked)
+    fields[SWEDISH_FIELDS["body"] if swedish else "body"] = "".join(masked)
+    has_swedish = all(name in schema for name in SWEDISH_FIELDS.values())
     fields["unit"] = FRONT
     # Only a sectioned file's units carry its id in `file`: a file without sections is one
     # unit, found by its id, and a term a document would cost a news archive a tenth of
     # its index.
     fields["file"] = doc.id
     fields["_stored_body"] = body
+    fields["signatures"] = [list(span) for span in sorted(signatures)] or None
     fields["sections"] = [
         {"number": s.number, "title": s.title, "case": s.case, "start": s.start}
         for s in doc.sections
@@ -142,15 +153,24 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
             unit_id += "+"
         seen.add(unit_id)
         heading = f"§ {section.number} {section.title}".strip()
+        text = body[section.start : section.end]
+        # A Swedish section of Finnish minutes is analysed, faceted and filtered as Swedish.
+        language = fields.get("language")
+        if language is not None:
+            language = section_language(text, language)
+        in_swedish = language == "sv" and has_swedish
+        title_field = SWEDISH_FIELDS["title"] if in_swedish else "title"
+        body_field = SWEDISH_FIELDS["body"] if in_swedish else "body"
         unit = {
             **shared,
+            "language": language,
             "id": unit_id,
             "unit": FORMAL if section.formal else SECTION,
             "title": "",
             title_field: f"{heading}\n{doc.title}",
             "_stored_title": heading,
             "body": "",
-            body_field: body[section.start : section.end],
+            body_field: _without_signatures(body, section),
             # Stored once, in the file's unit (search.searching reads it from there).
             "_stored_body": "",
             "section": {
@@ -160,9 +180,18 @@ def document_units(doc: Document, seeds_dir: Path, schema: Schema) -> list[dict[
             },
             "case": ",".join(case_terms(section.case)) if section.case else None,
             "number": section.number,
+            "pair": decision_key(doc.decision, section.number) if doc.decision else None,
         }
         units.append({name: value for name, value in unit.items() if _in(schema, name)})
     return units
+
+
+def _without_signatures(body: str, section: Section) -> str:
+    """Return a section's text with its signature blocks blanked, every offset kept."""
+    text = list(body[section.start : section.end])
+    for start, end in section.signatures:
+        text[start - section.start : end - section.start] = _BLANK.sub(" ", body[start:end])
+    return "".join(text)
 
 
 def _decision_fields(decision: Decision | None) -> dict[str, Any]:
