@@ -179,6 +179,8 @@ def test_the_api_answers_as_one_index(clients, args: str) -> None:
         "/?q=kotihoito&sort=newest",
         "/asia/LAPDno-2024-867",
         "/feed.atom?q=kotihoito",
+        "/feed.atom?case=LAPDno-2024-867",
+        "/feed.atom?decision_maker=Kaupunginhallitus",
         "/doc/etela-pohjanmaa/kaupunginhallitus.txt?q=kotihoito",
         "/api/suggest?q=koti",
         "/api/search?q=%22kotihoito",
