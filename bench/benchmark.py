@@ -9,6 +9,7 @@ Examples:
   python -m bench.benchmark search --corpus ../shared/corpus/fi-news.csv.gz --long 300
   python -m bench.benchmark hostile --corpus ../shared/corpus/fi-news.csv.gz --docs 100000
   python -m bench.benchmark extract
+  python -m bench.benchmark cluster --corpus ../shared/corpus/fi-news.csv.gz --docs 20000
 
 The corpus is copied into a temporary folder, never into the project.
 """
@@ -641,6 +642,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     bad.add_argument("--seconds", type=float, default=10.0, help="How long each load runs.")
     bad.add_argument("--ocr-seconds", type=float, default=20.0, help="OCR budget of the noise.")
+    many = _command(commands, "cluster", "Shards on a local Ray cluster vs one index.", docs=20000)
+    many.add_argument("--shards", type=int, default=4, help="Shards of the cluster index.")
+    many.add_argument("--replicas", type=int, default=2, help="Replicas of each shard.")
+    many.add_argument("--nodes", type=int, default=3, help="Nodes of the local cluster.")
+    many.add_argument("--rounds", type=int, default=3, help="Timed rounds of the queries.")
     pdf = commands.add_parser("extract", help="PDF, OCR: pages per second on made-up files.")
     pdf.add_argument("--pages", type=int, default=400, help="Pages of the long text PDF.")
     pdf.add_argument("--files", type=int, default=40, help="PDFs of the build.")
@@ -648,6 +654,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "analyse":
         analyse(args.corpus, args.docs)
+    elif args.command == "cluster":
+        # Ray is imported only for this command (bench/cluster_benchmark.py).
+        from bench.cluster_benchmark import cluster_benchmark
+
+        cluster_benchmark(
+            args.corpus, args.docs, args.shards, args.replicas, args.nodes, args.rounds
+        )
     elif args.command == "extract":
         extract_benchmark(args.pages, args.files, args.ocr_pages)
     elif args.command == "hostile":

@@ -14,6 +14,8 @@ The library is in layers, a subpackage each; a layer imports only the ones below
     store      the index on disk: generations, the writer's lock, the schema, open searchers
     writing    builds and updates: documents in, segments out
     search     queries, ranking, snippets, facets, suggestions, the document view
+    cluster    shards and replicas on a Ray cluster: sharded builds, whole-corpus statistics,
+               shard searchers and the coordinator that merges their answers
     service    what runs around them: logged runs, admin jobs, the watcher, metrics, serving,
                e-mail alerts
 
@@ -43,7 +45,12 @@ LAYERS: dict[str, frozenset[str]] = {
     "store": frozenset({"common", "codec"}),
     "writing": frozenset({"common", "analysis", "codec", "documents", "store"}),
     "search": frozenset({"common", "analysis", "codec", "store"}),
-    "service": frozenset({"common", "analysis", "documents", "store", "writing", "search"}),
+    "cluster": frozenset(
+        {"common", "analysis", "codec", "documents", "store", "writing", "search"}
+    ),
+    "service": frozenset(
+        {"common", "analysis", "documents", "store", "writing", "search", "cluster"}
+    ),
 }
 
 # Public name -> (module, name there).
@@ -54,10 +61,10 @@ _PUBLIC = {
     "BuildReport": ("writing.build", "BuildReport"),
     "watch_folder": ("service.watch", "watch"),
     # Searching and reading.
-    "search_index": ("search.searching", "search"),
-    "browse": ("search.searching", "browse"),
-    "get_document": ("search.document_view", "get_document"),
-    "case_history": ("search.case_history", "case_history"),
+    "search_index": ("cluster.dispatch", "search"),
+    "browse": ("cluster.dispatch", "browse"),
+    "get_document": ("cluster.dispatch", "get_document"),
+    "case_history": ("cluster.dispatch", "case_history"),
     "original_file": ("service.originals", "original_file"),
     "SearchResult": ("search.results", "SearchResult"),
     "MAX_LIMIT": ("search.searching", "MAX_LIMIT"),
@@ -66,12 +73,12 @@ _PUBLIC = {
     "Filters": ("search.filters", "Filters"),
     "parse_filters": ("search.filters", "parse_filters"),
     "parse_sort": ("search.filters", "parse_sort"),
-    "similar_documents": ("search.similar", "similar_documents"),
-    "suggestions": ("search.suggestions", "suggest"),
+    "similar_documents": ("cluster.dispatch", "similar_documents"),
+    "suggestions": ("cluster.dispatch", "suggestions"),
     "MAX_SUGGESTIONS": ("search.suggestions", "MAX_SUGGESTIONS"),
     "MAX_PREFIX_CHARS": ("search.suggestions", "MAX_PREFIX_CHARS"),
-    "warm_suggestions": ("search.suggestions", "warm"),
-    "example_queries": ("search.suggestions", "examples"),
+    "warm_suggestions": ("cluster.dispatch", "warm_suggestions"),
+    "example_queries": ("cluster.dispatch", "example_queries"),
     # Following a search by e-mail: subscribing with double opt-in, and the alerts' runs.
     "SavedSearch": ("service.saved_searches", "SavedSearch"),
     "subscribe": ("service.subscribing", "subscribe"),
@@ -94,6 +101,8 @@ _PUBLIC = {
     "NothingIndexed": ("writing.build", "NothingIndexed"),
     "WriterBusy": ("store.lock", "WriterBusy"),
     "WorkerFailed": ("writing.workers", "WorkerFailed"),
+    "ShardFailed": ("cluster.building", "ShardFailed"),
+    "ClusterUnavailable": ("cluster.connect", "ClusterUnavailable"),
     "SubscriptionError": ("service.subscribing", "SubscriptionError"),
     "TooManyRequests": ("service.subscribing", "TooManyRequests"),
     "MailUnavailable": ("service.mail", "MailUnavailable"),

@@ -82,16 +82,17 @@ def cli() -> None:
 @cli.command()
 @_seeds_option
 @_index_option
-def build(seeds: Path, index_dir: Path) -> None:
+@click.option("--cluster", default=settings.cluster, help="Build shards on this Ray cluster.")
+@click.option("--shards", type=click.IntRange(min=1), help="Shards of a cluster build.")
+def build(seeds: Path, index_dir: Path, **cluster: Any) -> None:
     """Rebuild the whole index from the seeds folder, then switch to it.
 
     Searches keep being served from the old index until the new one is complete.
 
     Example: sotehaku build --seeds seeds --index index
     """
-    bar: Any = None
+    bar = shown = None
     stages = {"read": "Reading files", "index": "Indexing documents"}
-    shown = None
 
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal bar, shown
@@ -112,6 +113,7 @@ def build(seeds: Path, index_dir: Path) -> None:
         report = run_build(
             seeds,
             index_dir,
+            **cluster,
             max_bytes=settings.max_file_bytes(),
             max_seconds=settings.max_file_seconds(),
             progress=progress if sys.stderr.isatty() else None,

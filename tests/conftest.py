@@ -168,3 +168,13 @@ def damage_index(index_dir: Path, damage: str) -> None:
     else:
         for segment in generations.require_generation(index_dir).glob("*.trm"):
             segment.write_bytes(bytes(segment.stat().st_size))
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A real local Ray cluster of 3 nodes on loopback, this process attached (skipped without
+    Ray); checks at the end that none of its processes is left."""
+    from tests.ray_cluster import local_cluster
+
+    with local_cluster() as cluster:
+        yield cluster

@@ -43,6 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("METRICS", "loopback"),
     Setting("LOG_QUERIES", "false"),
     Setting("TIMEZONE", "Europe/Helsinki"),
+    Setting("CLUSTER", ""),
+    Setting("SHARDS", "4"),
+    Setting("REPLICAS", "2"),
     # E-mail alerts (service/alerts.py): off while SMTP_HOST is empty.
     Setting("SMTP_HOST", ""),
     Setting("SMTP_PORT", "587"),
@@ -170,6 +173,21 @@ def public_url() -> str | None:
             f" not {value!r}."
         )
     return value
+
+
+def cluster() -> str | None:
+    """Return the Ray cluster's address (host:port, or "auto"), None for one machine."""
+    return get("CLUSTER").strip() or None
+
+
+def shards() -> int:
+    """Return how many shards a cluster build splits the documents into."""
+    return _whole_number("SHARDS")
+
+
+def replicas() -> int:
+    """Return how many searchers of each shard a cluster keeps, each on a node of its own."""
+    return _whole_number("REPLICAS")
 
 
 SMTP_SECURITY_CHOICES = ("starttls", "ssl", "none")

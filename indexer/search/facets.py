@@ -256,28 +256,43 @@ def narrow(
     return docs
 
 
-def count(cols: Columns, docnums: list[int], filters: Filters) -> dict[str, list[dict[str, Any]]]:
+def count(
+    cols: Columns,
+    docnums: list[int],
+    filters: Filters,
+    max_values: int | None = MAX_FACET_VALUES,
+) -> dict[str, list[dict[str, Any]]]:
     """Return each facet's values and counts over the documents that pass the filters.
 
     A facet's own filter is left out of its counts, so that its other values show how many
     documents choosing them too would add: each count is what choosing just that value (with
-    the other facets' choices) finds.
+    the other facets' choices) finds. max_values=None lists every value (a shard's counts).
     """
     tallies = _unfiltered_tallies(cols, narrow(cols, docnums, filters), filters)
-    result: dict[str, list[dict[str, Any]]] = {}
+    result: dict[str, Counter[str]] = {}
     for facet in available(cols):
         tally = tallies.get(facet)
         if tally is None:
             counted = narrow(cols, docnums, filters, except_facet=facet)
             values = cols.values(facet)
             tally = Counter(map(values.__getitem__, counted))  # type: ignore[union-attr]
+        result[facet] = tally
+    return listed(result, filters, max_values)
+
+
+def listed(
+    tallies: Mapping[str, Counter[str]], filters: Filters, max_values: int | None
+) -> dict[str, list[dict[str, Any]]]:
+    """Return facet tallies as listed: years newest first, other values the most common first
+    (at most max_values of them), each chosen value kept at 0 so that it can be unchosen."""
+    result: dict[str, list[dict[str, Any]]] = {}
+    for facet, tally in tallies.items():
         tally.pop("", None)
         if facet == "year":
             ordered = sorted(tally.items(), reverse=True)
         else:
             ordered = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
-            ordered = ordered[:MAX_FACET_VALUES]
-        # A chosen value stays listed, at 0 if nothing has it, so that it can be unchosen.
+            ordered = ordered[:max_values]
         for value in sorted(filters.selected(facet) - set(tally)):
             ordered.append((value, 0))
         result[facet] = [{"value": value, "count": n} for value, n in ordered]

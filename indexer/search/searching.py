@@ -1,12 +1,11 @@
 """Searching the live index: a query's matches collected within a time budget, ranked,
 filtered and counted, and one page of them as hits with snippets; browsing without a query."""
 
-import heapq
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import collectors, query
+from whoosh import query
 from whoosh.searching import Searcher
 
 from indexer.analysis import swedish
@@ -14,14 +13,14 @@ from indexer.common.deadline import OutOfTime, time_limit
 from indexer.common.messages import Message
 from indexer.search import facets, language_pairs, spelling
 from indexer.search.agenda_minutes import collapse_agenda_minutes
-from indexer.search.decision_terms import case_query, decision_clauses
+from indexer.search.decision_terms import case_query
 from indexer.search.filters import Filters, parse_sort
 from indexer.search.grouping import group_by_file
 from indexer.search.hits import hits_of
-from indexer.search.query import OPERATORS, QueryError, parse
-from indexer.search.ranking import CachedBM25F, rank_termwise, termwise_scores
+from indexer.search.matching import Found, find
+from indexer.search.query import OPERATORS, QueryError
 from indexer.search.results import SearchResult
-from indexer.search.wildcards import Expansions, expand_wildcards
+from indexer.search.wildcards import Expansions
 from indexer.store import searchers
 from indexer.store.schema import holds_swedish
 from indexer.store.units import has_sections
@@ -42,99 +41,137 @@ HARD_SECONDS = 0.8
 # section says more. Below 1/3 a matter that matches one word of a query outranks them.
 BOILERPLATE_WEIGHT = 0.3
 
-_WEIGHTING = CachedBM25F()
-
-
-class _PageCollector(collectors.ScoredCollector):
-    """Count every match and keep the best-scored ones, in one pass, until a deadline.
-
-    Whoosh's TopCollector skips blocks that cannot reach the top, and then needs a second
-    search to count the matches; this scores each match once and counts as it goes.
-    """
-
-    def __init__(self, limit: int, deadline: float, *, keep_all: bool = False) -> None:
-        super().__init__(replace=0)
-        self.limit = limit
-        self.deadline = deadline
-        self.total = 0
-        self.timed_out = False
-        # Every match's score by document number, for filters, facets and date order.
-        self.scores: dict[int, float] | None = {} if keep_all else None
-
-    def collect_matches(self) -> None:
-        # Called once per segment: one that starts past the deadline is not searched at all.
-        if self.timed_out or time.perf_counter() > self.deadline:
-            self.timed_out = True
-            return
-        matcher = self.matcher
-        items, limit, offset, scores = self.items, self.limit, self.offset, self.scores
-        while matcher.is_active():
-            if scores is not None:
-                scores[offset + matcher.id()] = matcher.score()
-            else:
-                # Lower document numbers first among equal scores, as Whoosh orders them.
-                entry = (matcher.score(), -(offset + matcher.id()))
-                if len(items) < limit:
-                    heapq.heappush(items, entry)
-                elif entry > items[0]:
-                    heapq.heapreplace(items, entry)
-            self.total += 1
-            matcher.next()
-            # A phrase or AND may pass many documents between two matches.
-            if time.perf_counter() > self.deadline:
-                self.timed_out = True
-                return
-            if self.total % 256 == 0:
-                # Drop the sub-matchers that have run out, as Whoosh's collectors do.
-                matcher = self.matcher = matcher.replace(0)
-
-    def ranked(self) -> list[tuple[float, int]]:
-        """Return (score, document number) of the kept matches, best first."""
-        return [(score, -neg) for score, neg in sorted(self.items, reverse=True)]
-
 
 @dataclass
-class _Found:
+class Ranked:
+    """One searcher's answer to a query before its hits are read: the ranked (score, document
+    number) of the first `keep` results, and what the page says about all of them."""
+
     q: query.Query
     total: int
-    ranked: list[tuple[float, int]]
+    mode: str
     partial: bool
-    notices: list[str] = field(default_factory=list)
-    # Every match's score, when the search was asked to keep them all.
-    scores: dict[int, float] | None = None
+    notices: list
+    ranked: list[tuple[float, int]]
+    # How many more sections of a hit's meeting the result holds, by document number.
+    more: dict[int, int]
+    counts: dict[str, list[dict]] | None
+    suggestion: str | None
 
 
-def _find(
+def prepare(searcher: Searcher, filters: Filters, sort: str, with_facets: bool) -> tuple:
+    """Return (grouped, paired, facet columns or None) for rank(): what a searcher reads once
+    per segment for every later query, not this query's work, so outside its time limits."""
+    # Sections are grouped by their file over the whole result (grouping.py).
+    grouped = has_sections(searcher.reader())
+    # A decision in both languages is shown once over the whole result, too.
+    paired = language_pairs.has_pairs(searcher.reader())
+    keep_all = filters.active() or sort != "relevance" or with_facets or grouped or paired
+    cols = facets.columns(searcher) if keep_all else None
+    # The Swedish dictionary that tells a query's language loads once a process.
+    if holds_swedish(searcher):
+        swedish.dictionary()
+    return grouped, paired, cols
+
+
+def rank(
     searcher: Searcher,
     text: str,
+    prepared: tuple,
     *,
-    any_word: bool,
     keep: int,
-    deadline: float,
-    known: Expansions,
-    keep_all: bool = False,
-) -> _Found:
-    parsed = parse(
-        searcher.schema, text, any_word=any_word, swedish=holds_swedish(searcher.reader())
+    filters: Filters,
+    sort: str,
+    with_facets: bool,
+    suggest: bool,
+    facet_values: int | None = facets.MAX_FACET_VALUES,
+    any_word: bool = False,
+    fallback: bool = True,
+    language: str | None = None,
+) -> Ranked:
+    """Find a query's matches and rank the first `keep`, within SEARCH_SECONDS; call it inside
+    time_limit(HARD_SECONDS). facet_values=None counts every value of a facet (a shard's
+    counts, added up with the other shards' before the most common are kept); any_word asks
+    for any of the words from the start, fallback=False never falls back to them (a shard
+    does what the whole corpus's counts decide); of a decision found in both languages, the
+    hit is the version in `language` (the reader's, "fi" or "sv"; language_pairs.py)."""
+    grouped, paired, cols = prepared
+    keep_all = cols is not None
+    counts = None
+    suggestion = None
+    more: dict[int, int] = {}
+    deadline = time.perf_counter() + SEARCH_SECONDS
+    mode = "all"
+    known: Expansions = {}
+
+    def run(any_word: bool) -> Found:
+        found = find(
+            searcher,
+            text,
+            any_word=any_word,
+            keep=keep,
+            deadline=deadline,
+            known=known,
+            keep_all=keep_all,
+        )
+        if cols is not None:
+            scores = found.scores or {}
+            matched = facets.narrow(cols, list(scores), filters)
+            found.total = len(matched)
+            sectioned = grouped and cols.file is not None
+            pairs = cols.pair if paired and cols.language is not None else None
+            if sectioned or pairs is not None:
+                if sectioned:
+                    boilerplate = cols.boilerplate
+                    for d in matched:
+                        if boilerplate[d]:
+                            scores[d] *= BOILERPLATE_WEIGHT
+                ranked = facets.top(cols, matched, scores, sort, len(matched))
+                if pairs is not None:
+                    ranked = language_pairs.one_per_decision(
+                        ranked, pairs, cols.language or (), language
+                    )
+                if sectioned:
+                    ranked, grouped_more = group_by_file(ranked, cols.file)
+                    more.clear()
+                    more.update(grouped_more)
+                found.total = len(ranked)
+                found.ranked = ranked[:keep]
+            else:
+                found.ranked = facets.top(cols, matched, scores, sort, keep)
+        return found
+
+    found = run(any_word=any_word)
+    if any_word:
+        mode = "any"
+    elif fallback and found.total == 0 and not found.partial and is_plain_words(text):
+        found = run(any_word=True)
+        mode = "any"
+    if cols is not None and with_facets:
+        counts = facets.count(cols, list(found.scores or ()), filters, facet_values)
+    if suggest and not found.partial:
+        suggestion = spelling.suggestion(
+            searcher,
+            text,
+            found.total if mode == "all" else 0,
+            lambda corrected: _count(searcher, corrected, filters, cols, deadline),
+            filters,
+        )
+    notices = found.notices
+    if found.partial:
+        notices = [*notices, Message("The search took too long; the results are incomplete.")]
+    return Ranked(
+        found.q, found.total, mode, found.partial, notices, found.ranked, more, counts, suggestion
     )
-    q, notices = expand_wildcards(parsed, searcher.reader(), known)
-    clauses = decision_clauses(searcher.schema, text)
-    if clauses:
-        q = query.Or([q, *clauses])
-    if keep_all:
-        scores = termwise_scores(searcher, q, _WEIGHTING)
-        if scores is not None:
-            return _Found(q, len(scores), [], False, notices, scores)
-        collector = _PageCollector(keep, deadline, keep_all=True)
-        searcher.search_with_collector(q, collector, searcher.context(weighting=_WEIGHTING))
-        return _Found(q, collector.total, [], collector.timed_out, notices, collector.scores)
-    termwise = rank_termwise(searcher, q, _WEIGHTING, keep)
-    if termwise is not None:
-        total, ranked = termwise
-        return _Found(q, total, ranked, False, notices)
-    collector = _PageCollector(keep, deadline)
-    searcher.search_with_collector(q, collector, searcher.context(weighting=_WEIGHTING))
-    return _Found(q, collector.total, collector.ranked(), collector.timed_out, notices)
+
+
+def too_long() -> QueryError:
+    """Return the error of a query stopped at HARD_SECONDS."""
+    return QueryError(
+        "The query needed more than %(seconds)s s of work and was stopped. Make it more "
+        "specific: fewer very common words, or a rarer word with them.",
+        seconds=format(HARD_SECONDS, "g"),
+    )
 
 
 def search(
@@ -159,107 +196,43 @@ def search(
     that finds more. Of a decision found in both languages, the hit is the version in
     `language` (the reader's, "fi" or "sv"; language_pairs.py).
     """
-    _check_page(page, limit)
+    check_page(page, limit)
     filters = filters or Filters()
     sort = parse_sort(sort)
     started = time.perf_counter()
     keep = page * limit
-    counts = None
-    suggestion = None
-    more: dict[int, int] = {}
     try:
         with searchers.live_searcher(index_dir) as (_, searcher):
-            # Sections are grouped by their file over the whole result (grouping.py).
-            grouped = has_sections(searcher.reader())
-            # A decision in both languages is shown once over the whole result, too.
-            paired = language_pairs.has_pairs(searcher.reader())
-            keep_all = filters.active() or sort != "relevance" or with_facets or grouped or paired
-            # Read once per segment for every later query (facets.py): not this query's
-            # work, so outside its time limits.
-            cols = facets.columns(searcher) if keep_all else None
-            # The Swedish dictionary that tells a query's language loads once a process.
-            if holds_swedish(searcher.reader()):
-                swedish.dictionary()
-            deadline = time.perf_counter() + SEARCH_SECONDS
+            prepared = prepare(searcher, filters, sort, with_facets)
             with time_limit(HARD_SECONDS):
-                mode = "all"
-                known: Expansions = {}
-
-                def run(any_word: bool) -> _Found:
-                    found = _find(
-                        searcher,
-                        text,
-                        any_word=any_word,
-                        keep=keep,
-                        deadline=deadline,
-                        known=known,
-                        keep_all=keep_all,
-                    )
-                    if cols is not None:
-                        scores = found.scores or {}
-                        matched = facets.narrow(cols, list(scores), filters)
-                        found.total = len(matched)
-                        sectioned = grouped and cols.file is not None
-                        pairs = cols.pair if paired and cols.language is not None else None
-                        if sectioned or pairs is not None:
-                            if sectioned:
-                                boilerplate = cols.boilerplate
-                                for d in matched:
-                                    if boilerplate[d]:
-                                        scores[d] *= BOILERPLATE_WEIGHT
-                            ranked = facets.top(cols, matched, scores, sort, len(matched))
-                            if pairs is not None:
-                                ranked = language_pairs.one_per_decision(
-                                    ranked, pairs, cols.language or (), language
-                                )
-                            if sectioned:
-                                ranked, grouped_more = group_by_file(ranked, cols.file)
-                                more.clear()
-                                more.update(grouped_more)
-                            found.total = len(ranked)
-                            found.ranked = ranked[:keep]
-                        else:
-                            found.ranked = facets.top(cols, matched, scores, sort, keep)
-                    return found
-
-                found = run(any_word=False)
-                if found.total == 0 and not found.partial and _is_plain_words(text):
-                    found = run(any_word=True)
-                    mode = "any"
-                if cols is not None and with_facets:
-                    counts = facets.count(cols, list(found.scores or ()), filters)
-                if suggest and not found.partial:
-                    suggestion = spelling.suggestion(
-                        searcher,
-                        text,
-                        found.total if mode == "all" else 0,
-                        lambda corrected: _count(searcher, corrected, filters, cols, deadline),
-                        filters,
-                    )
-                hits = hits_of(searcher, found.q, found.ranked[(page - 1) * limit : keep], more)
-                hits = collapse_agenda_minutes(hits)
+                found = rank(
+                    searcher,
+                    text,
+                    prepared,
+                    keep=keep,
+                    filters=filters,
+                    sort=sort,
+                    with_facets=with_facets,
+                    suggest=suggest,
+                    language=language,
+                )
+                page_of = found.ranked[(page - 1) * limit : keep]
+                hits = collapse_agenda_minutes(hits_of(searcher, found.q, page_of, found.more))
     except OutOfTime:
-        raise QueryError(
-            "The query needed more than %(seconds)s s of work and was stopped. Make it more "
-            "specific: fewer very common words, or a rarer word with them.",
-            seconds=format(HARD_SECONDS, "g"),
-        ) from None
+        raise too_long() from None
     took_ms = round((time.perf_counter() - started) * 1000, 2)
-    notices = found.notices
-    if found.partial:
-        notices = [*notices, Message("The search took too long; the results are incomplete.")]
     return SearchResult(
         text,
         found.total,
         page,
-        mode,
+        found.mode,
         took_ms,
         found.partial,
-        notices,
+        found.notices,
         hits,
         limit,
-        counts,
-        suggestion,
+        found.counts,
+        found.suggestion,
         sort,
     )
 
@@ -281,24 +254,14 @@ def browse(
     formalities of every meeting (what a feed that follows a decision maker lists); case:
     only the sections of that case (raises QueryError when it is not a case number).
     """
-    _check_page(page, limit)
+    check_page(page, limit)
     filters = filters or Filters()
     sort = parse_sort(sort)
     started = time.perf_counter()
     keep = page * limit
     with searchers.live_searcher(index_dir) as (_, searcher):
         cols = facets.columns(searcher)
-        if sections or case:
-            files = [d for d in cols.live if cols.section[d] and not cols.boilerplate[d]]
-            if case:
-                q = case_query(case)
-                in_case = set(q.docs(searcher)) if "case" in searcher.schema else set()
-                files = [d for d in files if d in in_case]
-        else:
-            # Files, not their sections' units.
-            files = (
-                [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
-            )
+        files = browsed(searcher, cols, sections, case)
         matched = facets.narrow(cols, files, filters)
         # No query, so no relevance: the newest first.
         order = "newest" if sort == "relevance" else sort
@@ -311,7 +274,21 @@ def browse(
     )
 
 
-def _check_page(page: int, limit: int) -> None:
+def browsed(searcher: Searcher, cols: facets.Columns, sections: bool, case: str) -> list[int]:
+    """Return the document numbers browsing lists before its filters: files, or the sections
+    of decision documents without their formalities, or only those of a case."""
+    if sections or case:
+        files = [d for d in cols.live if cols.section[d] and not cols.boilerplate[d]]
+        if case:
+            q = case_query(case)
+            in_case = set(q.docs(searcher)) if "case" in searcher.schema else set()
+            files = [d for d in files if d in in_case]
+        return files
+    # Files, not their sections' units.
+    return [d for d in cols.live if not cols.section[d]] if any(cols.section) else cols.live
+
+
+def check_page(page: int, limit: int) -> None:
     if page < 1:
         raise QueryError("The page number must be 1 or more.")
     if not 1 <= limit <= MAX_LIMIT:
@@ -327,7 +304,7 @@ def _count(
 ) -> int:
     """Return how many documents a query finds with the filters; 0 for a failing query."""
     try:
-        found = _find(
+        found = find(
             searcher, text, any_word=False, keep=1, deadline=deadline, known={}, keep_all=True
         )
     except QueryError:
@@ -339,7 +316,7 @@ def _count(
     return len(facets.narrow(cols, list(found.scores or ()), filters))
 
 
-def _is_plain_words(text: str) -> bool:
+def is_plain_words(text: str) -> bool:
     """Tell whether a query is just several words, with no operator or group to respect."""
     words = text.split()
     return (

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indexer.cluster import shards
+from indexer.cluster.building import ClusterNotUpdated, ShardFailed, build_cluster
+from indexer.cluster.updating import update_cluster
+from indexer.common import settings
 from indexer.documents.document import Skipped
 from indexer.documents.skip_reasons import count_kinds
 from indexer.service import logs
@@ -29,7 +33,15 @@ ACTIONS = ("build", "update")
 # the list of files is cut here.
 MAX_LOGGED_SKIPS = 100
 # What a run can meet that is the world's doing, not a bug: logged without a traceback.
-_EXPECTED = (NothingIndexed, WorkerFailed, generations.IndexMissing, OSError, ValueError)
+_EXPECTED = (
+    NothingIndexed,
+    WorkerFailed,
+    ShardFailed,
+    ClusterNotUpdated,
+    generations.IndexMissing,
+    OSError,
+    ValueError,
+)
 
 
 @dataclass(frozen=True)
@@ -43,11 +55,29 @@ class LastRun:
     error: str | None = None
 
 
-def build(seeds_dir: Path, index_dir: Path, **options: Any) -> BuildReport:
-    """Run build_index (same arguments), log it and record its outcome."""
+def build(
+    seeds_dir: Path,
+    index_dir: Path,
+    *,
+    cluster: str | None = None,
+    shards: int | None = None,
+    **options: Any,
+) -> BuildReport:
+    """Run build_index (same arguments), or with a cluster's address build `shards` shards on
+    it (cluster.building), log it and record its outcome."""
     started = time.perf_counter()
     try:
-        report = build_index(seeds_dir, index_dir, **options)
+        if cluster is None:
+            report = build_index(seeds_dir, index_dir, **options)
+        else:
+            options.pop("progress", None)
+            report = build_cluster(
+                seeds_dir,
+                index_dir,
+                address=cluster,
+                shards_count=shards or settings.shards(),
+                **options,
+            )
     except BaseException as e:
         _failed("build", index_dir, started, e, _report_fields(e))
         raise
@@ -64,11 +94,25 @@ def build(seeds_dir: Path, index_dir: Path, **options: Any) -> BuildReport:
     return report
 
 
+def _update(seeds_dir: Path, index_dir: Path, options: dict[str, Any]) -> UpdateReport:
+    """Run update_index, or on a cluster's index update every shard on the cluster."""
+    gen = generations.current_generation(index_dir)
+    if gen is None or not shards.shard_count(gen):
+        return update_index(seeds_dir, index_dir, **options)
+    address = settings.cluster()
+    if address is None:
+        raise ClusterNotUpdated(
+            f"The index in {index_dir} is a cluster's shards: set SOTEHAKU_CLUSTER to the"
+            " cluster's address to update them."
+        )
+    return update_cluster(seeds_dir, index_dir, address=address, **options)
+
+
 def update(seeds_dir: Path, index_dir: Path, **options: Any) -> UpdateReport:
     """Run update_index (same arguments), log it and record its outcome."""
     started = time.perf_counter()
     try:
-        report = update_index(seeds_dir, index_dir, **options)
+        report = _update(seeds_dir, index_dir, options)
     except BaseException as e:
         _failed("update", index_dir, started, e, {})
         raise

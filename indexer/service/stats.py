@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.analysis.analyzers import voikko_available
+from indexer.cluster import shards
 from indexer.common.messages import Message
 from indexer.store import generations, searchers
 from indexer.store.units import file_count
@@ -80,8 +81,26 @@ class IndexStats:
 def index_stats(index_dir: Path) -> IndexStats:
     """Return facts about the live index; raises IndexMissing when there is none.
 
-    The index is opened anew for this, so that damage since the last search shows.
+    The index is opened anew for this, so that damage since the last search shows. A
+    cluster's generation counts the documents of all its shards' folders.
     """
+    gen = generations.current_generation(index_dir)
+    count = shards.shard_count(gen) if gen is not None else None
+    if gen is not None and count:
+        parts = [index_stats(shards.shard_dir(gen, k)) for k in range(count)]
+        meta = generations.read_meta(gen)
+        return IndexStats(
+            documents=sum(p.documents for p in parts),
+            size_bytes=generations.folder_bytes(gen),
+            generation=gen.name,
+            built_at=meta.get("built_at"),
+            updated_at=meta.get("updated_at"),
+            analyzer=meta.get("analyzer", "unknown"),
+            seeds_dir=meta.get("seeds_dir"),
+            skipped=meta.get("skipped", []),
+            notes=meta.get("notes", []),
+            facets=all(p.facets for p in parts),
+        )
     # A switch may delete the generation while its facts are read: then read the new one.
     for _ in range(5):
         with searchers.live_searcher(index_dir, fresh=True) as (gen, searcher):

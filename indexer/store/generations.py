@@ -75,11 +75,13 @@ def new_build_dir(index_dir: Path) -> Path:
     return path
 
 
-def publish(index_dir: Path, build_dir: Path) -> Path:
+def publish(index_dir: Path, build_dir: Path, *, remove_old: bool = True) -> Path:
     """Make a finished build the live generation, then remove the ones it replaces.
 
     Readers resolve CURRENT on every request, so the switch is one atomic rename; a reader
     that still holds files of an old generation keeps them open after the unlink.
+    remove_old=False keeps them until the next build (a cluster's searchers on other
+    machines finish with the old generation after the switch).
     """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     gen = index_dir / f"{_GEN_PREFIX}{stamp}"
@@ -91,7 +93,8 @@ def publish(index_dir: Path, build_dir: Path) -> Path:
         os.fsync(f.fileno())
     os.replace(tmp, index_dir / CURRENT)
     _fsync_dir(index_dir)
-    remove_stale(index_dir)
+    if remove_old:
+        remove_stale(index_dir)
     return gen
 
 

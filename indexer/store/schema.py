@@ -21,7 +21,8 @@ SWEDISH_FIELDS = {"title": "title_sv", "body": "body_sv"}
 def holds_swedish(reader: Any) -> bool:
     """Tell whether any document of the index was indexed in the Swedish fields (deleted ones
     count). A Finnish archive's queries then skip those fields and the query's language: they
-    were a third of a plain query's time there, for fields with no terms."""
+    were a third of a plain query's time there, for fields with no terms. A reader or a
+    searcher: a cluster's shard searcher answers for the whole corpus."""
     return any(
         name in reader.schema and reader.field_length(name) > 0 for name in SWEDISH_FIELDS.values()
     )

@@ -112,7 +112,7 @@ def _open_searcher(gen: Path) -> Searcher:
     searcher = None
     try:
         searcher = _opened(gen).searcher()
-        _open_lazy_files(searcher)
+        open_lazy_files(searcher)
         return searcher
     except Exception:
         if searcher is not None:
@@ -121,7 +121,7 @@ def _open_searcher(gen: Path) -> Searcher:
         raise
 
 
-def _open_lazy_files(searcher: Searcher) -> None:
+def open_lazy_files(searcher: Searcher) -> None:
     """Open the files Whoosh opens on first use (stored fields, lengths, columns) now.
 
     Segments are written as separate files, not one compound file, so that each searcher

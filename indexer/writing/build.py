@@ -115,6 +115,8 @@ def build_index(
     progress: Progress | None = None,
     workers: int | None = None,
     memory_mb: int | None = None,
+    only: Callable[[str], bool] | None = None,
+    shared_abbreviations: Callable[[dict[str, str]], dict[str, str]] | None = None,
 ) -> BuildReport:
     """Rebuild the index from scratch beside the live one, check it, then switch to it.
 
@@ -122,7 +124,9 @@ def build_index(
     evaluation's baseline is Snowball Swedish); workers: processes that read and index a
     share of the files each (see worker_count; default $SOTEHAKU_BUILD_WORKERS); memory_mb:
     memory for postings kept before spilling to disk, shared by the workers (default
-    $SOTEHAKU_BUILD_MEMORY_MB).
+    $SOTEHAKU_BUILD_MEMORY_MB); only: which document ids to index (a shard's), every one by
+    default; shared_abbreviations: given the abbreviations this build's documents define,
+    returns those the analyzer is to know (a shard's build learns the other shards' too).
 
     Raises WriterBusy when another build or update runs, NothingIndexed when no file could
     be indexed, WorkerFailed when a worker process fails. Whatever happens, the live
@@ -135,6 +139,9 @@ def build_index(
     with writer_lock(index_dir):
         generations.remove_stale(index_dir)
         ids, unlisted = list_files(seeds_dir)
+        if only is not None:
+            ids = [i for i in ids if only(i)]
+            unlisted = [s for s in unlisted if only(s.id)]
         count = min(worker_count(sum(map(work, ids)), workers), max(1, len(ids)))
         build_dir = generations.new_build_dir(index_dir)
         try:
@@ -152,6 +159,8 @@ def build_index(
                 if analyzer is None:
                     for share in found:
                         abbreviations.update(share.abbreviations)
+                    if shared_abbreviations is not None:
+                        abbreviations = shared_abbreviations(abbreviations)
                     analyzer = finnish_analyzer(abbreviations=abbreviations)
                 report = BuildReport(
                     indexed=sum(share.documents for share in found),

@@ -1,6 +1,7 @@
 """Incremental updates: bring the live index in line with the seeds folder, in place."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,17 +36,22 @@ def update_index(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_seconds: float = DEFAULT_MAX_SECONDS,
+    only: Callable[[str], bool] | None = None,
 ) -> UpdateReport:
     """Add new files, re-index changed ones and remove deleted ones in the live generation.
 
     A file whose size and modification time match the index is taken as unchanged without
-    being read; otherwise its content hash decides. Raises WriterBusy or IndexMissing.
+    being read; otherwise its content hash decides; only: which document ids the index holds
+    (a shard's), every one by default. Raises WriterBusy or IndexMissing.
     """
     started = time.perf_counter()
     require_seeds(seeds_dir)
     with writer_lock(index_dir):
         gen, ix, indexed = _open_live(index_dir)
         on_disk, unlisted = list_files(seeds_dir)
+        if only is not None:
+            on_disk = [i for i in on_disk if only(i)]
+            unlisted = [s for s in unlisted if only(s.id)]
         report = UpdateReport([], [], [], unlisted, 0, 0.0)
         with ix.writer(limitmb=128, compound=False, codec=make_codec()) as writer:
             _add_stored_fields(writer)

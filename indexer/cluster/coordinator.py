@@ -1,0 +1,164 @@
+"""The coordinator in each web process: a call fanned out to one replica of every shard, the
+other replica tried on a failure or a timeout, all on one generation.
+
+Rolling out a generation: when CURRENT names a new one, every replica opens it beside the old
+one, and only then does the coordinator send queries to it; a query is sent with its
+generation's name and every shard answers on that one, so no answer mixes generations.
+"""
+
+import contextlib
+import itertools
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from indexer.cluster import connect, placement, shards
+from indexer.cluster.replicas import Refused
+from indexer.common import settings
+from indexer.search.query import QueryError
+from indexer.store import generations
+
+# A replica that has not answered in this long is given up for the other replica: a search
+# stops itself sooner (searching.HARD_SECONDS of CPU), unless the replica or its node hangs.
+ATTEMPT_SECONDS = 4.0
+# Opening a new generation: every replica opens its shard's searcher and statistics.
+OPEN_SECONDS = 120.0
+
+
+class ShardUnavailable(generations.IndexUnreadable):
+    """No replica of a shard answered: the page says the index cannot be read now."""
+
+
+class Coordinator:
+    """The replicas of one index folder's shards, and the generation they serve."""
+
+    def __init__(self, index_dir: Path, address: str, replicas_count: int) -> None:
+        self.index_dir = index_dir
+        self.ray = connect.attach(address)
+        self.replicas_count = replicas_count
+        self.generation: str | None = None
+        self.replicas: list[list[Any]] = []
+        self._roll_lock = threading.Lock()
+        # Which replica of a shard is asked first, in turn, so that both share the load.
+        self._turn = itertools.count()
+
+    def live(self) -> str:
+        """Return the generation to query: CURRENT's, once every replica has it open."""
+        gen = generations.require_generation(self.index_dir)
+        if gen.name == self.generation:
+            return gen.name
+        # One request rolls the new generation out; the others go on with the old one.
+        if self.generation is not None and not self._roll_lock.acquire(blocking=False):
+            return self.generation
+        if self.generation is None:
+            self._roll_lock.acquire()
+        try:
+            if gen.name != self.generation:
+                self._roll(gen)
+        finally:
+            self._roll_lock.release()
+        return self.generation  # type: ignore[return-value]
+
+    def _roll(self, gen: Path) -> None:
+        count = shards.shard_count(gen)
+        if count is None:
+            raise generations.IndexUnreadable(
+                f"The index in {self.index_dir} was built for one machine: build it for the "
+                "cluster with 'sotehaku build --cluster ADDRESS'."
+            )
+        if len(self.replicas) != count:
+            self.replicas = placement.replicas(self.ray, self.index_dir, count, self.replicas_count)
+        refs = [
+            (k, replica.open.remote(gen.name))
+            for k, replicas in enumerate(self.replicas)
+            for replica in replicas
+        ]
+        opened = set()
+        for k, ref in refs:
+            try:
+                self.ray.get(ref, timeout=OPEN_SECONDS)
+                opened.add(k)
+            except self.ray.exceptions.RayError:
+                # A replica that cannot open it now opens it on its first query; a shard
+                # that no replica could open keeps the old generation live.
+                continue
+        if len(opened) < count:
+            raise ShardUnavailable(
+                f"Shards {sorted(set(range(count)) - opened)} of {gen.name} cannot be opened."
+            )
+        self.generation = gen.name
+
+    def call_all(
+        self, generation: str, method: str, args: tuple, seconds: float = ATTEMPT_SECONDS
+    ) -> list[Any]:
+        """Call a replica method on every shard; return the answers in shard order."""
+        return self.call(generation, method, {k: args for k in range(len(self.replicas))}, seconds)
+
+    def call(
+        self, generation: str, method: str, args: dict[int, tuple], seconds: float = ATTEMPT_SECONDS
+    ) -> list[Any]:
+        """Call a replica method on the shards given, each with its arguments; return the
+        answers in the order of `args`. A shard whose replica fails or does not answer within
+        `seconds` is asked again on another replica; ShardUnavailable when none answers.
+        """
+        ray = self.ray
+        first = next(self._turn)
+        pending: dict[Any, tuple[int, list[int], float]] = {}
+
+        def send(shard: int, tried: list[int]) -> None:
+            order = [(first + i) % self.replicas_count for i in range(self.replicas_count)]
+            untried = [r for r in order if r not in tried]
+            if not untried:
+                raise ShardUnavailable(
+                    f"No replica of shard {shard} answered; searching is unavailable for now."
+                )
+            replica = untried[0]
+            handle = self.replicas[shard][replica]
+            ref = getattr(handle, method).remote(generation, *args[shard])
+            pending[ref] = (shard, [*tried, replica], time.monotonic() + seconds)
+
+        for shard in args:
+            send(shard, [])
+        answers: dict[int, Any] = {}
+        while pending:
+            soonest = min(due for _, _, due in pending.values())
+            ready, _ = ray.wait(
+                list(pending), num_returns=1, timeout=max(0.0, soonest - time.monotonic())
+            )
+            for ref in ready:
+                shard, tried, _ = pending.pop(ref)
+                try:
+                    answers[shard] = ray.get(ref)
+                except ray.exceptions.RayError:
+                    send(shard, tried)
+            now = time.monotonic()
+            for ref, (shard, tried, due) in list(pending.items()):
+                if due <= now:
+                    del pending[ref]
+                    # Best effort: a replica stuck on its node may never see the cancel.
+                    with contextlib.suppress(Exception):
+                        ray.cancel(ref)
+                    send(shard, tried)
+        for answer in answers.values():
+            if isinstance(answer, Refused):
+                raise QueryError(answer.template, **answer.params)
+        return [answers[shard] for shard in args]
+
+
+_lock = threading.Lock()
+_coordinators: dict[Path, Coordinator] = {}
+
+
+def coordinator(index_dir: Path) -> Coordinator:
+    """Return this process's coordinator of an index folder, attaching to the cluster at
+    $SOTEHAKU_CLUSTER on first use (after a gunicorn worker's fork)."""
+    key = index_dir.absolute()
+    with _lock:
+        found = _coordinators.get(key)
+        if found is None:
+            address = settings.cluster()
+            if address is None:
+                raise connect.ClusterUnavailable("SOTEHAKU_CLUSTER is not set.")
+            found = _coordinators[key] = Coordinator(key, address, settings.replicas())
+    return found

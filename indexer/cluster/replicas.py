@@ -1,0 +1,240 @@
+"""A shard's searcher as a Ray actor: one search at a time on one replica of one shard.
+
+The actor keeps a searcher open on each generation it was asked about, at most two: the one
+being served and the one being rolled out beside it (rolling.py), so no query of the old
+generation fails while the new one opens. A restarted actor (its node died) opens them again
+on its first call.
+"""
+
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer.cluster import shards, similar, statistics
+from indexer.common.deadline import OutOfTime, time_limit
+from indexer.search import facets
+from indexer.search.case_history import case_history
+from indexer.search.document_view import get_document
+from indexer.search.filters import Filters
+from indexer.search.hits import hits_of
+from indexer.search.matching import query_of
+from indexer.search.query import QueryError
+from indexer.search.results import Hit
+from indexer.search.searching import HARD_SECONDS, browsed, prepare, rank, too_long
+from indexer.search.suggestions import examples, suggest, warm
+
+# Generations a replica keeps open: the live one and the one rolled out beside it.
+OPEN_GENERATIONS = 2
+# What a replica runs for the coordinator on its shard's index folder, by name: the
+# single-machine functions, which read a shard folder as a whole index.
+READERS = {
+    "get_document": get_document,
+    "case_history": case_history,
+    "suggestions": suggest,
+    "examples": examples,
+    "warm": warm,
+}
+
+
+@dataclass
+class Refused:
+    """A query the shard refused, as its message's template and values: an exception pickled
+    across Ray would lose them, and the web layer translates the template."""
+
+    template: str
+    params: dict[str, Any]
+
+
+@dataclass
+class ShardAnswer:
+    """One shard's ranked entries of a query (or of browsing) before their hits are read."""
+
+    generation: str
+    total: int
+    mode: str
+    partial: bool
+    notices: list
+    # (score, document number, day ordinal for date order, file id) of the shard's first
+    # `keep`: one index orders equal scores by document number, which is the order of the
+    # files' ids (a build indexes them sorted), and a file's units follow it.
+    entries: list[tuple[float, int, int, str]]
+    more: dict[int, int]
+    counts: dict[str, list[dict]] | None
+    suggestion: str | None
+    # The hits of the first entries, when asked for with the ranking (a first page).
+    hits: list[Hit] | None = None
+
+
+class ShardSearcher:
+    """The searcher of one replica of one shard (a Ray actor's class; max_concurrency=1,
+    since a Whoosh searcher is not safe for two threads)."""
+
+    def __init__(self, index_dir: str, shard: int) -> None:
+        self.index_dir = Path(index_dir)
+        self.shard = shard
+        self._open: OrderedDict[str, Any] = OrderedDict()
+
+    def _searcher(self, generation: str) -> Any:
+        searcher = self._open.get(generation)
+        if searcher is None:
+            gen = self.index_dir / generation
+            stats = statistics.load(gen)
+            searcher = statistics.open_corpus_searcher(shards.shard_dir(gen, self.shard), stats)
+            self._open[generation] = searcher
+            while len(self._open) > OPEN_GENERATIONS:
+                _, old = self._open.popitem(last=False)
+                old.close()
+        self._open.move_to_end(generation)
+        return searcher
+
+    def open(self, generation: str) -> int:
+        """Open a generation beside the one served; return its shard's document count.
+
+        Also reads what the first search would (the facet columns, the Swedish dictionary):
+        seconds on a busy node, which a query's attempt must not wait for.
+        """
+        searcher = self._searcher(generation)
+        prepare(searcher, Filters(), "newest", True)
+        return searcher.doc_count()
+
+    def memory_mb(self) -> float:
+        """Return this replica's resident memory in MB (Linux), for the benchmark."""
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[1])
+        return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+    def node(self) -> str:
+        """Return the Ray node this replica runs on."""
+        import ray
+
+        return ray.get_runtime_context().get_node_id()
+
+    def rank(
+        self,
+        generation: str,
+        text: str,
+        keep: int,
+        filters: Filters,
+        sort: str,
+        with_facets: bool,
+        suggest: bool,
+        any_word: bool,
+        hits_for: int = 0,
+        language: str | None = None,
+    ) -> ShardAnswer | Refused:
+        """Rank a query's first `keep` matches in this shard with the corpus's statistics;
+        read the hits of the first `hits_for` of them too (a first page's hits are among
+        them: a second call to the shards would cost more than the snippets)."""
+        searcher = self._searcher(generation)
+        try:
+            prepared = prepare(searcher, filters, sort, with_facets)
+            with time_limit(HARD_SECONDS):
+                found = rank(
+                    searcher,
+                    text,
+                    prepared,
+                    keep=keep,
+                    filters=filters,
+                    sort=sort,
+                    with_facets=with_facets,
+                    suggest=suggest,
+                    facet_values=None,
+                    any_word=any_word,
+                    fallback=False,
+                    language=language,
+                )
+                hits = None
+                if hits_for:
+                    hits = hits_of(searcher, found.q, found.ranked[:hits_for], found.more)
+        except QueryError as e:
+            return Refused(e.message.template, e.message.params)
+        except OutOfTime:
+            # Stopped anywhere in Whoosh: the searcher is not used again.
+            self._drop(generation)
+            error = too_long()
+            return Refused(error.message.template, error.message.params)
+        cols = prepared[2]
+        days = cols.day if cols is not None else None
+        entries = [
+            (score, d, days[d] if days else 0, _file_id(searcher, d)) for score, d in found.ranked
+        ]
+        return ShardAnswer(
+            generation,
+            found.total,
+            found.mode,
+            found.partial,
+            found.notices,
+            entries,
+            {d: n for d, n in found.more.items() if n},
+            found.counts,
+            found.suggestion,
+            hits,
+        )
+
+    def browse(
+        self,
+        generation: str,
+        keep: int,
+        filters: Filters,
+        order: str,
+        sections: bool = False,
+        case: str = "",
+    ) -> ShardAnswer | Refused:
+        """Return the shard's first `keep` documents in date order, with every facet count."""
+        searcher = self._searcher(generation)
+        cols = facets.columns(searcher)
+        try:
+            files = browsed(searcher, cols, sections, case)
+        except QueryError as e:
+            return Refused(e.message.template, e.message.params)
+        matched = facets.narrow(cols, files, filters)
+        ranked = facets.top(cols, matched, {}, order, keep)
+        counts = facets.count(cols, files, filters, None)
+        entries = [(score, d, cols.day[d], _file_id(searcher, d)) for score, d in ranked]
+        return ShardAnswer(generation, len(matched), "browse", False, [], entries, {}, counts, None)
+
+    def hits(
+        self,
+        generation: str,
+        text: str | None,
+        mode: str,
+        entries: list[tuple[float, int]],
+        more: dict[int, int],
+    ) -> list[Hit]:
+        """Return the hits of some of this shard's entries, with their snippets."""
+        searcher = self._searcher(generation)
+        q = None
+        if text is not None:
+            q, _ = query_of(searcher, text, any_word=mode == "any")
+        return hits_of(searcher, q, entries, more)
+
+    def key_terms(self, generation: str, doc_id: str) -> Any:
+        """Return a document's field and key terms, None when this shard does not hold it."""
+        return similar.key_terms(self._searcher(generation), doc_id)
+
+    def similar(
+        self, generation: str, field: str, terms: list, doc_id: str, limit: int
+    ) -> list[similar.Found]:
+        """Return this shard's documents most like the key terms of another."""
+        return similar.matches(self._searcher(generation), field, terms, doc_id, limit)
+
+    def read(self, generation: str, reader: str, *args: Any) -> Any:
+        """Run one of READERS on this shard's index folder of a generation."""
+        folder = shards.shard_dir(self.index_dir / generation, self.shard)
+        try:
+            return READERS[reader](folder, *args)
+        except QueryError as e:
+            return Refused(e.message.template, e.message.params)
+
+    def _drop(self, generation: str) -> None:
+        searcher = self._open.pop(generation, None)
+        if searcher is not None:
+            searcher.close()
+
+
+def _file_id(searcher: Any, docnum: int) -> str:
+    """Return the id of a unit's file (a section's unit is its file's)."""
+    fields = searcher.stored_fields(docnum)
+    return (fields.get("section") or {}).get("file") or fields["id"]
