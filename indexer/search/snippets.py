@@ -174,9 +174,9 @@ def snippet_at(
         # Whoosh scores a fragment by its distinct matched terms; here a term is a span's text.
         f.matched_terms = {text[t.startchar : t.endchar].lower() for t in f.matches}
     scorer = highlight.BasicFragmentScorer()
-    best = highlight.top_fragments(
-        _unrepeated(text, fragments), SNIPPET_FRAGMENTS, scorer, highlight.FIRST
-    )
+    # One fragment cannot repeat another: most hits of a news archive have one.
+    unique = _unrepeated(text, fragments) if len(fragments) > 1 else fragments
+    best = highlight.top_fragments(unique, SNIPPET_FRAGMENTS, scorer, highlight.FIRST)
     # Fragments keep the text's line breaks; one line reads better in a result list.
     html = " ".join(MarkFormatter().format(best).split())
     return html, max(best, key=scorer).matches[0].startchar
