@@ -41,7 +41,12 @@ QUERIES = [
     # An abbreviation defined in one document: every shard's analysis knows it.
     "KPK",
     "palvelukeskus",
+    # More words than a wildcard keeps (MAX_WILDCARD_TERMS), spread over the shards: each
+    # expands it to the corpus's most frequent, not its own.
+    "zorb*",
 ]
+# Made-up words with one beginning, 55 of them over four documents, overlapping.
+ZORB = [f"zorb{a}{b}ix" for a in "aeiou" for b in "bdfgklmnprs"]
 MINUTES = (
     "Lapuan kaupunki Pöytäkirja 20/2024\nKaupunginhallitus 2.12.2024\n"
     "Aika 2.12.2024 klo 16\n§ 347\nTalousarvion valmistelu\nLAPDno-2024-867\n"
@@ -60,6 +65,9 @@ def corpus(folder: Path, extra: int = 0) -> Path:
         used = " KPK vastaa kotihoidosta." if i % 7 == 0 else ""
         text = f"{title}\n\n{sd.made_up_text(150, seed=i)}{used}"
         files[f"{source}/tiedote-{i:03d}.txt"] = text
+    for j in range(4):
+        words = " ".join(ZORB[j * 10 : j * 10 + 25])
+        files[f"{SOURCES[j % 3]}/sanasto-{j}.txt"] = f"Sanasto {j} 1.2.2024\n\n{words}."
     files["etela-pohjanmaa/kaupunginhallitus.txt"] = MINUTES
     files["pirkanmaa/lyhenne.txt"] = (
         "Uusi yksikkö 5.5.2024\n\nKotihoidon palvelukeskus (KPK) aloittaa toimintansa."

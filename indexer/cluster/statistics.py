@@ -6,6 +6,8 @@ over the whole index. A shard's own counts would rank its documents as if it wer
 shard's counts the scores are those of one index, float for float.
 """
 
+import bisect
+import itertools
 import math
 import pickle
 from collections import Counter
@@ -42,6 +44,33 @@ class Statistics:
 
     def terms(self) -> int:
         return sum(len(terms) for terms in self.doc_frequencies.values())
+
+    def prefix_words(
+        self, fieldname: str, head: str, limit: int
+    ) -> tuple[list[tuple[bytes, int]], bool]:
+        """Return the first `limit` words of a field in the whole corpus that start with
+        head, in order, with their document frequencies, and whether those are all of them
+        (search/wildcards.py's PrefixWords): the words one index would expand a wildcard to.
+        A shard's own words were another set where a wildcard matched more than
+        MAX_WILDCARD_TERMS of them ("rahoitus*" at 345,536 news rows: scores 65.5 and 76.1)."""
+        words = self._sorted_words(fieldname)
+        prefix = head.encode("utf-8")
+        start = bisect.bisect_left(words, prefix)
+        found = []
+        for word in itertools.islice(words, start, start + limit + 1):
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        complete = len(found) <= limit
+        frequencies = self.doc_frequencies.get(fieldname, {})
+        return [(w, frequencies[w]) for w in found[:limit]], complete
+
+    def _sorted_words(self, fieldname: str) -> list[bytes]:
+        # Sorted once per field and generation (half a second for 500,000 words), on first use.
+        cache = self.__dict__.setdefault("_sorted", {})
+        if fieldname not in cache:
+            cache[fieldname] = sorted(self.doc_frequencies.get(fieldname, ()))
+        return cache[fieldname]
 
 
 def of_index(index_dir: Path) -> Statistics:
@@ -105,6 +134,12 @@ class CorpusSearcher(Searcher):
             # Whoosh's WeightingModel.idf, with the corpus's counts.
             value = cache[term] = math.log(stats.doc_count_all / (df + 1)) + 1
         return value
+
+    def prefix_words(
+        self, fieldname: str, head: str, limit: int
+    ) -> tuple[list[tuple[bytes, int]], bool]:
+        """A wildcard's words from the whole corpus (Statistics.prefix_words)."""
+        return self.statistics.prefix_words(fieldname, head, limit)
 
     def field_length(self, fieldname: str) -> int:
         # Whether the corpus holds Swedish documents (store.schema.holds_swedish) decides

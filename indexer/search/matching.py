@@ -82,7 +82,13 @@ def query_of(
     """Return the query a text stands for in this searcher's index (its wildcards expanded to
     the index's words), and what was left out of it, in words for a user."""
     parsed = parse(searcher.schema, text, any_word=any_word, swedish=holds_swedish(searcher))
-    q, notices = expand_wildcards(parsed, searcher.reader(), {} if known is None else known)
+    # A cluster's shard searcher expands wildcards from the whole corpus's words.
+    q, notices = expand_wildcards(
+        parsed,
+        searcher.reader(),
+        {} if known is None else known,
+        getattr(searcher, "prefix_words", None),
+    )
     clauses = decision_clauses(searcher.schema, text)
     if clauses:
         q = query.Or([q, *clauses])

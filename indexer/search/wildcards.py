@@ -3,6 +3,7 @@
 import fnmatch
 import heapq
 import re
+from collections.abc import Callable
 
 from whoosh import query
 from whoosh.reading import IndexReader
@@ -19,10 +20,18 @@ _ARRAY_UNION_SHARE = 20
 
 
 Expansions = dict[tuple[str, str], tuple[list[tuple[int, str]], bool]]
+# Where a wildcard's words and their document frequencies come from: (field, head, limit) ->
+# the first `limit` words starting with head, in order, and whether those are all of them. A
+# shard of a cluster answers from the whole corpus's words (cluster/statistics.py), so that
+# every shard, and one index, expands a wildcard to the same words.
+PrefixWords = Callable[[str, str, int], tuple[list[tuple[bytes, int]], bool]]
 
 
 def expand_wildcards(
-    q: query.Query, reader: IndexReader, known: Expansions | None = None
+    q: query.Query,
+    reader: IndexReader,
+    known: Expansions | None = None,
+    prefix_words: PrefixWords | None = None,
 ) -> tuple[query.Query, list[Message]]:
     """Replace each wildcard by its most frequent words in the index; return the query and
     notices for the wildcards that stood for more words than were kept.
@@ -38,7 +47,7 @@ def expand_wildcards(
             return node
         key = (node.fieldname, node.text)
         if key not in known:
-            known[key] = _wildcard_terms(node, reader)
+            known[key] = _wildcard_terms(node, reader, prefix_words)
         terms, complete = known[key]
         if not complete:
             pattern = f"{node.text}*" if isinstance(node, query.Prefix) else node.text
@@ -65,7 +74,7 @@ def expand_wildcards(
 
 
 def _wildcard_terms(
-    node: query.Prefix | query.Wildcard, reader: IndexReader
+    node: query.Prefix | query.Wildcard, reader: IndexReader, prefix_words: PrefixWords | None
 ) -> tuple[list[tuple[int, str]], bool]:
     """Return the most frequent terms a wildcard matches with their document frequencies,
     and whether those are all of them."""
@@ -74,7 +83,10 @@ def _wildcard_terms(
     else:
         head = re.split(r"[*?]", node.text, maxsplit=1)[0]
         matches = re.compile(fnmatch.translate(node.text)).match
-    words, complete = _prefix_words(reader, node.fieldname, head, MAX_WILDCARD_SCAN)
+    if prefix_words is None:
+        words, complete = _prefix_words(reader, node.fieldname, head, MAX_WILDCARD_SCAN)
+    else:
+        words, complete = prefix_words(node.fieldname, head, MAX_WILDCARD_SCAN)
     found: list[tuple[int, str]] = []
     for btext, frequency in words:
         text = btext.decode("utf-8")
