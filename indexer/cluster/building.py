@@ -3,7 +3,6 @@ term statistics merged, and the generation published only when every shard is co
 
 import shutil
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from indexer.common.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.documents.folder import require_seeds
 from indexer.store import generations
 from indexer.store.lock import writer_lock
-from indexer.writing.build import BuildReport, build_index
+from indexer.writing.build import BuildReport, build_index, build_meta
 from indexer.writing.workers import WorkerFailed
 
 
@@ -125,10 +124,11 @@ def build_cluster(
                 )
                 for k in range(shards_count)
             ]
-            results = _results(ray, refs)
+            results = shard_results(ray, refs, "built")
             report = _joined([r for r, _ in results], time.perf_counter() - started)
             statistics.save(build_dir, statistics.merged([s for _, s in results]))
-            generations.write_meta(build_dir, _meta(report, seeds_dir, shards_count))
+            meta = {**build_meta(report, seeds_dir), shards.SHARDS_KEY: shards_count}
+            generations.write_meta(build_dir, meta)
             gen = generations.publish(index_dir, build_dir, remove_old=False)
         except BaseException:
             # Shards waiting for a failed one's abbreviations fail with it.
@@ -142,26 +142,26 @@ def build_cluster(
     return report
 
 
-def _results(ray: Any, refs: list[Any]) -> list[tuple[BuildReport, statistics.Statistics]]:
-    """Return every shard's result, raising ShardFailed as soon as any shard fails (the
-    others may be waiting for it)."""
+def shard_results(ray: Any, refs: list[Any], done: str) -> list[Any]:
+    """Return every shard task's result, raising ShardFailed as soon as any shard fails (the
+    others may be waiting for it); `done` says what the task did ("built", "updated")."""
     pending = {ref: k for k, ref in enumerate(refs)}
     results = {}
     while pending:
         ready, _ = ray.wait(list(pending), num_returns=1)
         for ref in ready:
             k = pending.pop(ref)
-            results[k] = _result(ray, k, ref)
+            results[k] = _result(ray, k, ref, done)
     return [results[k] for k in range(len(refs))]
 
 
-def _result(ray: Any, shard: int, ref: Any) -> tuple[BuildReport, statistics.Statistics]:
+def _result(ray: Any, shard: int, ref: Any, done: str) -> Any:
     try:
         return ray.get(ref)
     except ray.exceptions.RayError as e:
         cause = e.cause if isinstance(e, ray.exceptions.RayTaskError) else e
         raise ShardFailed(
-            f"Shard {shard} could not be built ({type(cause).__name__}: {cause}); "
+            f"Shard {shard} could not be {done} ({type(cause).__name__}: {cause}); "
             "the live index was left unchanged."
         ) from None
 
@@ -178,18 +178,3 @@ def _joined(reports: list[BuildReport], seconds: float) -> BuildReport:
         analyzer=reports[0].analyzer,
         abbreviations=abbreviations,
     )
-
-
-def _meta(report: BuildReport, seeds_dir: Path, count: int) -> dict[str, Any]:
-    return {
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "updated_at": None,
-        "analyzer": report.analyzer,
-        "seeds_dir": str(seeds_dir.absolute()),
-        "documents": report.indexed,
-        "skipped": [{"id": s.id, "reason": s.reason} for s in report.skipped],
-        "notes": [{"id": i, "note": n} for i, n in report.notes],
-        "abbreviations": report.abbreviations,
-        "seconds": round(report.seconds, 3),
-        shards.SHARDS_KEY: count,
-    }

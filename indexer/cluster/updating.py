@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.cluster import connect, shards, statistics
-from indexer.cluster.building import ShardFailed
+from indexer.cluster.building import shard_results
 from indexer.common.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.documents.folder import require_seeds
 from indexer.store import generations
@@ -79,7 +79,7 @@ def update_cluster(
                 task.remote(args[0], str(shards.shard_dir(build_dir, k)), k, count, *args[1:])
                 for k in range(count)
             ]
-            results = [_result(ray, k, ref) for k, ref in enumerate(refs)]
+            results = shard_results(ray, refs, "updated")
             report = UpdateReport(
                 added=sorted(a for r, _ in results for a in r.added),
                 changed=sorted(c for r, _ in results for c in r.changed),
@@ -105,14 +105,3 @@ def update_cluster(
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
     return report
-
-
-def _result(ray: Any, shard: int, ref: Any) -> tuple[UpdateReport, statistics.Statistics]:
-    try:
-        return ray.get(ref)
-    except ray.exceptions.RayError as e:
-        cause = e.cause if isinstance(e, ray.exceptions.RayTaskError) else e
-        raise ShardFailed(
-            f"Shard {shard} could not be updated ({type(cause).__name__}: {cause}); "
-            "the live index was left unchanged."
-        ) from None

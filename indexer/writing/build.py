@@ -180,7 +180,7 @@ def build_index(
             join_segments(build_dir, job.dirs)
             _check(build_dir, report.indexed)
             report.seconds = time.perf_counter() - started
-            generations.write_meta(build_dir, _meta(report, seeds_dir))
+            generations.write_meta(build_dir, build_meta(report, seeds_dir))
             gen = generations.publish(index_dir, build_dir)
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
@@ -203,7 +203,8 @@ def _check(build_dir: Path, expected: int) -> None:
         raise RuntimeError(f"The new index holds {count} documents, expected {expected}.")
 
 
-def _meta(report: BuildReport, seeds_dir: Path) -> dict[str, Any]:
+def build_meta(report: BuildReport, seeds_dir: Path) -> dict[str, Any]:
+    """Return what a build's generation says of itself (its meta.json)."""
     return {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "updated_at": None,
