@@ -173,3 +173,22 @@ def test_a_killed_build_leaves_no_worker_and_no_temporary_file(tmp_path: Path) -
     assert not any(map(running, workers))
     assert list(tmp.iterdir()) == []
     assert_recovers(index_dir, old, {OLD_COUNT})
+
+
+def test_an_acronym_defined_two_ways_means_the_same_however_the_build_is_split(
+    tmp_path: Path,
+) -> None:
+    # Two documents define THL one way and one another way, the odd one last by name: read
+    # last, it won in one process, not in two workers whose first share it was not in.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name, long in (
+        ("a.txt", "Terveyden ja hyvinvoinnin laitos"),
+        ("b.txt", "Terveyden ja hyvinvoinnin laitos"),
+        ("c.txt", "Terveyden ja hyvinvoinninlaitos"),
+    ):
+        (seeds / name).write_text(f"Tiedote\n\n{long} (THL) tilastoi kotihoitoa.\n", "utf-8")
+    alone = build_index(seeds, tmp_path / "one", workers=1)
+    shared = build_index(seeds, tmp_path / "two", workers=2)
+    expected = {"THL": "Terveyden ja hyvinvoinnin laitos"}
+    assert alone.abbreviations == shared.abbreviations == expected

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from indexer.analysis.lexicon import Definitions, add_definitions
 from indexer.cluster import connect, shards, statistics
 from indexer.common.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
 from indexer.documents.folder import require_seeds
@@ -35,20 +36,20 @@ class Abbreviations:
     def __init__(self, shards: int) -> None:
         import asyncio
 
-        self.parts: dict[int, dict[str, str]] = {}
+        self.parts: dict[int, Definitions] = {}
         self.shards = shards
         self.complete = asyncio.Event()
 
-    async def union(self, shard: int, found: dict[str, str]) -> dict[str, str]:
-        """Add a shard's abbreviations; return all shards' once every shard has added its."""
+    async def union(self, shard: int, found: Definitions) -> Definitions:
+        """Add a shard's abbreviations; return all shards' once every shard has added its
+        (the counts summed: each shard's build then chooses the long forms one index would)."""
         self.parts[shard] = found
         if len(self.parts) == self.shards:
             self.complete.set()
         await self.complete.wait()
-        merged: dict[str, str] = {}
-        # In shard order, the same for every shard.
+        merged: Definitions = {}
         for k in sorted(self.parts):
-            merged.update(self.parts[k])
+            add_definitions(merged, self.parts[k])
         return merged
 
 
@@ -64,7 +65,7 @@ def build_shard(
     """Build one shard's index folder (a Ray task's body) and return its report and counts."""
     import ray
 
-    def shared(found: dict[str, str]) -> dict[str, str]:
+    def shared(found: Definitions) -> Definitions:
         # Waiting in ray.get gives the task's CPU back, so the other shards' tasks can run
         # on a cluster of fewer cores than shards.
         return ray.get(abbreviations.union.remote(shard, found))

@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer
 
 from indexer.analysis.analyzers import analyzer_name, finnish_analyzer
+from indexer.analysis.lexicon import Definitions, add_definitions, chosen_abbreviations
 from indexer.analysis.swedish import swedish_analyzer
 from indexer.common import ids, settings
 from indexer.common.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
@@ -116,7 +117,7 @@ def build_index(
     workers: int | None = None,
     memory_mb: int | None = None,
     only: Callable[[str], bool] | None = None,
-    shared_abbreviations: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    shared_abbreviations: Callable[[Definitions], Definitions] | None = None,
 ) -> BuildReport:
     """Rebuild the index from scratch beside the live one, check it, then switch to it.
 
@@ -125,8 +126,9 @@ def build_index(
     share of the files each (see worker_count; default $SOTEHAKU_BUILD_WORKERS); memory_mb:
     memory for postings kept before spilling to disk, shared by the workers (default
     $SOTEHAKU_BUILD_MEMORY_MB); only: which document ids to index (a shard's), every one by
-    default; shared_abbreviations: given the abbreviations this build's documents define,
-    returns those the analyzer is to know (a shard's build learns the other shards' too).
+    default; shared_abbreviations: given the abbreviations this build's documents define
+    (lexicon.Definitions), returns those of every document the analyzer is to know (a
+    shard's build learns the other shards' too).
 
     Raises WriterBusy when another build or update runs, NothingIndexed when no file could
     be indexed, WorkerFailed when a worker process fails. Whatever happens, the live
@@ -157,10 +159,12 @@ def build_index(
                 found = job.read(progress or _ignore)
                 abbreviations: dict[str, str] = {}
                 if analyzer is None:
+                    definitions: Definitions = {}
                     for share in found:
-                        abbreviations.update(share.abbreviations)
+                        add_definitions(definitions, share.abbreviations)
                     if shared_abbreviations is not None:
-                        abbreviations = shared_abbreviations(abbreviations)
+                        definitions = shared_abbreviations(definitions)
+                    abbreviations = chosen_abbreviations(definitions)
                     analyzer = finnish_analyzer(abbreviations=abbreviations)
                 report = BuildReport(
                     indexed=sum(share.documents for share in found),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.analysis.lexicon import mine_abbreviations
+from indexer.analysis.lexicon import Definitions, count_definitions, mine_abbreviations
 from indexer.documents.document import Document, Skipped
 from indexer.documents.loading import load_all
 from indexer.store.schema import make_codec
@@ -34,12 +34,13 @@ Count = Callable[[int], None]
 
 @dataclass
 class ShareRead:
-    """What reading a share found: documents spilled, files skipped, abbreviations defined."""
+    """What reading a share found: documents spilled, files skipped, abbreviations defined
+    (each long form with how many documents give it)."""
 
     documents: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
-    abbreviations: dict[str, str] = field(default_factory=dict)
+    abbreviations: Definitions = field(default_factory=dict)
 
 
 def share_dirs(build_dir: Path, shares: int) -> list[Path]:
@@ -126,7 +127,7 @@ def read_share(
             if isinstance(loaded, Document):
                 pickle.dump(loaded, spill, pickle.HIGHEST_PROTOCOL)
                 found.documents += 1
-                found.abbreviations.update(mine_abbreviations(loaded.body))
+                count_definitions(found.abbreviations, mine_abbreviations(loaded.body))
                 if loaded.note:
                     found.notes.append((loaded.id, loaded.note))
             else:
