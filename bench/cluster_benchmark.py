@@ -157,21 +157,26 @@ def cluster_benchmark(
 def _compare(
     single: Path, index_dir: Path, queries: tuple[str, ...], rounds: int
 ) -> dict[str, Any]:
-    agree, diff = 0, 0.0
+    agree, diff, worst = 0, 0.0, ""
     for q in queries:
         expected = ordered(single_top(single, q, 20))[:10]
         found = ordered(cluster_top(index_dir, q, 20))[:10]
         agree += [i for i, _ in found] == [i for i, _ in expected]
         if [i for i, _ in found] != [i for i, _ in expected]:
             print(f"  {q!r}: one index {expected}\n  {' ' * len(repr(q))}  cluster {found}")
-        diff = max([diff, *(abs(a - b) for (_, a), (_, b) in zip(found, expected, strict=False))])
+        differences = [abs(a - b) for (_, a), (_, b) in zip(found, expected, strict=False)]
+        if differences and max(differences) > diff:
+            diff, worst = max(differences), q
     one = _timed(lambda q: search(single, q), queries, rounds)
     many = _timed(lambda q: features.search(index_dir, q), queries, rounds)
     print(
         f"search(), {len(queries)} queries x {rounds}: one index p50 {_ms(one, 50)} ms"
         f" p95 {_ms(one, 95)} ms; cluster p50 {_ms(many, 50)} ms p95 {_ms(many, 95)} ms"
     )
-    print(f"top 10 equal to one index's: {agree}/{len(queries)}; max score difference {diff:.3g}")
+    print(
+        f"top 10 equal to one index's: {agree}/{len(queries)}; max score difference {diff:.3g}"
+        + (f" ({worst!r})" if worst else "")
+    )
     return {
         "top10_agreement": round(agree / len(queries), 4),
         "max_score_diff": diff,
