@@ -16,7 +16,9 @@ from bench.cluster_benchmark import cluster_top, ordered, single_top
 from indexer.cli import cli
 from indexer.cluster import features, placement, shards, statistics
 from indexer.cluster.building import ShardFailed, build_cluster
+from indexer.cluster.connect import NAMESPACE
 from indexer.cluster.coordinator import coordinator
+from indexer.search import similar, suggestions
 from indexer.search.searching import search
 from indexer.store import generations, searchers
 from indexer.writing.build import build_index
@@ -130,6 +132,30 @@ def test_shards_rank_as_one_index_with_equal_scores(single, sharded, text: str) 
     assert expected, text
     assert [i for i, _ in found] == [i for i, _ in expected]
     assert max(abs(a - b) for (_, a), (_, b) in zip(found, expected, strict=True)) < 1e-9
+
+
+@pytest.mark.parametrize("prefix", ["ko", "hyv", "ti", "zorb", "kotihoito pa", "välf", "kpk"])
+def test_suggestions_are_one_index(single: Path, sharded: Path, prefix: str) -> None:
+    expected = suggestions.suggest(single, prefix, wait=True)
+    assert expected, prefix
+    assert features.suggestions(sharded, prefix) == expected
+
+
+def test_example_words_are_one_index(single: Path, sharded: Path) -> None:
+    suggestions.suggest(single, "ko", wait=True)
+    expected = suggestions.examples(single)
+    assert len(expected) == 3
+    assert features.examples(sharded) == expected
+
+
+def test_similar_documents_are_one_index(single: Path, sharded: Path) -> None:
+    with searchers.live_searcher(single) as (_, searcher):
+        ids = sorted(f["id"] for f in searcher.all_stored_fields() if not f.get("section"))
+    # Every shard's documents, those with words of their own (sanasto-*) among them.
+    for doc_id in ids[::4]:
+        expected = similar.similar_documents(single, doc_id)
+        assert expected, doc_id
+        assert features.similar_documents(sharded, doc_id) == expected, doc_id
 
 
 @pytest.fixture(scope="module")
@@ -372,3 +398,41 @@ def test_a_lost_node_fails_no_search_and_its_replicas_come_back(ray_cluster, sha
     assert lost.node_id not in where
     assert searching.errors == []
     assert len(set(searching.totals)) == 1 and len(searching.totals) > 5
+
+
+def test_a_generation_of_fewer_shards_ends_the_replicas_of_the_others(
+    ray_cluster, single: Path, seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ray
+
+    from indexer.cluster import coordinator as coordinator_module
+
+    monkeypatch.setenv("SOTEHAKU_CLUSTER", ray_cluster.address)
+    monkeypatch.setenv("SOTEHAKU_REPLICAS", str(REPLICAS))
+    monkeypatch.setattr(coordinator_module, "RETIRE_SECONDS", 0.5)
+    index_dir = tmp_path / "index"
+    names = [placement.actor_name(index_dir, 1, r) for r in range(REPLICAS)]
+    try:
+        build_cluster(seeds, index_dir, address=ray_cluster.address, shards_count=2)
+        before = features.search(index_dir, "kotihoito", limit=100)
+        for name in names:
+            ray.get_actor(name, namespace=NAMESPACE)
+        build_cluster(seeds, index_dir, address=ray_cluster.address, shards_count=1)
+        after = features.search(index_dir, "kotihoito", limit=100)
+        assert [h.id for h in after.hits] == [h.id for h in before.hits]
+        assert after.total == search(single, "kotihoito").total
+        deadline = time.monotonic() + 30
+        while any(_running(ray, name) for name in names):
+            assert time.monotonic() < deadline, "shard 1's replicas still run"
+            time.sleep(0.2)
+        assert features.search(index_dir, "kotihoito", limit=100).total == after.total
+    finally:
+        placement.stop(ray, index_dir.absolute(), 2, REPLICAS)
+
+
+def _running(ray, name: str) -> bool:
+    try:
+        ray.get_actor(name, namespace=NAMESPACE)
+    except ValueError:
+        return False
+    return True

@@ -24,6 +24,10 @@ from indexer.store import generations
 ATTEMPT_SECONDS = 4.0
 # Opening a new generation: every replica opens its shard's searcher and statistics.
 OPEN_SECONDS = 120.0
+# A generation of fewer shards than the one before leaves replicas of shards it has not: they
+# are ended this long after the switch, when every web process has had its chance to switch
+# too and no search of the old generation is still running (one stops itself in seconds).
+RETIRE_SECONDS = 60.0
 
 
 class ShardUnavailable(generations.IndexUnreadable):
@@ -67,7 +71,8 @@ class Coordinator:
                 f"The index in {self.index_dir} was built for one machine: build it for the "
                 "cluster with 'sotehaku build --cluster ADDRESS'."
             )
-        if len(self.replicas) != count:
+        before = len(self.replicas)
+        if before != count:
             self.replicas = placement.replicas(self.ray, self.index_dir, count, self.replicas_count)
         refs = [
             (k, replica.open.remote(gen.name))
@@ -88,6 +93,24 @@ class Coordinator:
                 f"Shards {sorted(set(range(count)) - opened)} of {gen.name} cannot be opened."
             )
         self.generation = gen.name
+        if before > count:
+            self._retire(count, before)
+
+    def _retire(self, count: int, before: int) -> None:
+        """End, after RETIRE_SECONDS, the replicas of the shards `count` to `before` - 1 that
+        the live generation no longer has (every web process's coordinator asks; ending an
+        ended actor does nothing). Without this they would hold their old searchers forever:
+        they are detached."""
+
+        def stop() -> None:
+            # Unless a generation of more shards came meanwhile and wants them again.
+            with self._roll_lock:
+                if len(self.replicas) <= count:
+                    placement.stop(self.ray, self.index_dir, before, self.replicas_count, count)
+
+        timer = threading.Timer(RETIRE_SECONDS, stop)
+        timer.daemon = True
+        timer.start()
 
     def call_all(
         self, generation: str, method: str, args: tuple, seconds: float = ATTEMPT_SECONDS

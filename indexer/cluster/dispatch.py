@@ -54,7 +54,8 @@ def similar_documents(index_dir: Path, doc_id: str, limit: int = 5) -> list[Simi
 def suggestions(
     index_dir: Path, prefix: str, limit: int = MAX_SUGGESTIONS, **options: Any
 ) -> list[Suggestion] | None:
-    """suggestions.suggest's answer, every shard's counts added up on a cluster."""
+    """suggestions.suggest's answer; on a cluster the corpus's words and every shard's
+    titles."""
     cluster = _cluster()
     if cluster is None:
         return suggestions_module.suggest(index_dir, prefix, limit, **options)
@@ -68,6 +69,6 @@ def warm_suggestions(index_dir: Path) -> None:
 
 
 def example_queries(index_dir: Path, count: int = 3) -> list[str]:
-    """suggestions.examples, from the first shard on a cluster."""
+    """suggestions.examples, from the corpus's words on a cluster."""
     cluster = _cluster()
     return (cluster or suggestions_module).examples(index_dir, count)

@@ -2,17 +2,17 @@
 single-machine functions of the same names do, with the same arguments and answers."""
 
 import contextlib
-import itertools
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from indexer.cluster import merging
+from indexer.cluster import merging, pairs
 from indexer.cluster import similar as cluster_similar
 from indexer.cluster.coordinator import Coordinator, coordinator
 from indexer.cluster.replicas import ShardAnswer
 from indexer.cluster.shards import shard_of
+from indexer.search import spelling
 from indexer.search.agenda_minutes import collapse_agenda_minutes
 from indexer.search.case_history import CaseSection
 from indexer.search.document_view import DocumentView
@@ -36,9 +36,8 @@ def search(
     suggest: bool = False,
     language: str | None = None,
 ) -> SearchResult:
-    """Run a query on every shard and return one page of the merged hits (searching.search).
-
-    A decision in both languages whose versions are in two shards is not made one hit."""
+    """Run a query on every shard and return one page of the merged hits (searching.search);
+    a decision's versions in two shards are one hit, as in one index (cluster/pairs.py)."""
     check_page(page, limit)
     filters = filters or Filters()
     sort = parse_sort(sort)
@@ -50,17 +49,30 @@ def search(
     hits_for = keep if page == 1 else 0
     options = (keep, filters, sort, with_facets, suggest)
     answers = rank_all(coord, gen, text, options, hits_for, language)
+    any_word = answers[0].mode == "any"
+    decided = pairs.decide([a.versions for a in answers], sort, language)
+    if decided:
+        # Versions of a decision in several shards: those shards rank again with them made
+        # one hit as one index makes them.
+        args = {
+            shard: (text, *options, any_word, hits_for, language, decision)
+            for shard, decision in decided.items()
+        }
+        for shard, answer in zip(args, coord.call(gen, "rank", args), strict=True):
+            answers[shard] = answer
     mode = answers[0].mode
+    total = sum(a.total for a in answers)
     chosen = merging.best(answers, sort, keep)[(page - 1) * limit :]
-    if hits_for:
-        hits = merging.hits(answers, chosen)
-    else:
-        hits = hits_of(coord, gen, answers, text, mode, chosen)
+    sent = merging.hits(answers, chosen) if hits_for else None
+    hits = sent if sent is not None else hits_of(coord, gen, answers, text, mode, chosen)
+    if any(a.pairs for a in answers):
+        keys = [answers[shard].pairs.get(d) for shard, _, d in chosen]
+        hits = _linked(coord, gen, hits, keys)
     # An agenda's and the minutes' same section may be in two shards: made one on the page.
     hits = collapse_agenda_minutes(hits)
     return SearchResult(
         text,
-        sum(a.total for a in answers),
+        total,
         page,
         mode,
         round((time.perf_counter() - started) * 1000, 2),
@@ -69,9 +81,27 @@ def search(
         hits,
         limit,
         merging.facet_counts(answers, filters) if with_facets else None,
-        merging.suggestion(answers) if suggest else None,
+        _suggestion(coord, gen, answers, text, filters, total) if suggest else None,
         sort,
     )
+
+
+def _suggestion(
+    coord: Coordinator,
+    gen: str,
+    answers: list[ShardAnswer],
+    text: str,
+    filters: Filters,
+    total: int,
+) -> str | None:
+    """Return the shards' did-you-mean if the corrected query finds many more documents of
+    the corpus than the query (spelling.MORE_HITS): a shard corrects by its own count."""
+    offered = merging.suggestion(answers)
+    if offered is None:
+        return None
+    found = sum(coord.call_all(gen, "count", (offered, filters)))
+    total = total if answers[0].mode == "all" else 0
+    return offered if found >= max(1, spelling.MORE_HITS * total) else None
 
 
 def rank_all(
@@ -150,22 +180,37 @@ def hits_of(
     return [next(taken[shard]) for shard, _, _ in chosen]
 
 
-def _read(index_dir: Path, reader: str, args: tuple, doc_id: str | None = None) -> list[Any]:
-    """Run a reader on the shard holding a document, or on every shard when doc_id is None;
-    return the answers."""
+def _linked(
+    coord: Coordinator, gen: str, hits: list[Hit], keys: list[tuple[str, str] | None]
+) -> list[Hit]:
+    """Return the hits linked to their versions in the other language held by other shards."""
+    wanted = pairs.missing(hits, keys)
+    if not wanted:
+        return hits
+    found = pairs.first_found(coord.call_all(gen, "counterparts", (wanted,)))
+    return pairs.linked(hits, keys, found)
+
+
+def _read(index_dir: Path, reader: str, args: tuple) -> list[Any]:
+    """Run a reader on every shard; return the answers."""
     coord = coordinator(index_dir)
-    gen = coord.live()
-    if doc_id is None:
-        return coord.call_all(gen, "read", (reader, *args))
-    shard = shard_of(doc_id, len(coord.replicas))
-    return coord.call(gen, "read", {shard: (reader, *args)})
+    return coord.call_all(coord.live(), "read", (reader, *args))
 
 
 def get_document(
     index_dir: Path, doc_id: str, text: str = "", part: int = 1, page: int | None = None
 ) -> DocumentView | None:
-    """Return a stored document from the shard that holds it (document_view.get_document)."""
-    return _read(index_dir, "get_document", (doc_id, text, part, page), doc_id)[0]
+    """Return a stored document from the shard that holds it (document_view.get_document),
+    linked to its and its sections' versions in the other language in other shards."""
+    coord = coordinator(index_dir)
+    gen = coord.live()
+    shard = shard_of(doc_id, len(coord.replicas))
+    view, keys = coord.call(gen, "document", {shard: (doc_id, text, part, page)})[0]
+    if view is None or not keys:
+        return view
+    wanted = {key: language for key, language in keys.values()}
+    found = pairs.first_found(coord.call_all(gen, "counterparts", (wanted,)))
+    return pairs.linked_document(view, keys, found)
 
 
 def case_history(index_dir: Path, case: str) -> list[CaseSection]:
@@ -179,39 +224,48 @@ def similar_documents(index_dir: Path, doc_id: str, limit: int = 5) -> list[Simi
     coord = coordinator(index_dir)
     gen = coord.live()
     shard = shard_of(doc_id, len(coord.replicas))
-    found = coord.call(gen, "key_terms", {shard: (doc_id,)})[0]
+    found = coord.call(gen, "term_weights", {shard: (doc_id,)})[0]
     if found is None:
         return []
-    field, terms = found
+    field, weights = found
+    counts = coord.call_all(gen, "frequencies", (field, sorted(weights)))
+    terms = cluster_similar.key_terms(weights, counts)
     answers = coord.call_all(gen, "similar", (field, terms, doc_id, limit))
     return cluster_similar.best(answers, doc_id, limit)
 
 
-def suggestions(index_dir: Path, prefix: str, limit: int = 10) -> list[Suggestion] | None:
-    """Return the words and titles starting with a prefix over every shard, their counts
-    added up, the most frequent first; None while a shard is still reading its lists."""
-    answers = _read(index_dir, "suggestions", (prefix, limit * 2))
-    if any(answer is None for answer in answers):
-        return None
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+def suggestions(index_dir: Path, prefix: str, limit: int = 10) -> list[Suggestion]:
+    """Return the words and titles starting with a prefix, the most frequent first: the
+    words, with the whole corpus's counts, from any shard (each offers the same); the titles
+    from every shard, their counts added up (each shard's most frequent: a title that misses
+    every shard's first `limit * 2` is not offered, though its sum might rank it)."""
+    coord = coordinator(index_dir)
+    gen = coord.live()
+    answers = coord.call_all(gen, "suggest", (prefix, limit * 2))
+    words = [s for s in answers[0] if s.kind == "word"]
+    said = {s.text.lower() for s in words}
+    titles: dict[str, int] = defaultdict(int)
+    shown: dict[str, str] = {}
     for answer in answers:
         for s in answer:
-            counts[(s.text, s.kind)] += s.count
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][1] != "word", item[0]))
-    return [Suggestion(text, kind, n) for (text, kind), n in ranked[:limit]]
+            if s.kind == "title" and s.text.lower() not in said:
+                titles[s.text.lower()] += s.count
+                shown.setdefault(s.text.lower(), s.text)
+    found = words + [Suggestion(shown[t], "title", n) for t, n in titles.items()]
+    found.sort(key=lambda s: (-s.count, s.kind != "word", s.text.lower()))
+    return found[:limit]
 
 
 def warm(index_dir: Path) -> None:
-    """Start every shard reading its suggestion lists; a web worker starting before the
-    cluster or the index is ready reads them on its first suggestion instead."""
+    """Have every replica open the live generation, with its suggestion lists; a web worker
+    starting before the cluster or the index is ready opens it on its first request."""
     with contextlib.suppress(IndexMissing):
-        _read(index_dir, "warm", ())
+        coordinator(index_dir).live()
 
 
 def examples(index_dir: Path, count: int = 3) -> list[str]:
-    """Return example queries: the shards' frequent words in turn, each once (each shard's
-    by its own counts; none from a shard still reading its lists)."""
-    found: dict[str, None] = {}
-    for words in itertools.zip_longest(*_read(index_dir, "examples", (count,))):
-        found.update((word, None) for word in words if word)
-    return list(found)[:count]
+    """Return example queries: the whole corpus's frequent words (suggestions.examples), from
+    any shard."""
+    coord = coordinator(index_dir)
+    gen = coord.live()
+    return coord.call(gen, "examples", {0: (count,)})[0]

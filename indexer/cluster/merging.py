@@ -1,45 +1,62 @@
 """The shards' answers merged into the one a single index gives: the best entries of all of
 them in the sort order, facet counts added up, and the most common did-you-mean."""
 
-import heapq
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
-from indexer.cluster.replicas import ShardAnswer
+from indexer.cluster.order import order_key
+from indexer.cluster.replicas import Entry, ShardAnswer
 from indexer.search import facets
 from indexer.search.filters import Filters
 from indexer.search.results import Hit
-
-# An undated document's day (facets._UNDATED): after every dated one in either date order.
-_UNDATED = 0
 
 
 def best(answers: list[ShardAnswer], sort: str, keep: int) -> list[tuple[int, float, int]]:
     """Return (shard, score, document number) of the first `keep` entries of all shards.
 
-    Equal scores (or dates) go by file id, then by document number in the file's shard: the
-    order of one index's document numbers, and the same whichever replica answered.
+    A shard's entries come in blocks, the units of one file together where the best of them
+    ranks (search/grouping.py): the blocks of all shards are merged by their first units, in
+    the order of one index's result (order.py), whichever replica answered.
     """
-    sign = -1 if sort == "newest" else 1
+    blocks: list[tuple[tuple, int, list[Entry]]] = []
+    for shard, answer in enumerate(answers):
+        for entry in answer.entries:
+            if blocks and blocks[-1][1] == shard and blocks[-1][2][-1][3] == entry[3]:
+                blocks[-1][2].append(entry)
+            else:
+                blocks.append((_key(sort, entry), shard, [entry]))
+    blocks.sort(key=lambda block: (block[0], block[1]))
+    merged = [(shard, e[0], e[1]) for _, shard, block in blocks for e in block]
+    return merged[:keep]
 
-    def key(item: tuple[int, tuple[float, int, int, str]]) -> tuple:
-        shard, (score, docnum, day, file_id) = item
-        if sort == "relevance":
-            return (-score, file_id, docnum)
-        return (day == _UNDATED, sign * day, -score, file_id, docnum)
 
-    entries = ((shard, e) for shard, answer in enumerate(answers) for e in answer.entries)
-    return [(shard, e[0], e[1]) for shard, e in heapq.nsmallest(keep, entries, key=key)]
+def _key(sort: str, entry: Entry) -> tuple:
+    """Return an entry's place in the result: a decision's version put in the place of its
+    version in another shard (pairs.py) has that one's."""
+    score, docnum, day, file_id, place = entry
+    if place is not None:
+        file_id, docnum = place
+    return order_key(sort, score, docnum, day, file_id)
 
 
-def hits(answers: list[ShardAnswer], chosen: list[tuple[int, float, int]]) -> list[Hit]:
-    """Return the chosen entries' hits from those the shards sent with their rankings."""
+def hits(answers: list[ShardAnswer], chosen: list[tuple[int, float, int]]) -> list[Hit] | None:
+    """Return the chosen entries' hits from those the shards sent with their rankings, each
+    with its entry's score (a decision's version put in the place of a better ranked one in
+    another language keeps that one's score, as in one index); None when some were not
+    sent."""
     by_entry = {
         (shard, docnum): hit
         for shard, answer in enumerate(answers)
-        for (_, docnum, _, _), hit in zip(answer.entries, answer.hits or (), strict=False)
+        for (_, docnum, *_), hit in zip(answer.entries, answer.hits or (), strict=False)
     }
-    return [by_entry[(shard, docnum)] for shard, _, docnum in chosen]
+    found = [by_entry.get((shard, docnum)) for shard, _, docnum in chosen]
+    if None in found:
+        return None
+    return [
+        replace(hit, score=round(score, 4))  # type: ignore[arg-type]
+        for hit, (_, score, _) in zip(found, chosen, strict=True)
+    ]
 
 
 def facet_counts(

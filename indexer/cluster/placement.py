@@ -53,9 +53,10 @@ def replicas(ray: Any, index_dir: Path, shards: int, count: int) -> list[list[An
     ]
 
 
-def stop(ray: Any, index_dir: Path, shards: int, count: int) -> None:
-    """End every replica actor of an index folder (they are detached: nothing else does)."""
-    for shard in range(shards):
+def stop(ray: Any, index_dir: Path, shards: int, count: int, first: int = 0) -> None:
+    """End the replica actors of an index folder's shards `first` to `shards` - 1, every
+    one by default (they are detached: nothing else does)."""
+    for shard in range(first, shards):
         for replica in range(count):
             try:
                 handle = ray.get_actor(actor_name(index_dir, shard, replica), connect.NAMESPACE)

@@ -1,14 +1,14 @@
-"""Documents like a given one over every shard: the key terms read from the document in its
-own shard, then looked for in every shard with the corpus's statistics, the best of all kept.
-
-The key terms' weights come from the holding shard's term frequencies (Whoosh's Bo1 model
-reads them from the reader, not from the statistics a cluster merges), so a list can differ
-from one index's where two terms weigh nearly the same.
+"""Documents like a given one over every shard, as one index finds them: the words of the
+document and their weights read in its own shard, their frequencies in the whole corpus
+asked of every shard, the key terms chosen from those (search/similar.py's more-like-this,
+Whoosh's Bo1 model), then looked for in every shard with the corpus's statistics, the best of
+all kept.
 """
 
+from collections import Counter
 from typing import Any
 
-from whoosh import query
+from whoosh import classify, query
 
 from indexer.search.document_view import iso_date
 from indexer.search.similar import _UNITS_A_FILE, KEY_TERMS, MAX_TEXT_CHARS, Similar
@@ -18,8 +18,9 @@ from indexer.store.schema import SWEDISH_FIELDS
 Found = tuple[float, str, int, Similar]
 
 
-def key_terms(searcher: Any, doc_id: str) -> tuple[str, list[tuple[str, float]]] | None:
-    """Return the field and the weighted key terms of a document, None when it is not here."""
+def term_weights(searcher: Any, doc_id: str) -> tuple[str, dict[str, float]] | None:
+    """Return the field and the weight of each word of a document as more-like-this reads
+    them, None when this shard does not hold it."""
     docnum = searcher.document_number(id=doc_id)
     if docnum is None:
         return None
@@ -28,7 +29,44 @@ def key_terms(searcher: Any, doc_id: str) -> tuple[str, list[tuple[str, float]]]
     field = "body"
     if fields.get("language") == "sv" and SWEDISH_FIELDS["body"] in searcher.schema:
         field = SWEDISH_FIELDS["body"]
-    return field, searcher.key_terms_from_text(field, text, numterms=KEY_TERMS)
+    expander = classify.Expander(searcher.reader(), field)
+    expander.add_text(text)
+    return field, dict(expander.topN_weight)
+
+
+def frequencies(searcher: Any, field: str, words: list[str]) -> tuple[int, dict[str, float]]:
+    """Return this shard's documents (deleted ones too, as Whoosh counts them) and the total
+    weight of each of the words in its field, for the words it has."""
+    reader = searcher.reader()
+    to_bytes = searcher.schema[field].to_bytes
+    found = {}
+    for word in words:
+        btext = to_bytes(word)
+        if (field, btext) in reader:
+            found[word] = reader.frequency(field, btext)
+    return reader.doc_count_all(), found
+
+
+def key_terms(
+    weights: dict[str, float], counts: list[tuple[int, dict[str, float]]]
+) -> list[tuple[str, float]]:
+    """Return a document's KEY_TERMS key terms and their weights from its words' weights and
+    every shard's frequencies, as Whoosh's Expander.expanded_terms(normalize=False) does over
+    one index (Searcher.more_like)."""
+    in_corpus: Counter[str] = Counter()
+    for _, found in counts:
+        in_corpus.update(found)
+    model = classify.Bo1Model(sum(n for n, _ in counts), 0)
+    scored = [
+        (model.score(weight, in_corpus[word], 0), word)
+        for word, weight in weights.items()
+        if word in in_corpus
+    ]
+    if not scored:
+        return []
+    top = max(0, *(score for score, _ in scored))
+    ranked = sorted(((score / top, word) for score, word in scored), key=lambda x: (-x[0], x[1]))
+    return [(word, weight) for weight, word in ranked[:KEY_TERMS]]
 
 
 def matches(

@@ -24,9 +24,12 @@ FILE = "statistics.pickle"
 
 @dataclass
 class Statistics:
-    """Documents per term of each scorable field, each field's total length, and documents."""
+    """Documents per term of each scorable field, each field's total length, and documents
+    (deleted ones too, as Whoosh's idf counts them, and without them)."""
 
     doc_count_all: int = 0
+    # Documents not deleted (an update's deletions stay in doc_count_all until a merge).
+    doc_count: int = 0
     field_lengths: dict[str, int] = field(default_factory=dict)
     # field name -> term (bytes, as Whoosh stores it) -> documents holding it
     doc_frequencies: dict[str, dict[bytes, int]] = field(default_factory=dict)
@@ -34,6 +37,7 @@ class Statistics:
     def add(self, other: "Statistics") -> None:
         """Add another shard's counts to these."""
         self.doc_count_all += other.doc_count_all
+        self.doc_count += other.doc_count
         lengths = Counter(self.field_lengths)
         lengths.update(other.field_lengths)
         self.field_lengths = dict(lengths)
@@ -77,7 +81,7 @@ def of_index(index_dir: Path) -> Statistics:
     """Return the statistics of the live generation of an index folder (a shard's)."""
     with searchers.live_searcher(index_dir, fresh=True) as (_, searcher):
         reader = searcher.reader()
-        stats = Statistics(doc_count_all=reader.doc_count_all())
+        stats = Statistics(doc_count_all=reader.doc_count_all(), doc_count=reader.doc_count())
         for name, fieldtype in searcher.schema.items():
             if not fieldtype.scorable:
                 continue

@@ -12,19 +12,14 @@ from typing import Any
 
 from indexer.search.results import Hit
 from indexer.store.per_reader import per_reader
-from indexer.store.schema import holds_swedish
 
 
 @per_reader
-def has_pairs(reader: Any) -> bool:
-    """Tell whether the index may hold a decision in two languages: a unit with a decision's
-    key and a unit indexed as Swedish (deleted ones count: a guess that costs a term lookup).
-    Finnish decisions alone are never paired, and their results are ranked as before."""
-    return (
-        "pair" in reader.schema
-        and holds_swedish(reader)
-        and any(True for _ in reader.lexicon("pair"))
-    )
+def has_pair_keys(reader: Any) -> bool:
+    """Tell whether the index holds a unit with a decision's key (deleted ones count: a guess
+    that costs a term lookup). Versions are made one only where the index (or a cluster's
+    corpus) holds Swedish too: Finnish decisions alone are ranked as before."""
+    return "pair" in reader.schema and any(True for _ in reader.lexicon("pair"))
 
 
 def one_per_decision(

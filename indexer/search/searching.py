@@ -2,6 +2,7 @@
 filtered and counted, and one page of them as hits with snippets; browsing without a query."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def prepare(searcher: Searcher, filters: Filters, sort: str, with_facets: bool) 
     # Sections are grouped by their file over the whole result (grouping.py).
     grouped = has_sections(searcher.reader())
     # A decision in both languages is shown once over the whole result, too.
-    paired = language_pairs.has_pairs(searcher.reader())
+    # (A cluster's shard searcher tells whether the whole corpus holds Swedish.)
+    paired = language_pairs.has_pair_keys(searcher.reader()) and holds_swedish(searcher)
     keep_all = filters.active() or sort != "relevance" or with_facets or grouped or paired
     cols = facets.columns(searcher) if keep_all else None
     # The Swedish dictionary that tells a query's language loads once a process.
@@ -88,13 +90,15 @@ def rank(
     any_word: bool = False,
     fallback: bool = True,
     language: str | None = None,
+    decisions: Callable[[list[tuple[float, int]]], list[tuple[float, int]]] | None = None,
 ) -> Ranked:
     """Find a query's matches and rank the first `keep`, within SEARCH_SECONDS; call it inside
     time_limit(HARD_SECONDS). facet_values=None counts every value of a facet (a shard's
     counts, added up with the other shards' before the most common are kept); any_word asks
     for any of the words from the start, fallback=False never falls back to them (a shard
     does what the whole corpus's counts decide); of a decision found in both languages, the
-    hit is the version in `language` (the reader's, "fi" or "sv"; language_pairs.py)."""
+    hit is the version in `language` (the reader's, "fi" or "sv"; language_pairs.py), or as
+    `decisions` makes them one (a cluster's shard: cluster/pairs.py)."""
     grouped, paired, cols = prepared
     keep_all = cols is not None
     counts = None
@@ -127,7 +131,9 @@ def rank(
                         if boilerplate[d]:
                             scores[d] *= BOILERPLATE_WEIGHT
                 ranked = facets.top(cols, matched, scores, sort, len(matched))
-                if pairs is not None:
+                if decisions is not None:
+                    ranked = decisions(ranked)
+                elif pairs is not None:
                     ranked = language_pairs.one_per_decision(
                         ranked, pairs, cols.language or (), language
                     )
@@ -154,7 +160,7 @@ def rank(
             searcher,
             text,
             found.total if mode == "all" else 0,
-            lambda corrected: _count(searcher, corrected, filters, cols, deadline),
+            lambda corrected: count_matches(searcher, corrected, filters, cols, deadline),
             filters,
         )
     notices = found.notices
@@ -295,7 +301,7 @@ def check_page(page: int, limit: int) -> None:
         raise QueryError("The limit must be between 1 and %(count)s.", count=MAX_LIMIT)
 
 
-def _count(
+def count_matches(
     searcher: Searcher,
     text: str,
     filters: Filters,

@@ -19,6 +19,7 @@ import heapq
 import logging
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,13 @@ def examples(index_dir: Path, count: int = 3) -> list[str]:
             vocabulary = _newest.get(index_dir.resolve())
     if vocabulary is None:
         return []
-    found = []
+    return frequent_words(vocabulary, documents, count)
+
+
+def frequent_words(vocabulary: "_Vocabulary", documents: int, count: int) -> list[str]:
+    """Return `count` example words of lists read (examples()), of an index of so many
+    documents."""
+    found: list[str] = []
     for i in vocabulary.by_count:
         word, n = vocabulary.words[i], vocabulary.counts[i]
         wanted = 2 * n <= documents and len(word) >= 5 and word.isalpha()
@@ -143,8 +150,28 @@ def examples(index_dir: Path, count: int = 3) -> list[str]:
     return found
 
 
+def vocabulary(searcher: Any, frequencies: Iterable[Mapping[bytes, int]]) -> "_Vocabulary":
+    """Read a searcher's titles and the words of `frequencies` (each field's documents per
+    term): the lists of a cluster's shard, its own titles and the whole corpus's words."""
+    return _read(searcher, frequencies)
+
+
+def matches(vocabulary: "_Vocabulary", prefix: str, limit: int) -> list[Suggestion]:
+    """Return up to `limit` words and titles of lists read that start with a prefix, as
+    suggest() does."""
+    typed = " ".join(prefix.split())[:MAX_PREFIX_CHARS]
+    if len(typed) < MIN_PREFIX_CHARS:
+        return []
+    return _matches(vocabulary, typed, limit)
+
+
 def vocabulary_counts(searcher: Any) -> dict[str, int] | None:
     """Return the documents per index word of the searcher's generation, if already read."""
+    # A cluster shard's searcher carries the whole corpus's (cluster/replicas.py), so that
+    # did-you-mean finds a word that only other shards hold.
+    corpus = getattr(searcher, "word_counts", None)
+    if corpus is not None:
+        return corpus
     vocabulary = _cached(segments_key(searcher))
     return vocabulary.by_word if vocabulary is not None else None
 
@@ -255,25 +282,17 @@ def _read_once(index_dir: Path, searcher: Any) -> "_Vocabulary":
 searchers.when_opened(warm)
 
 
-def _read(searcher: Any) -> _Vocabulary:
+def _read(searcher: Any, frequencies: Iterable[Mapping[bytes, int]] | None = None) -> _Vocabulary:
+    """Read a searcher's lists: its titles, and its words with their documents in the field
+    that has them most, from `frequencies` (each field's documents per term; a cluster's
+    shard gives the whole corpus's) or from its own index."""
     reader = searcher.reader()
-    counts: dict[str, int] = {}
-    # Segment by segment: merging the segments' terms (a MultiReader) is five times slower.
-    for leaf, _ in reader.leaf_readers():
-        in_leaf: dict[str, int] = {}
-        for fieldname in FIELDS:
-            if fieldname not in leaf.schema:
-                continue
-            for btext, info in leaf.iter_field(fieldname):
-                text = btext.decode("utf-8")
-                # "=" marks an exact written form (analysis/analyzers.py); not a word to offer.
-                if text[:1].isalpha():
-                    in_leaf[text] = max(in_leaf.get(text, 0), info.doc_frequency())
-        for text, n in in_leaf.items():
-            counts[text] = counts.get(text, 0) + n
+    if frequencies is None:
+        frequencies = [_field_frequencies(reader, f) for f in FIELDS if f in reader.schema]
+    counts = word_counts(frequencies)
     words = sorted(counts)
-    word_counts = [counts[w] for w in words]
-    by_count = sorted(range(len(words)), key=lambda i: -word_counts[i])
+    by_word = [counts[w] for w in words]
+    by_count = sorted(range(len(words)), key=lambda i: -by_word[i])
     titles: Counter[str] = Counter()
     written: dict[str, str] = {}
     for _, stored in reader.iter_docs():
@@ -287,7 +306,7 @@ def _read(searcher: Any) -> _Vocabulary:
     return _Vocabulary(
         by_word=counts,
         words=words,
-        counts=word_counts,
+        counts=by_word,
         by_count=by_count,
         titles=ordered,
         shown=[written[t] for t in ordered],
@@ -295,6 +314,32 @@ def _read(searcher: Any) -> _Vocabulary:
         acronyms=_acronyms(searcher.schema),
         written={},
     )
+
+
+def _field_frequencies(reader: Any, fieldname: str) -> dict[bytes, int]:
+    # Segment by segment: merging the segments' terms (a MultiReader) is five times slower.
+    found: dict[bytes, int] = {}
+    get = found.get
+    for leaf, _ in reader.leaf_readers():
+        if fieldname in leaf.schema:
+            for btext, info in leaf.iter_field(fieldname):
+                found[btext] = get(btext, 0) + info.doc_frequency()
+    return found
+
+
+def word_counts(frequencies: Iterable[Mapping[bytes, int]]) -> dict[str, int]:
+    """Return each word's documents in the field that has it in most, from each field's
+    documents per term: the same whether the index is one segment, several or a cluster's
+    shards (summed per field first; a word of a title is in its body too, mostly)."""
+    counts: dict[str, int] = {}
+    get = counts.get
+    for terms in frequencies:
+        for btext, n in terms.items():
+            text = btext.decode("utf-8")
+            # "=" marks an exact written form (analysis/analyzers.py); not a word to offer.
+            if text[:1].isalpha() and n > get(text, 0):
+                counts[text] = n
+    return counts
 
 
 def _acronyms(schema: Any) -> frozenset[str]:
