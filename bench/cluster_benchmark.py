@@ -296,4 +296,7 @@ def _rebuild(
         f"rebuild under load ({seconds:.1f} s): {failed} failed, {mixed} of {len(seen)}"
         " answers neither the old generation's total nor the new one's"
     )
+    for load in loads:
+        for message in load.failed[:3]:
+            print("  failed:", message)
     return {"failed_during_rebuild": failed, "mixed_generations": mixed}

@@ -10,6 +10,7 @@ import contextlib
 import itertools
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ class Coordinator:
         self.generation: str | None = None
         self.replicas: list[list[Any]] = []
         self._roll_lock = threading.Lock()
+        # The replica of every shard opening a new generation while the old one is served.
+        self._opening: int | None = None
         # Which replica of a shard is asked first, in turn, so that both share the load.
         self._turn = itertools.count()
 
@@ -74,10 +77,36 @@ class Coordinator:
         before = len(self.replicas)
         if before != count:
             self.replicas = placement.replicas(self.ray, self.index_dir, count, self.replicas_count)
+        opened: set[int] = set()
+        if self.generation is None:
+            # Nothing is served yet: every replica opens it at once.
+            opened = self._open(gen.name, range(self.replicas_count))
+        else:
+            # A replica opening a generation answers no search meanwhile (one call at a
+            # time, and opening reads the suggestion lists: seconds on a busy node), so the
+            # replicas of a shard open it in turn, and searches of the generation served go
+            # to the one not opening (call()).
+            for replica in range(self.replicas_count):
+                self._opening = replica
+                try:
+                    opened |= self._open(gen.name, [replica])
+                finally:
+                    self._opening = None
+        if len(opened) < count:
+            raise ShardUnavailable(
+                f"Shards {sorted(set(range(count)) - opened)} of {gen.name} cannot be opened."
+            )
+        self.generation = gen.name
+        if before > count:
+            self._retire(count, before)
+
+    def _open(self, generation: str, which: Iterable[int]) -> set[int]:
+        """Have the given replicas of every shard open a generation; return the shards that
+        one of them opened within OPEN_SECONDS."""
         refs = [
-            (k, replica.open.remote(gen.name))
+            (k, replicas[r].open.remote(generation))
+            for r in which
             for k, replicas in enumerate(self.replicas)
-            for replica in replicas
         ]
         opened = set()
         for k, ref in refs:
@@ -88,13 +117,7 @@ class Coordinator:
                 # A replica that cannot open it now opens it on its first query; a shard
                 # that no replica could open keeps the old generation live.
                 continue
-        if len(opened) < count:
-            raise ShardUnavailable(
-                f"Shards {sorted(set(range(count)) - opened)} of {gen.name} cannot be opened."
-            )
-        self.generation = gen.name
-        if before > count:
-            self._retire(count, before)
+        return opened
 
     def _retire(self, count: int, before: int) -> None:
         """End, after RETIRE_SECONDS, the replicas of the shards `count` to `before` - 1 that
@@ -131,6 +154,8 @@ class Coordinator:
 
         def send(shard: int, tried: list[int]) -> None:
             order = [(first + i) % self.replicas_count for i in range(self.replicas_count)]
+            # A replica opening a new generation is asked last: it answers only after.
+            order.sort(key=lambda r: r == self._opening)
             untried = [r for r in order if r not in tried]
             if not untried:
                 raise ShardUnavailable(
