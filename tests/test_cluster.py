@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from bench.cluster_benchmark import cluster_top, ordered, single_top
 from indexer.cli import cli
-from indexer.cluster import features, placement, shards, statistics
+from indexer.cluster import features, merging, placement, shards, statistics
 from indexer.cluster.building import ShardFailed, build_cluster
 from indexer.cluster.connect import NAMESPACE
-from indexer.cluster.coordinator import coordinator
+from indexer.cluster.coordinator import ATTEMPT_SECONDS, Coordinator, coordinator
 from indexer.search import similar, suggestions
 from indexer.search.searching import search
 from indexer.store import generations, searchers
@@ -203,6 +203,41 @@ def test_the_api_answers_as_one_index(clients, args: str) -> None:
     for answer in (expected_json, found_json):
         del answer["took_ms"]
     assert found_json == expected_json
+
+
+@pytest.mark.parametrize("args", API_SEARCHES[:5])
+def test_hits_a_shard_did_not_send_with_its_ranking_are_read_after(
+    clients, monkeypatch: pytest.MonkeyPatch, args: str
+) -> None:
+    # Each shard sends one hit with its ranking: the rest of a first page are read from the
+    # shards holding them, in the page's order.
+    monkeypatch.setattr(merging, "hits_per_shard", lambda keep, shards: 1)
+    one, cluster = clients
+    expected = on_one_machine(one, f"/api/search?{args}").get_json()
+    found = cluster.get(f"/api/search?{args}").get_json()
+    assert len(expected["hits"]) > 2
+    for answer in (expected, found):
+        del answer["took_ms"]
+    assert found == expected
+
+
+def test_a_query_no_document_has_all_the_words_of_is_ranked_by_any_in_one_call(
+    single: Path, sharded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    call = Coordinator.call
+
+    def counted(self, generation, method, args, seconds=ATTEMPT_SECONDS):
+        asked.append(method)
+        return call(self, generation, method, args, seconds)
+
+    monkeypatch.setattr(Coordinator, "call", counted)
+    found = features.search(sharded, "kotihoito ensihoito sanatonsana")
+    assert asked == ["rank"]
+    expected = search(single, "kotihoito ensihoito sanatonsana")
+    assert found.mode == expected.mode == "any"
+    assert [(h.id, h.score) for h in found.hits] == [(h.id, h.score) for h in expected.hits]
+    assert found.total == expected.total > 0
 
 
 @pytest.mark.parametrize(

@@ -163,7 +163,7 @@ class Coordinator:
                 )
             replica = untried[0]
             handle = self.replicas[shard][replica]
-            ref = getattr(handle, method).remote(generation, *args[shard])
+            ref = handle.call.remote((method, generation, *args[shard]))
             pending[ref] = (shard, [*tried, replica], time.monotonic() + seconds)
 
         for shard in args:
@@ -171,13 +171,21 @@ class Coordinator:
         answers: dict[int, Any] = {}
         while pending:
             soonest = min(due for _, _, due in pending.values())
+            # Every answer is needed: one wait for all of them (or the soonest deadline) and
+            # one get, not one of each per shard, which cost a millisecond a shard.
             ready, _ = ray.wait(
-                list(pending), num_returns=1, timeout=max(0.0, soonest - time.monotonic())
+                list(pending),
+                num_returns=len(pending),
+                timeout=max(0.0, soonest - time.monotonic()),
             )
-            for ref in ready:
+            try:
+                values = ray.get(ready)
+            except ray.exceptions.RayError:
+                values = None  # a replica failed: its shard is asked again below
+            for n, ref in enumerate(ready):
                 shard, tried, _ = pending.pop(ref)
                 try:
-                    answers[shard] = ray.get(ref)
+                    answers[shard] = values[n] if values is not None else ray.get(ref)
                 except ray.exceptions.RayError:
                     send(shard, tried)
             now = time.monotonic()

@@ -45,8 +45,9 @@ def search(
     keep = page * limit
     coord = coordinator(index_dir)
     gen = coord.live()
-    # A first page's hits come with the ranking; a later page's are read after it.
-    hits_for = keep if page == 1 else 0
+    # A first page's hits come with the ranking, but for those of a shard holding more of
+    # them than most do; a later page's are read after it.
+    hits_for = merging.hits_per_shard(keep, len(coord.replicas)) if page == 1 else 0
     options = (keep, filters, sort, with_facets, suggest)
     answers = rank_all(coord, gen, text, options, hits_for, language)
     any_word = answers[0].mode == "any"
@@ -63,8 +64,10 @@ def search(
     mode = answers[0].mode
     total = sum(a.total for a in answers)
     chosen = merging.best(answers, sort, keep)[(page - 1) * limit :]
-    sent = merging.hits(answers, chosen) if hits_for else None
-    hits = sent if sent is not None else hits_of(coord, gen, answers, text, mode, chosen)
+    sent = merging.hits(answers, chosen) if hits_for else [None] * len(chosen)
+    unsent = [entry for entry, hit in zip(chosen, sent, strict=True) if hit is None]
+    read = iter(hits_of(coord, gen, answers, text, mode, unsent))
+    hits = [hit if hit is not None else next(read) for hit in sent]
     if any(a.pairs for a in answers):
         keys = [answers[shard].pairs.get(d) for shard, _, d in chosen]
         hits = _linked(coord, gen, hits, keys)
@@ -125,6 +128,11 @@ def rank_all(
         and not any(a.partial for a in answers)
         and is_plain_words(text)
     ):
+        # Every shard ranked by any of the words already (ShardSearcher.rank); asked again
+        # only if one did not (a replica of older code) or refused.
+        instead = [a.instead for a in answers]
+        if all(isinstance(a, ShardAnswer) for a in instead):
+            return instead  # type: ignore[return-value]
         answers = ranked(True)
     return answers
 

@@ -4,6 +4,8 @@ shard. One index orders equal scores (or dates) by document number, which is the
 the files' ids (a build indexes them sorted), and a file's units follow it; a file is in one
 shard, so (file id, document number in its shard) is that order."""
 
+from typing import Any
+
 # An undated document's day (facets._UNDATED): after every dated one in either date order.
 UNDATED = 0
 
@@ -14,3 +16,12 @@ def order_key(sort: str, score: float, docnum: int, day: int, file_id: str) -> t
         return (-score, file_id, docnum)
     sign = -1 if sort == "newest" else 1
     return (day == UNDATED, sign * day, -score, file_id, docnum)
+
+
+def file_id(searcher: Any, cols: Any, docnum: int) -> str:
+    """Return the id of a unit's file (a section's unit is its file's): from the facet
+    column where the index has one (a sectioned file's units), else its stored fields."""
+    if cols is not None and cols.file is not None and cols.file[docnum]:
+        return cols.file[docnum]
+    fields = searcher.stored_fields(docnum)
+    return (fields.get("section") or {}).get("file") or fields["id"]

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from indexer.cluster.order import order_key
+from indexer.cluster.order import file_id, order_key
 from indexer.search import language_pairs
 from indexer.search.document_view import DocumentView
 from indexer.search.results import Hit
@@ -114,11 +114,7 @@ class Collapse:
         return self.cols.day[d] if self.cols.day else 0
 
     def file_id(self, d: int) -> str:
-        """Return a unit's file id, from the column where the index has it."""
-        if self.cols.file is not None and self.cols.file[d]:
-            return self.cols.file[d]
-        fields = self.searcher.stored_fields(d)
-        return (fields.get("section") or {}).get("file") or fields["id"]
+        return file_id(self.searcher, self.cols, d)
 
     def place(self, d: int) -> Place | None:
         """Return the place a unit was moved to, if it was."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.cluster import pairs, shards, similar, statistics
+from indexer.cluster.order import file_id
 from indexer.common.deadline import OutOfTime, time_limit
 from indexer.search import facets, suggestions
 from indexer.search.case_history import case_history
@@ -28,6 +29,7 @@ from indexer.search.searching import (
     SEARCH_SECONDS,
     browsed,
     count_matches,
+    is_plain_words,
     prepare,
     rank,
     too_long,
@@ -80,6 +82,9 @@ class ShardAnswer:
     # Every matched unit with a decision key, when the corpus holds decisions in both
     # languages (pairs.py).
     versions: list["pairs.Version"] = field(default_factory=list)
+    # The answer by any of the words, when the query is of plain words and this shard has no
+    # document with all of them (ShardSearcher.rank).
+    instead: "ShardAnswer | Refused | None" = None
 
 
 class ShardSearcher:
@@ -120,6 +125,16 @@ class ShardSearcher:
             searcher.word_counts = lists.by_word
         return lists
 
+    def call(self, request: tuple) -> Any:
+        """Run one of this class's public methods: request is (method, generation, its other
+        arguments). The coordinator's calls come this way, their arguments in one tuple: Ray
+        handles each argument of a call apart, and a search's nine cost a millisecond more
+        than one tuple on each call to each shard."""
+        method, *args = request
+        if method.startswith("_") or method == "call":
+            raise ValueError(f"Not a replica's method: {method}")
+        return getattr(self, method)(*args)
+
     def open(self, generation: str) -> int:
         """Open a generation beside the one served; return its shard's document count.
 
@@ -159,10 +174,41 @@ class ShardSearcher:
         decided: pairs.Decided | None = None,
     ) -> ShardAnswer | Refused:
         """Rank a query's first `keep` matches in this shard with the corpus's statistics;
-        read the hits of the first `hits_for` of them too (a first page's hits are among
-        them: a second call to the shards would cost more than the snippets). `decided` is
+        read the hits of the first `hits_for` of them too (a first page's hits are mostly
+        among them: a second call to the shards would cost more than the snippets). `decided` is
         what the coordinator decided for the decisions whose versions are in several shards
-        (pairs.py)."""
+        (pairs.py).
+
+        A query of plain words that no document of this shard has all of is ranked by any of
+        them as well (ShardAnswer.instead): one index falls back to that when none of the
+        corpus has, and a second call to every shard cost as much as the first.
+        """
+        args = (generation, text, keep, filters, sort, with_facets, suggest)
+        answer = self._rank(*args, any_word, hits_for, language, decided)
+        if (
+            not any_word
+            and isinstance(answer, ShardAnswer)
+            and answer.total == 0
+            and not answer.partial
+            and is_plain_words(text)
+        ):
+            answer.instead = self._rank(*args, True, hits_for, language, decided)
+        return answer
+
+    def _rank(
+        self,
+        generation: str,
+        text: str,
+        keep: int,
+        filters: Filters,
+        sort: str,
+        with_facets: bool,
+        suggest: bool,
+        any_word: bool,
+        hits_for: int,
+        language: str | None,
+        decided: pairs.Decided | None,
+    ) -> ShardAnswer | Refused:
         searcher = self._searcher(generation)
         collapse = None
         try:
@@ -197,12 +243,16 @@ class ShardSearcher:
             error = too_long()
             return Refused(error.message.template, error.message.params)
         days = cols.day if cols is not None else None
+        # A hit's id is its unit's file id: its stored fields are not read again.
+        read = [hit.id for hit in hits or ()]
         entries = []
-        for score, d in found.ranked:
+        for n, (score, d) in enumerate(found.ranked):
             place = collapse.place(d) if collapse is not None else None
             day = place[2] if place else days[d] if days else 0
             at = (place[3], place[1]) if place else None
-            entries.append((score, d, day, _file_id(searcher, d), at))
+            entries.append(
+                (score, d, day, read[n] if n < len(read) else file_id(searcher, cols, d), at)
+            )
         return ShardAnswer(
             generation,
             found.total,
@@ -250,7 +300,7 @@ class ShardSearcher:
         matched = facets.narrow(cols, files, filters)
         ranked = facets.top(cols, matched, {}, order, keep)
         counts = facets.count(cols, files, filters, None)
-        entries = [(score, d, cols.day[d], _file_id(searcher, d), None) for score, d in ranked]
+        entries = [(score, d, cols.day[d], file_id(searcher, cols, d), None) for score, d in ranked]
         return ShardAnswer(generation, len(matched), "browse", False, [], entries, {}, counts, None)
 
     def hits(
@@ -328,9 +378,3 @@ class ShardSearcher:
         self._lists.pop(generation, None)
         if searcher is not None:
             searcher.close()
-
-
-def _file_id(searcher: Any, docnum: int) -> str:
-    """Return the id of a unit's file (a section's unit is its file's)."""
-    fields = searcher.stored_fields(docnum)
-    return (fields.get("section") or {}).get("file") or fields["id"]
