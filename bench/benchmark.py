@@ -646,7 +646,7 @@ def main(argv: list[str] | None = None) -> None:
     many.add_argument("--shards", type=int, default=4, help="Shards of the cluster index.")
     many.add_argument("--replicas", type=int, default=2, help="Replicas of each shard.")
     many.add_argument("--nodes", type=int, default=3, help="Nodes of the local cluster.")
-    many.add_argument("--rounds", type=int, default=3, help="Timed rounds of the queries.")
+    many.add_argument("--rounds", type=int, default=10, help="Timed rounds of the queries.")
     pdf = commands.add_parser("extract", help="PDF, OCR: pages per second on made-up files.")
     pdf.add_argument("--pages", type=int, default=400, help="Pages of the long text PDF.")
     pdf.add_argument("--files", type=int, default=40, help="PDFs of the build.")

@@ -96,15 +96,22 @@ def _ms(values: list[float], q: int) -> float:
     return round(statistics.quantiles(values, n=100)[q - 1] * 1000, 1)
 
 
-def _timed(run: Any, queries: tuple[str, ...], rounds: int) -> list[float]:
+def _timed(
+    runs: tuple[Any, Any], queries: tuple[str, ...], rounds: int
+) -> tuple[list[float], list[float]]:
+    """Time two ways of running the queries after a warm-up round: each query by both, one
+    after the other, the first of them in turn, so that a busy moment of the shared machine
+    falls on both alike (timed one way after the other, four runs gave 1.2x-2.3x)."""
     for q in queries:
-        run(q)
-    timings = []
-    for _ in range(rounds):
-        for q in queries:
-            started = time.perf_counter()
+        for run in runs:
             run(q)
-            timings.append(time.perf_counter() - started)
+    timings: tuple[list[float], list[float]] = ([], [])
+    for n in range(rounds):
+        for q in queries:
+            for which in (n % 2, 1 - n % 2):
+                started = time.perf_counter()
+                runs[which](q)
+                timings[which].append(time.perf_counter() - started)
     return timings
 
 
@@ -167,8 +174,9 @@ def _compare(
         differences = [abs(a - b) for (_, a), (_, b) in zip(found, expected, strict=False)]
         if differences and max(differences) > diff:
             diff, worst = max(differences), q
-    one = _timed(lambda q: search(single, q), queries, rounds)
-    many = _timed(lambda q: features.search(index_dir, q), queries, rounds)
+    one, many = _timed(
+        (lambda q: search(single, q), lambda q: features.search(index_dir, q)), queries, rounds
+    )
     print(
         f"search(), {len(queries)} queries x {rounds}: one index p50 {_ms(one, 50)} ms"
         f" p95 {_ms(one, 95)} ms; cluster p50 {_ms(many, 50)} ms p95 {_ms(many, 95)} ms"
