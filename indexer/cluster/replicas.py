@@ -183,32 +183,6 @@ class ShardSearcher:
         them as well (ShardAnswer.instead): one index falls back to that when none of the
         corpus has, and a second call to every shard cost as much as the first.
         """
-        args = (generation, text, keep, filters, sort, with_facets, suggest)
-        answer = self._rank(*args, any_word, hits_for, language, decided)
-        if (
-            not any_word
-            and isinstance(answer, ShardAnswer)
-            and answer.total == 0
-            and not answer.partial
-            and is_plain_words(text)
-        ):
-            answer.instead = self._rank(*args, True, hits_for, language, decided)
-        return answer
-
-    def _rank(
-        self,
-        generation: str,
-        text: str,
-        keep: int,
-        filters: Filters,
-        sort: str,
-        with_facets: bool,
-        suggest: bool,
-        any_word: bool,
-        hits_for: int,
-        language: str | None,
-        decided: pairs.Decided | None,
-    ) -> ShardAnswer | Refused:
         searcher = self._searcher(generation)
         collapse = None
         try:
@@ -253,7 +227,7 @@ class ShardSearcher:
             entries.append(
                 (score, d, day, read[n] if n < len(read) else file_id(searcher, cols, d), at)
             )
-        return ShardAnswer(
+        answer = ShardAnswer(
             generation,
             found.total,
             found.mode,
@@ -267,6 +241,21 @@ class ShardSearcher:
             pairs.entry_keys(cols, found.ranked) if paired else {},
             collapse.versions if collapse is not None else [],
         )
+        if not any_word and found.total == 0 and not found.partial and is_plain_words(text):
+            answer.instead = self.rank(
+                generation,
+                text,
+                keep,
+                filters,
+                sort,
+                with_facets,
+                suggest,
+                True,
+                hits_for,
+                language,
+                decided,
+            )
+        return answer
 
     def count(self, generation: str, text: str, filters: Filters) -> int:
         """Return how many of this shard's documents a query finds with the filters (a
