@@ -64,7 +64,7 @@ def search(
     mode = answers[0].mode
     total = sum(a.total for a in answers)
     chosen = merging.best(answers, sort, keep)[(page - 1) * limit :]
-    sent = merging.hits(answers, chosen) if hits_for else [None] * len(chosen)
+    sent = merging.hits(answers, chosen)
     unsent = [entry for entry, hit in zip(chosen, sent, strict=True) if hit is None]
     read = iter(hits_of(coord, gen, answers, text, mode, unsent))
     hits = [hit if hit is not None else next(read) for hit in sent]
